@@ -1,0 +1,96 @@
+"""The one typed document every format is read into.
+
+Ingestion produces raw text (what the file itself says), normalisation turns it
+into `Document.text`, and `Document.offsets` maps any offset of `text` back to
+the raw text, so every extracted value can be checked against the source.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "table_cell", "page_break", "header", "footer", "text_box"]
+Status = Literal["ok", "needs_ocr", "error"]
+
+
+@dataclass
+class Block:
+    """A run of `Document.text` with the layout unit it came from."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    page: int | None = None
+    table: int | None = None  # index of the table in body order
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass
+class OffsetMap:
+    """Piecewise-linear map from normalised offsets to raw offsets.
+
+    Stored as anchors (norm_offset, raw_offset): between anchors offsets move in
+    step, which keeps the map small for long documents where edits are rare.
+    """
+
+    norm: list[int] = field(default_factory=lambda: [0])
+    raw: list[int] = field(default_factory=lambda: [0])
+
+    def add(self, norm_pos: int, raw_pos: int) -> None:
+        if self.norm and self.norm[-1] == norm_pos:
+            self.raw[-1] = raw_pos
+            return
+        if self.norm and norm_pos - self.norm[-1] == raw_pos - self.raw[-1]:
+            return  # still in step: no anchor needed
+        self.norm.append(norm_pos)
+        self.raw.append(raw_pos)
+
+    def to_raw(self, pos: int) -> int:
+        i = bisect.bisect_right(self.norm, pos) - 1
+        if i < 0:
+            return pos
+        return self.raw[i] + (pos - self.norm[i])
+
+    def to_norm(self, raw_pos: int) -> int:
+        """Inverse of `to_raw`; a raw offset inside a dropped run maps to its start."""
+        i = bisect.bisect_right(self.raw, raw_pos) - 1
+        if i < 0:
+            return raw_pos
+        pos = self.norm[i] + (raw_pos - self.raw[i])
+        return min(pos, self.norm[i + 1]) if i + 1 < len(self.norm) else pos
+
+
+@dataclass
+class Document:
+    """A source file read and normalised, ready for segmentation and extraction."""
+
+    source_path: str
+    format: str  # txt, docx, doc, pdf, html, ...
+    text: str = ""
+    raw_text: str = ""
+    encoding: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    status: Status = "ok"
+    content_hash: str = ""
+    offsets: OffsetMap = field(default_factory=OffsetMap)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in `raw_text` of a span of `text`."""
+        return self.offsets.to_raw(start), self.offsets.to_raw(end)
+
+    def to_dict(self, with_raw: bool = False) -> dict:
+        d = asdict(self)
+        d.pop("offsets")
+        if not with_raw:
+            d.pop("raw_text")
+        return d
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

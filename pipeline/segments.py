@@ -1,0 +1,61 @@
+"""The structure segmentation hands to extractors.
+
+A document is a sequence of parts (header block, title, Kính gửi, Căn cứ
+preamble, body, signature, Nơi nhận, appendices), each a `Span` of
+`Document.text`; the body and appendices are trees of `Section`s (Phần,
+Chương, Mục, Điều, khoản "1.", điểm "a)", "-" and "+" bullets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Section:
+    """A node of the body tree; `start`..`end` covers the whole subtree."""
+
+    kind: str  # root, part, chapter, section, article, roman, clause, point, dash, plus, paragraph
+    label: str  # "Điều 3", "II", "1.", "a)", "-", "+"
+    title: str  # text of the heading line after the label
+    start: int
+    end: int
+    heading_end: int  # end of the heading line
+    children: list[Section] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def path_to(self, pos: int) -> list[Section]:
+        """Chain of sections from this node down to the deepest one holding `pos`."""
+        chain = [self]
+        node = self
+        while True:
+            nxt = next((c for c in node.children if c.start <= pos < c.end), None)
+            if nxt is None:
+                return chain
+            chain.append(nxt)
+            node = nxt
+
+
+@dataclass
+class Segments:
+    header: Span | None = None  # parent body, issuer, motto, số, place and date
+    title: Span | None = None  # type name + trích yếu (or "V/v ...")
+    kinh_gui: Span | None = None
+    preamble: Span | None = None  # the Căn cứ / Theo đề nghị clauses
+    body: Section | None = None
+    signature: Span | None = None
+    noi_nhan: Span | None = None
+    appendices: list[Section] = field(default_factory=list)
+    header_lines: list[str] = field(default_factory=list)  # header cells, columns put back together
+    signature_lines: list[str] = field(default_factory=list)
