@@ -1,0 +1,93 @@
+"""Names of state bodies: abbreviations expanded, capitals put back to normal case.
+
+One canonical name per body lets a task tracker group "UBND tỉnh", "Ủy ban
+nhân dân tỉnh" and "UBND TỈNH" together; the printed form is always kept
+beside it by the callers.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.normalise import fix_word
+
+# Longest first where one abbreviation contains another.
+ABBREVIATIONS: list[tuple[str, str]] = [
+    (r"TTKC\s*&\s*TVPTCN", "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"),
+    (r"TTKC", "Trung tâm Khuyến công"),
+    (r"UBND", "Ủy ban nhân dân"),
+    (r"HĐND", "Hội đồng nhân dân"),
+    (r"UBMTTQ(?:VN)?", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
+    (r"MTTQ", "Mặt trận Tổ quốc"),
+    (r"Sở\s+CT", "Sở Công Thương"),
+    (r"Sở\s+KH\s*&\s*ĐT|Sở\s+KHĐT", "Sở Kế hoạch và Đầu tư"),
+    (r"Sở\s+TN\s*&\s*MT|Sở\s+TNMT", "Sở Tài nguyên và Môi trường"),
+    (r"Sở\s+NN\s*&\s*PTNT|Sở\s+NNPTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    (r"Sở\s+NN\s*&\s*MT|Sở\s+NNMT|SNNMT", "Sở Nông nghiệp và Môi trường"),
+    (r"Sở\s+LĐ\s*-?\s*TB\s*&\s*XH|Sở\s+LĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    (r"Sở\s+KH\s*&\s*CN|Sở\s+KHCN", "Sở Khoa học và Công nghệ"),
+    (r"Sở\s+GTVT", "Sở Giao thông vận tải"),
+    (r"Sở\s+XD", "Sở Xây dựng"),
+    (r"Sở\s+TC", "Sở Tài chính"),
+    (r"BCT", "Bộ Công Thương"),
+    (r"BTC", "Bộ Tài chính"),
+    (r"BKHĐT|BKH&ĐT", "Bộ Kế hoạch và Đầu tư"),
+    (r"TTg", "Thủ tướng Chính phủ"),
+    (r"TW", "Trung ương"),
+    (r"TP\.", "thành phố"),
+    (r"HTX", "hợp tác xã"),
+    (r"DN", "doanh nghiệp"),
+]
+_ABBREV_RE = [(regex.compile(rf"(?<![\p{{L}}\d]){p}(?![\p{{L}}\d])"), r) for p, r in ABBREVIATIONS]
+
+# Words that keep their capital inside a body's name.
+PROPER = {
+    "công thương": "Công Thương", "chính phủ": "Chính phủ", "quốc hội": "Quốc hội",
+    "trung ương": "Trung ương", "việt nam": "Việt Nam", "nhà nước": "Nhà nước",
+    "mặt trận tổ quốc": "Mặt trận Tổ quốc", "đảng": "Đảng", "khuyến công": "Khuyến công",
+}
+_PLACE_LEAD = regex.compile(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)\s+((?:[\p{L}\p{M}-]+\s*)+)$",
+                            regex.IGNORECASE)
+
+
+def expand_abbreviations(s: str) -> str:
+    for pat, rep in _ABBREV_RE:
+        s = pat.sub(rep, s)
+    return s
+
+
+def is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+_HEADS = regex.compile(
+    r"\b(bộ|sở|cục|tổng cục|chi cục|vụ|(?<!ủy )ban|văn phòng|trung tâm|viện|phòng|đoàn|hội đồng|ngân hàng)\s+(\p{Ll})|"
+    r"(?<=\b(?:bộ|sở|cục|vụ|ban|phòng|trung tâm|viện)\s[^,;]*?\s(?:và|-)\s)(\p{Ll})")
+
+
+def normal_case(s: str, force: bool = False) -> str:
+    """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "Ủy ban nhân dân tỉnh Lào Cai"."""
+    s = " ".join(fix_word(w) if w.isalpha() else w for w in s.split())
+    if not (force or is_upper(s)):
+        return s
+    low = s.lower()
+    if not low.startswith(("ủy ban", "hội đồng nhân dân")):
+        low = _HEADS.sub(lambda m: (m[1] + " " + m[2].upper()) if m[1] else m[3].upper(), low)
+    m = _PLACE_LEAD.search(low)
+    place = ""
+    if m:
+        place = " ".join(w.capitalize() for w in m.group(2).split())
+        low = low[: m.start(2)].rstrip()
+    for k, v in PROPER.items():
+        low = regex.sub(rf"\b{k}\b", v, low, flags=regex.IGNORECASE)
+    low = low[:1].upper() + low[1:]
+    return f"{low} {place}".strip()
+
+
+def canonical_body(s: str) -> str:
+    """One name per body: abbreviations expanded, normal case, spaces collapsed."""
+    s = " ".join(s.split()).strip(" ,;:.-")
+    upper = is_upper(s)
+    s = normal_case(expand_abbreviations(s), force=upper)
+    return s[:1].upper() + s[1:] if s else s
