@@ -1,0 +1,29 @@
+from pipeline.normalise import fold, normalise, strip_marks
+
+
+def test_tone_placement_lookalikes_and_whitespace():
+    raw = "UỶ BAN  NHÂN\r\n\r\n\r\nDÂN tỉnh Quảng Hoà, Ðinh ƣu, quý khoẻ\u200b \x07x  \n  y"
+    text, _ = normalise(raw)
+    assert text == "ỦY BAN NHÂN\n\nDÂN tỉnh Quảng Hòa, Đinh ưu, quý khỏe x\ny"
+
+
+def test_offsets_map_back_to_the_source():
+    raw = "Căn cứ\u00a0 Nghị định   số 45/2012/NĐ-CP\r\nngày 21 tháng 5 năm 2012 hoà"
+    text, omap = normalise(raw)
+    i = text.index("45/2012")
+    s, e = omap.to_raw(i), omap.to_raw(i + len("45/2012/NĐ-CP"))
+    assert raw[s:e] == "45/2012/NĐ-CP"
+    j = text.index("hòa")
+    assert raw[omap.to_raw(j):omap.to_raw(j + 3)] == "hoà"
+    assert omap.to_norm(omap.to_raw(i)) == i
+
+
+def test_decomposed_input_is_composed():
+    nfd = "Quye\u0302\u0301t đi\u0323nh"
+    text, _ = normalise(nfd)
+    assert text == "Quyết định"
+
+
+def test_fold_and_strip_marks():
+    assert fold("UỶ  Ban") == fold("ủy ban")
+    assert strip_marks("Nghị định 45/2012/NĐ-CP về khuyến công") == "nghi dinh 45/2012/nd-cp ve khuyen cong"
