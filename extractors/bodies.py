@@ -85,6 +85,27 @@ def normal_case(s: str, force: bool = False) -> str:
     return f"{low} {place}".strip()
 
 
+# Departments every province has; "Sở Công Thương Phú Yên" is read as "Sở Công Thương tỉnh Phú Yên".
+DEPARTMENTS = [
+    "Công Thương", "Tài chính", "Xây dựng", "Nội vụ", "Tư pháp", "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường",
+    "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường", "Giao thông vận tải", "Y tế",
+    "Giáo dục và Đào tạo", "Khoa học và Công nghệ", "Văn hóa, Thể thao và Du lịch", "Văn hóa - Thể thao và Du lịch",
+    "Lao động - Thương binh và Xã hội", "Thông tin và Truyền thông", "Ngoại vụ", "Dân tộc và Tôn giáo",
+]
+_DEPT_PLACE = regex.compile(
+    r"^(Sở\s+(?:" + "|".join(regex.escape(d) for d in sorted(DEPARTMENTS, key=len, reverse=True)) + r"))"
+    r"\s+(?!tỉnh\b|thành phố\b)(\p{L}+(?:\s+\p{L}+){0,3})$", regex.IGNORECASE)
+
+
+def with_province(name: str) -> str:
+    """"Sở Công Thương Bình dương" → "Sở Công Thương tỉnh Bình Dương" (a department followed by a bare place)."""
+    m = _DEPT_PLACE.match(name)
+    if not m:
+        return name
+    place = " ".join(w.capitalize() for w in m[2].split())
+    return f"{m[1]} tỉnh {place}"
+
+
 def canonical_body(s: str) -> str:
     """One name per body: abbreviations expanded, normal case, spaces collapsed."""
     s = " ".join(s.split()).strip(" ,;:.-")

@@ -51,3 +51,72 @@ def parse_date(s: str) -> str | None:
     """ISO date of the first date in `s`, or None."""
     ds = find_dates(s)
     return ds[0].iso if ds else None
+
+
+# Periods: the last day of a month, quarter, half-year or year, as deadlines
+# name them ("tháng 6/2026", "quý II năm 2012", "6 tháng đầu năm 2018",
+# "Quý III, IV/2026, 2027", "2024 - 2025").
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_Q = r"(?:IV|III|II|I|[1-4])(?![\w])"
+_YSEP = rf"{_SP}(?:/|-|năm|,){_SP}"
+_MORE_Y = rf"(?:{_SP}(?:,|và|-|–|đến){_SP}(?:năm{_SP})?(?:19|20)\d{{2}}(?!\d))*"
+PERIOD = regex.compile(
+    rf"(?P<quarter>qu[ýy]{_SP}(?P<qs>{_Q}(?:{_SP}(?:,|và|-|–){_SP}{_Q})*){_YSEP}(?P<qy>(?:19|20)\d{{2}}(?!\d){_MORE_Y}))"
+    rf"|(?P<half>(?P<hn>\d{{1,2}}|sáu|chín|ba){_SP}tháng{_SP}(?P<hpos>đầu|cuối){_SP}năm{_SP}(?P<hy>(?:19|20)\d{{2}})(?!\d))"
+    rf"|(?P<month>tháng{_SP}(?P<mm>\d{{1,2}}){_SP}(?:/|-|năm){_SP}(?P<my>(?:19|20)\d{{2}})(?![\d/]))"
+    rf"|(?P<year>(?:(?<!(?:hằng|hàng|các|mỗi)\s)năm{_SP})?(?<![\d/.-])(?P<yy>(?:19|20)\d{{2}})(?![\d/]|\.\d){_MORE_Y})",
+    regex.IGNORECASE,
+)
+
+
+@dataclass
+class PeriodMatch:
+    iso: str  # last day of the period
+    start: int
+    end: int
+    text: str
+    kind: str  # date, month, quarter, half, year
+
+
+def _last_day(y: int, m: int) -> str:
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def _years(s: str) -> list[int]:
+    return [int(x) for x in regex.findall(r"(?:19|20)\d{2}", s)]
+
+
+def period_end(m: regex.Match) -> str | None:
+    """Last day of the period a `PERIOD` match names."""
+    if m["quarter"]:
+        q = max(_ROMAN[x.upper()] for x in regex.findall(_Q, m["qs"], regex.IGNORECASE))
+        return _last_day(max(_years(m["qy"])), 3 * q)
+    if m["half"]:
+        n = {"sáu": 6, "chín": 9, "ba": 3}.get(m["hn"].lower()) or int(m["hn"])
+        if not 1 <= n <= 12:
+            return None
+        return _last_day(int(m["hy"]), n if m["hpos"].lower() == "đầu" else 12)
+    if m["month"]:
+        mm = int(m["mm"])
+        return _last_day(int(m["my"]), mm) if 1 <= mm <= 12 else None
+    return _last_day(max(_years(m["year"])), 12)
+
+
+def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMatch]:
+    """Every full date or period in `text[start:end]`, each read as its last day.
+
+    Full dates win over the periods they overlap ("ngày 30 tháng 6 năm 2026" is
+    a date, not "tháng 6 năm 2026").
+    """
+    end = len(text) if end is None else end
+    found = [PeriodMatch(d.iso, d.start, d.end, d.text, "date") for d in find_dates(text, start, end)]
+    for m in PERIOD.finditer(text, start, end):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        iso = period_end(m)
+        if iso:
+            kind = next(k for k in ("quarter", "half", "month", "year") if m[k])
+            found.append(PeriodMatch(iso, m.start(), m.end(), m.group(), kind))
+    return sorted(found, key=lambda f: f.start)

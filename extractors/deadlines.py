@@ -1,7 +1,345 @@
-"""deadlines extractor (being written)."""
+"""Time limits set for doing something: "trước ngày 15/9/2025", "trong quý III
+năm 2012", "chậm nhất ngày 31/10/2010", "trước ngày 20 hằng tháng", "trong thời
+hạn 15 ngày kể từ ngày ký".
+
+A date is a deadline only by what stands before it: a limit word ("trước",
+"chậm nhất", "xong trong"), a directive verb ahead of "trong quý ...", a
+"Thời gian hoàn thành" label, or a cell of its own under a "Thời gian hoàn
+thành" / "Tiến độ" column ("Tháng 3/2026", "2027 - 2030"). Bare dates (signing, cited
+documents, meetings, report periods, permit validity, national targets) are
+left alone. Each deadline's span covers the limit word and the date only, so
+it stays inside the sentence that sets it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 
-def extract(doc, seg, ex) -> list:
-    return []
+import regex
+
+from extractors.dates import PeriodMatch, find_dates, find_periods
+from pipeline.records import Deadline
+
+I = regex.IGNORECASE  # noqa: E741
+_S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
+
+# What may stand right before the date/period (anchored at its start).
+STRONG = regex.compile(
+    rf"(?:(?:trước|chậm{_S}nhất(?:{_S}là)?|muộn{_S}nhất|hạn{_S}chót|không{_S}(?:muộn|chậm){_S}hơn)"
+    rf"(?:{_S}(?:vào|đến|trong))?(?:{_S}hết)?|(?:xong|hoàn{_S}thành|hoàn{_S}tất|kết{_S}thúc)"
+    rf"(?:{_S}(?:trong|vào|trước|đến{_S}hết|đến|trong{_S}thời{_S}gian))?)(?:{_S}ngày)?{_S}$", I)
+LABEL = regex.compile(
+    rf"(?:thời{_S}hạn|thời{_S}gian{_S}hoàn{_S}thành|tiến{_S}độ(?:{_S}hoàn{_S}thành)?|hạn{_S}hoàn{_S}thành"
+    rf"|hạn{_S}cuối(?:{_S}cùng)?|hạn{_S}chót)"
+    rf"(?:(?:{_S}(?:nộp|gửi|báo{_S}cáo|trình))?{_S}[:：]?|(?:{_S}[\p{{L}}]+){{1,4}}{_S}[:：])"
+    rf"{_S}(?:dự{_S}kiến{_S})?(?:trong|trước|vào)?(?:{_S}ngày)?{_S}$", I)
+# "Thời gian thực hiện:" names a limit only before a month, quarter or day; before years it is a term.
+TERM_LABEL = regex.compile(rf"thời{_S}gian{_S}thực{_S}hiện{_S}[:：]?{_S}(?:dự{_S}kiến{_S})?(?:trong{_S})?$", I)
+WITHIN = regex.compile(rf"(?:^|\s)(?:trong|vào|vào{_S}cuối|ngay{_S}trong){_S}$")  # lower case: not a sentence opener
+UNTIL = regex.compile(rf"(?:^|\s)(?:đến|tới)(?:{_S}hết)?{_S}$", I)
+
+DIRECTIVE = regex.compile(
+    r"\b(?:trình|báo cáo|hoàn thành|hoàn thiện|xong|ban hành|gửi|nộp|triển khai|tổ chức|phê duyệt|xây dựng"
+    r"|sửa đổi|bổ sung|rà soát|kiểm tra|tổng kết|sơ kết|đánh giá|đề xuất|thực hiện|hoàn tất|xử lý|tổng hợp"
+    r"|cập nhật|công bố|bàn giao|giải ngân|thanh toán|quyết toán|khởi công|đưa vào|quyết định|điều chỉnh)\b", I)
+COMPLETION = regex.compile(r"\b(?:hoàn thành|hoàn tất|xong|dứt điểm|chấm dứt|kết thúc|100%)", I)
+PAST = regex.compile(r"(?:^|\s)(?:đã|đang)\s", I)
+AIM = regex.compile(r"mục tiêu|phấn đấu|hướng tới|tầm nhìn", I)
+TARGET = regex.compile(r"mục tiêu|phấn đấu|hướng tới|tầm nhìn|định hướng|thời kỳ|giai đoạn|quy hoạch|chiến lược|đạt", I)
+VALIDITY = regex.compile(
+    r"hiệu lực|có giá trị|thời hạn (?:của )?(?:giấy phép|khai thác|sử dụng|cho thuê|ủy quyền|thuê|hoạt động)"
+    r"|ủy quyền|thời hạn \d+|kể từ ngày|từ ngày", I)
+# "... đã được cấp trước ngày X thì ...": a condition on the past, not a limit.
+COND_BEFORE = regex.compile(
+    r"(?:\b(?:đến|(?<!cùng )cấp|tiếp nhận|giao kết|khởi công|vận hành|cho thuê|giao đất|thành lập|có hiệu lực|hoạt động)\W*)$", I)
+# A past or passive marker shortly before "trước ngày" makes it a condition,
+# unless a limit verb follows the marker ("đã được giao ..., trình ... trước ngày").
+PASSIVE = regex.compile(r"\b(?:đã|được|trường hợp|nếu)\b", I)
+RESCUE = regex.compile(r"\b(?:phải|cần|hoàn thành|xong|báo cáo|trình|gửi|nộp|ban hành|yêu cầu|đề nghị)\b", I)
+COND_AFTER = regex.compile(r"^\W{0,3}(?:thì|mà|nhưng|và còn|và chưa|còn hiệu lực|hoặc trước)\b", I)
+MUST = regex.compile(r"\b(?:phải|cần|yêu cầu|đề nghị|bảo đảm|đảm bảo)\b", I)
+
+# Column headers that make lone dates in the cells below them deadlines.
+COLUMN = regex.compile(
+    r"(?m)(?:^|\|)[ \t|]*(?:thời[ \t]+gian|thời[ \t]+hạn|tiến[ \t]+độ)(?:[ \t]*\n?[ \t]*(?:hoàn[ \t]+thành|thực[ \t]+hiện"
+    r"|trình|ban[ \t]+hành|báo[ \t]+cáo)(?:[ \t]+[\p{L}/]+){0,3})?[ \t]*(?:\||$)", I)
+CELL_PREFIX = regex.compile(
+    rf"^(?:(?:xong|hoàn{_S}thành|hoàn{_S}tất)?{_S}(?:trong|trước|vào)?|(?:xong{_S}|hoàn{_S}thành{_S})?trước{_S}ngày)$", I)
+RECUR_TAIL = regex.compile(rf"{_S}(?:và{_S})?(?:(?:hằng|hàng){_S}(?:năm|quý|tháng|tuần))", I)
+
+_RECUR = (
+    # "trước ngày 20 hằng tháng", "trước ngày 10 tháng 12 hàng năm", "(trước ngày 10/12)",
+    # "trước ngày 15 tháng 02 của năm liền kề sau năm báo cáo", "trước ngày 20 của tháng cuối quý"
+    rf"(?P<rec>(?:trước|chậm{_S}nhất(?:{_S}là)?){_S}(?:hết{_S})?ngày{_S}\d{{1,2}}"
+    rf"(?:(?:{_S}(?:/|tháng){_S}\d{{1,2}}(?![\d/]))|(?:{_S}(?:của{_S})?tháng{_S}(?:cuối|đầu|sau|tiếp{_S}theo|kế{_S}tiếp)"
+    rf"(?:{_S}quý|{_S}năm)?))?"
+    rf"(?:{_S}(?:(?:hằng|hàng){_S}(?:năm|quý|tháng)|(?:của{_S})?năm{_S}(?:liền{_S}kề{_S}sau{_S}năm{_S}báo{_S}cáo"
+    rf"|tiếp{_S}theo|sau|kế{_S}tiếp)|(?:của{_S})?(?:tháng|quý){_S}(?:tiếp{_S}theo|sau|kế{_S}tiếp)))?)"
+    rf"(?![\d/]|{_S}(?:năm|/|-){_S}\d|{_S}(?:tháng|/))"
+    rf"|(?P<onday>vào{_S}ngày{_S}\d{{1,2}}(?:{_S}(?:/|tháng){_S}\d{{1,2}})?{_S}(?:hằng|hàng){_S}(?:năm|quý|tháng))"
+    # "vào thứ Sáu hàng tuần", "Định kỳ thứ Hai hàng tuần"
+    rf"|(?P<week>(?:(?:định{_S}kỳ|vào){_S})*(?:thứ{_S}(?:hai|ba|tư|năm|sáu|bảy)|chủ{_S}nhật){_S}(?:hằng|hàng){_S}tuần)"
+    # "định kỳ 6 tháng", "định kỳ hằng quý"
+    rf"|(?P<every>định{_S}kỳ{_S}(?:(?:\d+|một|hai|ba|sáu){_S}(?:tháng|tuần|ngày)(?:{_S}(?:một|1){_S}lần)?"
+    rf"|(?:hằng|hàng){_S}(?:quý|tháng|tuần|ngày)))"
+)
+RECUR = regex.compile(_RECUR, I)
+
+_NUMWORD = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+            "mười": 10, "mười lăm": 15, "hai mươi": 20, "ba mươi": 30}
+RELATIVE = regex.compile(
+    rf"(?P<lead>(?:trong{_S}(?:thời{_S}hạn|vòng|thời{_S}gian)|chậm{_S}nhất(?:{_S}là)?|không{_S}quá|tối{_S}đa|sau"
+    rf"|(?:dự{_S}kiến{_S})?khoảng)){_S}"
+    rf"(?:(?:là|không{_S}quá){_S})?(?P<n>\d{{1,3}}|{'|'.join(sorted(_NUMWORD, key=len, reverse=True))})"
+    rf"(?:{_S}\([^)]{{1,20}}\))?{_S}(?P<unit>ngày{_S}làm{_S}việc|ngày|tháng|năm)(?![\wà-ỹ])"
+    rf"(?P<tail>(?:{_S},)?{_S}(?:(?:kể{_S})?từ|sau|trước)(?:{_S}khi|{_S}ngày|{_S}thời{_S}điểm)[^.;:\n]{{0,70}}?"
+    rf"(?=[.;,:\n(]|$))?", I)
+_THIS_DOC = rf"(?:quyết{_S}định|chỉ{_S}thị|văn{_S}bản|công{_S}văn|thông{_S}báo|kế{_S}hoạch|nghị{_S}quyết|thông{_S}tư)"
+BASE_SELF = regex.compile(
+    rf"^(?:{_S},)?{_S}(?:kể{_S})?từ{_S}ngày{_S}(?:ký|ban{_S}hành)(?:{_S}{_THIS_DOC}(?:{_S}này)?)?{_S}$", I)
+BASE_EFFECTIVE = regex.compile(
+    rf"^(?:{_S},)?{_S}(?:kể{_S})?từ{_S}ngày{_S}{_THIS_DOC}{_S}này{_S}có{_S}hiệu{_S}lực(?:{_S}thi{_S}hành)?{_S}$", I)
+LIMIT_OF = regex.compile(rf"(?:thời{_S}hạn|thời{_S}gian)[^.;]{{0,40}}$", I)
+BEFORE_EVENT = regex.compile(rf"\btrước{_S}(?:khi|ngày){_S}(?!\d)[^.;:,(|]{{3,80}}", I)
+BOUNDARY = regex.compile(r"[.;!?|:](?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))", I)
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    date: str | None
+    recurrence: str | None = None
+    relative: str | None = None
+    confidence: float = 1.0
+
+
+def _issue_date(doc, ex) -> dt.date | None:
+    """The document's date: the header's, else the first "<Place>, ngày ..." line."""
+    iso = None
+    try:
+        iso = ex.header.issue_date.value
+    except AttributeError:
+        pass
+    if not iso:
+        head = doc.text[:3000]
+        for d in find_dates(head):
+            before = head[max(0, d.start - 30):d.start]
+            if (regex.search(r"[\p{L}.]\s*,\s*(?:ngày\s*)?$", before)
+                    and not regex.search(r"(?:thứ\s+\p{L}+|chủ\s+nhật)\s*,\s*(?:ngày\s*)?$", before, I)):
+                iso = d.iso
+                break
+    try:
+        return dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+def _skip_spans(seg) -> list[tuple[int, int]]:
+    spans = []
+    for name in ("header", "title", "kinh_gui", "preamble", "signature", "noi_nhan"):
+        sp = getattr(seg, name, None) if seg is not None else None
+        if sp is not None and getattr(sp, "start", None) is not None:
+            spans.append((sp.start, sp.end))
+    return spans
+
+
+def _clause_start(text: str, pos: int, limit: int = 300) -> int:
+    lo = max(0, pos - limit)
+    last = lo
+    for m in BOUNDARY.finditer(text, lo, pos):
+        last = m.end()
+    return last
+
+
+def _clause_end(text: str, pos: int, limit: int = 200) -> int:
+    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)
+
+
+def _recurrence_after(text: str, end: int) -> tuple[int, str | None]:
+    m = RECUR_TAIL.match(text, end)
+    if m:
+        return m.end(), " ".join(regex.sub(r"^\W*(?:và\s*)?", "", m.group()).split())
+    return end, None
+
+
+def _classify(text: str, p: PeriodMatch, issue: dt.date | None, is_report: bool, in_cells: bool = False) -> _Hit | None:
+    """A deadline hit for a date/period by its left context, or None."""
+    cs = _clause_start(text, p.start)
+    left = text[max(cs, p.start - 80):p.start]
+    right = text[p.end:_clause_end(text, p.end)]
+    date = dt.date.fromisoformat(p.iso)
+    late = issue is not None and date < issue - dt.timedelta(days=45)
+    past = issue is not None and date < issue  # a period already over is reported on, not set
+
+    m = STRONG.search(left)
+    if m and not late:
+        trig = left[m.start():]
+        if regex.match(r"trước", trig, I):
+            before = text[max(cs, p.start - len(trig) - 100):p.start - len(trig)]
+            words = before.split()[-15:]
+            near = " ".join(words)
+            marks = list(PASSIVE.finditer(near))
+            passive = bool(marks) and not RESCUE.search(near, max(0, marks[-1].start() - 12))
+            if passive or (COND_BEFORE.search(before) and not MUST.search(before[-25:])) or COND_AFTER.match(right):
+                return None
+        if VALIDITY.search(text[max(cs, p.start - 60):p.start - len(trig)]):
+            return None
+        return _Hit(p.start - len(trig), p.end, p.iso)
+    wide = text[max(0, p.start - 80):p.start]
+    m = LABEL.search(wide)
+    if not m and p.kind in ("date", "month", "quarter", "half"):
+        m = TERM_LABEL.search(wide)
+    if m and not late and not VALIDITY.search(wide[m.start():]):
+        return _Hit(p.start - len(wide) + m.start(), p.end, p.iso)
+    if p.kind == "date" or in_cells:
+        return None  # a schedule table has its own date column: words inside other cells are not limits
+    m = WITHIN.search(left)
+    if m and not past:
+        ahead = text[cs:p.start - len(left) + m.start()]
+        if (DIRECTIVE.search(ahead) and not PAST.search(ahead) and not VALIDITY.search(ahead)
+                and not AIM.search(ahead[-100:])
+                and not is_report):
+            return _Hit(p.start - len(left) + m.start() + (left[m.start()].isspace()), p.end, p.iso, confidence=0.8)
+    m = UNTIL.search(left)
+    if m and not past and p.kind in ("year", "quarter", "month"):
+        done = COMPLETION.search(right[:60])
+        around = text[max(cs, p.start - 80):p.start] + right[:done.start() if done else 0]
+        if done and not TARGET.search(around) and not PAST.search(around):
+            return _Hit(p.start - len(left) + m.start() + (left[m.start()].isspace()), p.end, p.iso, confidence=0.7)
+    return None
+
+
+def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> list[_Hit]:
+    """Lone dates in the cells under a "Thời gian hoàn thành" / "Tiến độ" column."""
+    col = COLUMN.search(text)
+    if not col:
+        return []
+    hits = []
+    for p in periods:
+        if p.start < col.end():
+            continue
+        ls = max(text.rfind("\n", 0, p.start), text.rfind("|", 0, p.start)) + 1
+        le_nl = text.find("\n", p.end)
+        le_bar = text.find("|", p.end)
+        le = min(x for x in (le_nl, le_bar, len(text)) if x >= 0)
+        pre, post = text[ls:p.start], text[p.end:le]
+        rec_end, rec = _recurrence_after(text, p.end)
+        if rec:
+            post = text[rec_end:max(rec_end, le if le > rec_end else text.find("\n", rec_end))]
+        lead = (pre.strip() or p.text)[:1]
+        if not CELL_PREFIX.match(pre.strip()) or post.strip() or lead.islower():
+            continue  # a cell opens with a capital or a digit; a lower-case line is wrapped prose
+        prev_line = text[max(0, text.rfind("\n", 0, max(ls - 1, 0)) + 1):max(ls - 1, 0)]
+        if regex.search(r"(?:(?<!hằng |hàng )năm|ngày|số|tháng|kèm theo|,)\s*$", prev_line.strip(" |"), I) and "|" not in pre:
+            continue
+        date = dt.date.fromisoformat(p.iso)
+        if issue is not None and date < issue - dt.timedelta(days=366):
+            continue
+        start = ls + len(pre) - len(pre.lstrip())
+        hits.append(_Hit(start, rec_end if rec else p.end, p.iso, recurrence=rec, confidence=0.8))
+    return hits
+
+
+def _cell_lines(text: str, pos: int, radius: int = 300) -> bool:
+    """Whether `pos` sits in a table flattened one short cell per line (PDF text)."""
+    lines = [ln for ln in text[max(0, pos - radius):pos + radius].split("\n")[1:-1] if ln.strip()]
+    return len(lines) >= 8 and sum(len(ln) for ln in lines) / len(lines) < 28
+
+
+def _resolve(n: str, unit: str, tail: str | None, issue: dt.date | None, effective: dt.date | None = None) -> str | None:
+    """Date of "N ngày/tháng kể từ ngày ký" counted from the document's own (or effective) date."""
+    if not tail:
+        return None
+    if BASE_EFFECTIVE.match(tail):
+        issue = effective
+    elif not BASE_SELF.match(tail):
+        return None
+    if issue is None:
+        return None
+    k = int(n) if n.isdigit() else _NUMWORD.get(n.lower())
+    unit = " ".join(unit.lower().split())
+    if k is None or unit == "ngày làm việc":
+        return None
+    if unit == "ngày":
+        return (issue + dt.timedelta(days=k)).isoformat()
+    months = k * (12 if unit == "năm" else 1)
+    y, m = divmod(issue.month - 1 + months, 12)
+    y, m = issue.year + y, m + 1
+    for day in range(issue.day, 27, -1):
+        try:
+            return dt.date(y, m, day).isoformat()
+        except ValueError:
+            continue
+    return dt.date(y, m, min(issue.day, 28)).isoformat()
+
+
+def _effective_date(ex) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(ex.header.effective_date.value)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _is_report(doc, ex) -> bool:
+    """A Báo cáo tells what was done: its "trong năm ..." are periods, not limits."""
+    try:
+        dtype = ex.header.doc_type.value
+    except AttributeError:
+        dtype = None
+    if dtype:
+        return dtype == "Báo cáo"
+    return bool(regex.search(r"(?m)^[ \t|]*BÁO CÁO[ \t]*$", doc.text[:2500]))
+
+
+def extract(doc, seg, ex) -> list[Deadline]:
+    text = doc.text
+    skip = _skip_spans(seg)
+    issue = _issue_date(doc, ex)
+    is_report = _is_report(doc, ex)
+    effective = _effective_date(ex)
+
+    def allowed(a: int, b: int) -> bool:
+        return not any(s <= a < e or s < b <= e for s, e in skip)
+
+    hits: list[_Hit] = []
+
+    def add(h: _Hit) -> None:
+        if allowed(h.start, h.end) and not any(o.start < h.end and h.start < o.end for o in hits):
+            hits.append(h)
+
+    for m in RECUR.finditer(text):
+        add(_Hit(m.start(), m.end(), None, recurrence=" ".join(m.group().split()), confidence=0.9))
+
+    periods = find_periods(text)
+    col = COLUMN.search(text)
+    for p in periods:
+        h = _classify(text, p, issue, is_report, bool(col) and p.start > col.end() and _cell_lines(text, p.start))
+        if h:
+            end, rec = _recurrence_after(text, h.end)
+            if rec:
+                h.end, h.recurrence = end, rec
+            add(h)
+    for h in _cell_hits(text, periods, issue):
+        add(h)
+
+    for m in RELATIVE.finditer(text):
+        tail = m["tail"]
+        if not tail and not LIMIT_OF.search(text[max(0, m.start() - 60):m.start()]):
+            continue  # a bare duration ("trong 02 ngày") is not a limit
+        date = _resolve(m["n"], m["unit"], tail, issue, effective)
+        add(_Hit(m.start(), m.end(), date, relative=None if date else " ".join(m.group().split()),
+                 confidence=0.9 if date else 0.7))
+    for m in BEFORE_EVENT.finditer(text):
+        near = " ".join(text[max(0, m.start() - 100):m.start()].split()[-8:])
+        marks = list(PASSIVE.finditer(near))
+        if (marks and not RESCUE.search(near, max(0, marks[-1].start() - 12))) or COND_BEFORE.search(near):
+            continue
+        txt = m.group().rstrip()
+        add(_Hit(m.start(), m.start() + len(txt), None, relative=" ".join(txt.split()), confidence=0.6))
+
+    hits.sort(key=lambda h: h.start)
+    return [Deadline(text=text[h.start:h.end], start=h.start, end=h.end, date=None if h.recurrence and not h.date else h.date,
+                     recurrence=h.recurrence, relative=h.relative, confidence=h.confidence) for h in hits]

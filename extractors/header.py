@@ -1,9 +1,551 @@
-"""Header extractor (being written)."""
+"""Header fields (gold/SCHEMA.md) read from the segmented header, title and signature.
+
+Rules read the printed header first; where it is missing or unreadable the
+value falls back on what else the document says about itself, in this order:
+the signature block, the website metadata block, the enacting formula
+("Thủ tướng Chính phủ ban hành Quyết định ..."), the type code in the number
+(QĐ → Quyết định). Fuzzy readings (OCR) and fallbacks get a lower
+confidence; a value nothing settles stays empty rather than guessed.
+"""
 
 from __future__ import annotations
 
-from pipeline.records import Header
+from pathlib import Path
+
+import regex
+
+from extractors.bodies import canonical_body, normal_case, with_province
+from extractors.dates import find_dates, to_iso
+from pipeline.document import Document
+from pipeline.records import Extraction, Field, Header, NumberParts, Signer
+from pipeline.segment import (
+    DATE_LINE,
+    DOC_TYPES,
+    ENACTING,
+    MARK,
+    MOTTO,
+    NOISE,
+    NUMBER_LINE,
+    SEPARATOR,
+    VV,
+    is_person_name,
+    is_upper,
+    match_type_name,
+    person_name,
+)
+from pipeline.segments import Segments, Span
+
+# Type codes of the số/ký hiệu (Decree 30/2020, Appendix III).
+TYPE_CODES = {
+    "QĐ": "Quyết định", "CT": "Chỉ thị", "TB": "Thông báo", "KH": "Kế hoạch", "NQ": "Nghị quyết",
+    "BC": "Báo cáo", "GP": "Giấy phép", "TTr": "Tờ trình", "HD": "Hướng dẫn", "CTr": "Chương trình",
+    "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "QC": "Quy chế", "QyĐ": "Quy định",
+    "CĐ": "Công điện", "GM": "Giấy mời", "BB": "Biên bản", "ĐA": "Đề án", "PA": "Phương án", "L": "Lệnh",
+    "KL": "Thông báo",
+}
+_CANON = {c.casefold(): c for c, _ in DOC_TYPES}
+
+NUMBER = regex.compile(
+    r"(?P<serial>[0-9IlOo]{1,6}(?:\.[0-9]{1,3})?)?\s*(?:-\s*(?P<tc1>\p{Lu}[\p{L}]{0,4})\s*)?/\s*"
+    r"(?:(?P<year>(?:19|20)\d{2})\s*/\s*)?(?P<codes>\p{Lu}[\p{L}\d&.]*(?:\s*-\s*[\p{L}\d&.]+)*)")
+_ORG_HEAD = regex.compile(
+    r"^(?:[UỦ]Y BAN|UỶ BAN|UBND|HĐND|HỘI ĐỒNG|SỞ|BỘ|CỤC|TỔNG CỤC|CHI CỤC|VĂN PHÒNG|ĐOÀN|BAN|TRUNG TÂM|PHÒNG"
+    r"|VỤ|VIỆN|TỈNH [UỦ]Y|THÀNH [UỦ]Y|HUYỆN [UỦ]Y|ĐẢNG [UỦ]Y|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG|QUỐC HỘI|NGÂN HÀNG|KHO BẠC"
+    r"|THANH TRA|TÒA ÁN|VIỆN KIỂM SÁT|BỘ CHỈ HUY|LIÊN MINH|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TRƯỜNG|BỆNH VIỆN|THUẾ"
+    r"|KIỂM TOÁN|HỘI)\b")
+_PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
+_ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
+_PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)\b", regex.IGNORECASE)
+_ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
+_EFFECT = regex.compile(
+    r"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:kể\s+)?(?:từ|từ\s+ngày|kể\s+từ)?\s*"
+    r"(?:ngày\s+)?(?P<what>ký(?:\s+ban\s+hành)?|ban\s+hành|\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4})",
+    regex.IGNORECASE)
+_SELF = regex.compile(r"(?:Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Giấy phép|Kế hoạch|Văn bản|Quy chế"
+                      r"|Quy định|Thông báo|Luật|Pháp lệnh|Hướng dẫn|Chương trình)\s+này", regex.IGNORECASE)
+_MARKS = {"TM": "TM.", "T/M": "TM.", "T.M": "TM.", "KT": "KT.", "K/T": "KT.", "K.T": "KT.", "TL": "TL.",
+          "TUQ": "TUQ.", "Q": "Q."}
 
 
-def extract(doc, seg, ex) -> Header:
-    return Header()
+def _field(value: str | None, span: tuple[int, int] | Span | None = None, conf: float = 1.0) -> Field:
+    if value is None:
+        return Field(None)
+    if isinstance(span, Span):
+        span = (span.start, span.end)
+    return Field(value, span[0] if span else None, span[1] if span else None, conf)
+
+
+def _oneline(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _fix_serial(s: str) -> tuple[str, bool]:
+    """OCR reads 1 as I or l and 0 as O in the serial."""
+    fixed = s.translate(str.maketrans({"I": "1", "l": "1", "O": "0", "o": "0"}))
+    return fixed, fixed != s
+
+
+def parse_number(s: str) -> tuple[str, NumberParts, bool] | None:
+    """"2211/QĐ-UBND" → ("2211/QĐ-UBND", parts, fuzzy). A blank serial ("/KH-UBND") gives None."""
+    s = regex.sub(r"(?<=/\p{Lu}{1,4})\s(?=\p{Lu}{1,4}-)", "", s)  # OCR "21/C T-TTg"
+    m = NUMBER.search(s)
+    if not m or not m["serial"]:
+        return None
+    serial, fuzzy = _fix_serial(m["serial"])
+    if not regex.match(r"^\d", serial):
+        return None
+    codes = regex.sub(r"\s+", "", m["codes"]).rstrip(".-")
+    year = m["year"]
+    value = serial + (f"-{m['tc1']}" if m["tc1"] else "") + "/" + (f"{year}/" if year else "") + codes
+    parts = NumberParts(serial=serial, year=int(year) if year else None)
+    if m["tc1"]:
+        parts.type_code, parts.issuer_code = m["tc1"], codes
+    else:
+        head, _, rest = codes.partition("-")
+        if head in TYPE_CODES and rest:
+            parts.type_code, parts.issuer_code = head, rest
+        else:
+            parts.issuer_code = codes
+    return value, parts, fuzzy
+
+
+def _number(doc: Document, seg: Segments, h: Header) -> None:
+    for c in seg.header_cells:
+        if NUMBER_LINE.match(c.text):
+            m = NUMBER_LINE.match(c.text)
+            rest = c.text[m.end():]
+            got = parse_number(rest)
+            if got:
+                value, parts, fuzzy = got
+                settled = _settle_code(doc.text, value, parts)
+                if settled:
+                    value, parts, fuzzy = settled[0], settled[1], True
+                ms = NUMBER.search(rest)
+                s = c.start + m.end() + (ms.start() if ms else 0)
+                h.number = _field(value, (s, c.start + m.end() + (ms.end() if ms else len(rest))),
+                                  0.7 if fuzzy else 1.0)
+                h.number_parts = parts
+            return  # a "Số:" line with a blank serial is a draft: no number
+    meta = seg.metadata.get("Số hiệu")
+    if meta:
+        got = parse_number(meta.text)
+        if got:
+            h.number = _field(got[0], meta, 0.8)
+            h.number_parts = got[1]
+
+
+def _settle_code(text: str, value: str, parts: NumberParts) -> tuple[str, NumberParts] | None:
+    """An OCR-damaged code ("41/CT-TTs") is replaced by the near variant the rest of the text repeats
+    ("Chỉ thị số 41/CT-TTg" in an appendix or a footer)."""
+    serial, _, codes = value.partition("/")
+    pat = regex.compile(rf"(?<![\d.]){regex.escape(serial)}\s*/\s*((?:{regex.escape(codes)}){{e<=1}})(?![\p{{L}}\d])")
+    seen: dict[str, int] = {}
+    for m in pat.finditer(text):
+        seen[m[1]] = seen.get(m[1], 0) + 1
+    if not seen:
+        return None
+    best = max(seen, key=lambda k: (seen[k], k == codes))
+    if best == codes or seen[best] <= seen.get(codes, 0) or not regex.fullmatch(r"[\p{L}\d&.-]+(?:/[\p{L}\d&.-]+)?",
+                                                                                  best):
+        return None
+    got = parse_number(f"{serial}/{best}")
+    return (got[0], got[1]) if got else None
+
+
+def _self_date(doc: Document, number: str | None) -> tuple[str, int, int] | None:
+    """The document's own date where another part of it cites it ("Kèm theo Quyết định số X ngày D")."""
+    if not number:
+        return None
+    serial, _, codes = number.partition("/")
+    slash = r"\s*/\s*"
+    codes_pat = slash.join(regex.escape(p) for p in codes.split("/"))
+    pat = rf"(?<![\d.]){regex.escape(serial)}{slash}{codes_pat}\s*,?\s*(?:ngày)?"
+    for m in regex.finditer(pat, doc.text):
+        ds = find_dates(doc.text, m.end() - 5 if m.end() >= 5 else 0, min(len(doc.text), m.end() + 40))
+        if ds and ds[0].start - m.end() < 12:
+            return ds[0].iso, ds[0].start, ds[0].end
+    return None
+
+
+def _date_place(doc: Document, seg: Segments, h: Header) -> None:
+    for c in seg.header_cells:
+        if not DATE_LINE.search(c.text) and not _PLACE_DATE.match(c.text):
+            continue
+        if NUMBER_LINE.match(c.text) or MOTTO.search(c.text):
+            continue
+        pm = _PLACE_DATE.match(c.text)
+        if pm:
+            place = pm["place"].strip(" .,")
+            if place and not regex.search(r"\d", place) and not regex.match(r"(?i)thứ\s|chủ nhật", place):
+                h.issue_place = _field(normal_case(place, force=is_upper(place)),
+                                       (c.start + pm.start("place"), c.start + pm.start("place") + len(place)))
+        ds = find_dates(doc.text, c.start, c.end)
+        if ds:
+            d = ds[0]
+            fuzzy = not regex.match(r"(?:ngày\s+)?\d", d.text, regex.IGNORECASE)
+            h.issue_date = _field(d.iso, (d.start, d.end), 0.8 if fuzzy else 1.0)
+        elif regex.search(r"ng\S*\s+(?!th)\S+\s+th\S*\s+(?!n[ăa]m)\S+\s+n\S*\s+\d{4}", c.text):
+            # a printed but unreadable date ("ngàu 26 tháng OF năm 2026"): settled elsewhere or left empty
+            got = _self_date(doc, h.number.value) or _esig_date(doc)
+            if got:
+                h.issue_date = _field(got[0], (got[1], got[2]), 0.6)
+        return
+    # e-signature stamp of the issuing office, then website metadata
+    got = _esig_date(doc)
+    if got:
+        h.issue_date = _field(got[0], (got[1], got[2]), 0.6)
+        return
+    meta = seg.metadata.get("Ngày ban hành")
+    if meta:
+        ds = find_dates(meta.text)
+        if ds:
+            h.issue_date = _field(ds[0].iso, (meta.start + ds[0].start, meta.start + ds[0].end), 0.8)
+
+
+def _esig_date(doc: Document) -> tuple[str, int, int] | None:
+    m = _ESIG.search(doc.text)
+    if m:
+        iso = to_iso(int(m["y"]), int(m["m"]), int(m["d"]))
+        if iso:
+            return iso, m.start(), m.end()
+    return None
+
+
+def _org_units(seg: Segments) -> list[Span]:
+    """Header cells of the left block joined into one name per body ("UỶ BAN NHÂN / DÂN / TỈNH AN GIANG")."""
+    units: list[Span] = []
+    for c in seg.header_cells:
+        t = c.text
+        if MOTTO.search(t) or NUMBER_LINE.match(t) or DATE_LINE.search(t) or _PLACE_DATE.match(t) \
+                or SEPARATOR.match(t) or VV.match(t) or not is_upper(t):
+            continue
+        lead = regex.match(r"^[\d\W]+", t)
+        if lead:
+            c = Span(c.start + lead.end(), c.end, t[lead.end():])
+            t = c.text
+        if not t:
+            continue
+        if not units and not _ORG_HEAD.match(t):
+            continue  # a gazette's section heading ("VĂN BẢN PHÁP LUẬT KHÁC"), not a body
+        if units and not _ORG_HEAD.match(t):
+            u = units[-1]
+            units[-1] = Span(u.start, c.end, u.text + " " + t)
+        else:
+            units.append(Span(c.start, c.end, t))
+    out: list[Span] = []
+    for u in units:
+        if not out or _oneline(out[-1].text) != _oneline(u.text):
+            out.append(u)
+    return out
+
+
+def body_name(s: str) -> str:
+    """Printed body name → full name in normal case (codes like "1050/QĐ-SCT" kept)."""
+    s = _oneline(s)
+    keep = {w for w in s.split() if regex.search(r"\d|/", w)}
+    out = canonical_body(s)
+    for w in keep:
+        out = regex.sub(regex.escape(w), w, out, flags=regex.IGNORECASE)
+    out = regex.sub(r"\b(quyết định|nghị quyết|chỉ thị|kế hoạch|thông tư|nghị định)(?=\s+số\b)",
+                    lambda m: m[1][:1].upper() + m[1][1:], out)
+    return out
+
+
+def _issuer(doc: Document, seg: Segments, h: Header) -> None:
+    units = _org_units(seg)
+    if units:
+        issuer = units[-1]
+        name = body_name(issuer.text)
+        if len(units) >= 2:
+            parent = units[0]
+            pname = body_name(parent.text)
+            h.issuer_parent = _field(pname, parent)
+            pm = _PLACE.search(pname)
+            if pm and not _PLACE.search(name) and _ATTACHED_PLACE.match(name):
+                name = f"{name} {pm.group()}"
+        h.issuer = _field(name, issuer)
+        return
+    # No printed header: the signature's "TM. ..." body, the metadata, the enacting formula.
+    for c in seg.signature_cells:
+        m = MARK.match(c.text.lstrip("* "))
+        if m and m["mark"] in ("TM", "T/M", "T.M"):
+            rest = c.text.lstrip("* ")[m.end():]
+            name = body_name(rest)
+            if name in ("Ủy ban nhân dân", "Hội đồng nhân dân"):
+                name = f"{name} {_level(doc.text)}".strip()
+            h.issuer = _field(name, (c.end - len(rest), c.end), 0.6)
+            return
+    meta = seg.metadata.get("Cơ quan ban hành")
+    if meta and meta.text.strip():
+        h.issuer = _field(body_name(meta.text), meta, 0.7)
+        return
+    zone = seg.preamble or Span(0, min(len(doc.text), 3000), doc.text[:3000])
+    for m in regex.finditer(r"(?m)^.*$", zone.text):
+        em = ENACTING.match(m.group())
+        if em:
+            who = regex.match(r"^(.*?)\s+(?:ban hành|Ban hành)\b", m.group())
+            h.issuer = _field(body_name(who[1]), (zone.start + m.start(), zone.start + m.start() + len(who[1])), 0.6)
+            return
+    if seg.authority:
+        h.issuer = _field(body_name(seg.authority.text), seg.authority, 0.5)
+        return
+    # A web page: the site's owner on one of the first lines ("Sở công thương Bình dương").
+    for m in list(regex.finditer(r"(?m)^[^\S\n]*(\S.*?)\s*$", doc.text[:600]))[:6]:
+        t = m[1]
+        if len(t) < 80 and regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Tổng cục|Văn phòng)\s+\S", t):
+            h.issuer = _field(with_province(body_name(t)), (m.start(1), m.end(1)), 0.4)
+            return
+
+
+def _level(text: str) -> str:
+    """"tỉnh" when the document keeps saying "UBND tỉnh" (an unnamed People's Committee signs)."""
+    levels = regex.findall(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\b",
+                           text)
+    if not levels:
+        return ""
+    return max(set(levels), key=levels.count)
+
+
+def _doc_type(doc: Document, seg: Segments, h: Header) -> None:
+    if seg.type_name:
+        got = match_type_name(seg.type_name.text)
+        if got:
+            h.doc_type = _field(got[0], seg.type_name, 0.8 if got[3] else 1.0)
+            return
+    meta = seg.metadata.get("Loại văn bản")
+    if meta and meta.text.strip().casefold() in _CANON:
+        h.doc_type = _field(_CANON[meta.text.strip().casefold()], meta, 0.8)
+        return
+    tc = h.number_parts.type_code
+    if tc and tc in TYPE_CODES:
+        h.doc_type = _field(TYPE_CODES[tc], (h.number.start, h.number.end) if h.number.start is not None else None,
+                            0.8)
+        return
+    if seg.title and VV.match(seg.title.text):
+        h.doc_type = _field("Công văn", seg.title, 0.9)
+    elif h.number.value and h.number_parts.type_code is None and seg.kinh_gui:
+        h.doc_type = _field("Công văn", seg.kinh_gui, 0.6)
+
+
+def _subject(doc: Document, seg: Segments, h: Header) -> None:
+    sp = seg.subject
+    if sp is None:
+        sp = _headline(doc, seg)
+        if sp is None:
+            return
+    s = _oneline(sp.text)
+    m = VV.match(s)
+    if m:
+        s = s[m.end():]
+    s = s.strip(" .;:")
+    if not s:
+        return
+    if is_upper(s):
+        keep = {w for w in s.split() if regex.search(r"\d", w)}
+        low = s.lower()
+        for w in keep:
+            low = regex.sub(regex.escape(w.lower()), w, low)
+        s = low[:1].upper() + low[1:]
+    h.subject = _field(s, sp)
+
+
+def _web_title(seg: Segments) -> Span | None:
+    """"Quyết định số 47/2018/QĐ-TTg Thí điểm ..." (a website's title line) → "Thí điểm ..."."""
+    t = seg.metadata.get("Tiêu đề")
+    if t is None:
+        return None
+    m = regex.match(r"^\s*(?:\p{L}+\s+){1,3}?(?:số\s+)?[\w.-]*\d[\w.-]*/\S+(?:\s+năm\s+\d{4})?\s+", t.text)
+    if not m:
+        return None
+    e = regex.search(r"\s+do\s+[^,]{2,80}\s+ban hành\s*$", t.text)
+    end = e.start() if e else len(t.text)
+    return Span(t.start + m.end(), t.start + end, t.text[m.end():end])
+
+
+def _headline(doc: Document, seg: Segments) -> Span | None:
+    """A page without a type line or V/v (a news item): its first Vietnamese headline-like line."""
+    if seg.type_name or seg.title:
+        return None
+    if seg.metadata:
+        return _web_title(seg)
+    for m in list(regex.finditer(r"(?m)^(\S.*?)\s*$", doc.text[:3000]))[:15]:
+        t = m[1]
+        if NOISE.match(t) or not (20 <= len(t) <= 250) or regex.search(r"[.;:,]$", t) or DATE_LINE.search(t) or MOTTO.search(t):
+            continue
+        if not regex.search(r"[^\x00-\x7f]", t) or regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Số)\b", t) or is_upper(t):
+            continue
+        return Span(m.start(1), m.end(1), t)
+    return None
+
+
+def _signer(doc: Document, seg: Segments, h: Header) -> None:
+    cells = [c for c in seg.signature_cells if c.text.strip()]
+    name_i = next((i for i in range(len(cells) - 1, -1, -1) if person_name(cells[i].text)), None)
+    if name_i is not None:
+        c = cells[name_i]
+        h.signer.name = _field(person_name(c.text), c, 1.0 if is_person_name(c.text) else 0.8)
+        before = cells[:name_i]
+    else:
+        before = cells
+    last_mark = None
+    for c in before:
+        m = MARK.match(c.text.lstrip("* "))
+        if m:
+            last_mark = (c, m)
+    if last_mark:
+        c, m = last_mark
+        h.signer.authority = _field(_MARKS.get(m["mark"], m["mark"] + "."), (c.start, c.start + m.end()))
+    pos = None
+    for c in reversed(before):
+        t = c.text.strip("* ")
+        if not MARK.match(t) and is_upper(t):
+            pos = c
+            break
+    if pos is not None:
+        h.signer.position = _field(position_case(pos.text), pos)
+    elif seg.metadata.get("Chức danh") and regex.search(r"\p{L}", seg.metadata["Chức danh"].text):
+        meta = seg.metadata["Chức danh"]
+        h.signer.position = _field(position_case(meta.text), meta, 0.7)
+    if h.signer.name.value is None:
+        meta = seg.metadata.get("Người ký")
+        if meta and is_person_name(meta.text):
+            h.signer.name = _field(_oneline(meta.text), meta, 0.7)
+
+
+def position_case(s: str) -> str:
+    """"PHÓ CHỦ TỊCH" → "Phó Chủ tịch"; "THỨ TRƯỞNG" → "Thứ trưởng"."""
+    s = regex.sub(r"(?<=\p{Lu})\p{Ll}+(?=\W*$)|[^\p{L}\s]+$", "", _oneline(s.strip("* "))).strip().lower()
+    s = regex.sub(r"^phó\s+(\w)", lambda m: "Phó " + m[1].upper(), s)
+    s = regex.sub(r"\b(chính phủ|quốc hội|ủy ban nhân dân|việt nam)\b",
+                  lambda m: normal_case(m[1].upper(), force=True), s)
+    return s[:1].upper() + s[1:]
+
+
+def _effective(doc: Document, seg: Segments, h: Header) -> None:
+    root = seg.body
+    zones = [(root.start, root.end)] if root and root.end > root.start else []
+    zones.append((0, len(doc.text)))
+    for lo, hi in zones:
+        for m in _EFFECT.finditer(doc.text, lo, hi):
+            ctx = doc.text[max(lo, m.start() - 120):m.start()]
+            sentence = regex.split(r"[.;]\s", ctx)[-1]
+            if not _SELF.search(sentence):
+                continue
+            what = m["what"]
+            if regex.match(r"ký|ban", what, regex.IGNORECASE):
+                if h.issue_date.value:
+                    h.effective_date = _field(h.issue_date.value, (m.start(), m.end()), 0.9)
+                return
+            ds = find_dates(doc.text, m.start("what") - 5 if m.start("what") >= 5 else 0, m.end() + 2)
+            if ds:
+                h.effective_date = _field(ds[-1].iso, (m.start(), m.end()))
+            return
+
+
+def _recipients(doc: Document, seg: Segments, h: Header) -> None:
+    kg = seg.kinh_gui
+    if kg is None:
+        return
+    m = regex.match(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?\s*", kg.text, regex.IGNORECASE)
+    off = m.end() if m else 0
+    body = kg.text[off:]
+    items: list[tuple[int, int]] = []
+    if regex.search(r"(?m)^\s*[-–+•]\s*", body):
+        for im in regex.finditer(r"(?m)^\s*[-–+•]\s*(.+(?:\n(?![-–+•]).+)*)", body):
+            items.append((im.start(1), im.end(1)))
+        first = body[:items[0][0]] if items else ""
+        if regex.search(r"\p{L}", first.split("\n")[0]):
+            items.insert(0, (0, len(first.split("\n")[0])))
+    else:
+        pos = 0
+        for part in regex.split(r";", body):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+    for a, b in items:
+        raw = body[a:b]
+        name = _oneline(raw).strip(" ;.,")
+        if not name or not regex.search(r"\p{L}", name):
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = kg.start + off + a + lead
+        h.recipients.append(_field(canonical_body(name), (s, s + len(raw.strip()))))
+
+
+# Issuer codes of the số/ký hiệu and the body they stand for.
+ISSUER_CODES = {"TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "BCT": "Bộ Công Thương", "BTC": "Bộ Tài chính",
+                "BXD": "Bộ Xây dựng", "BNV": "Bộ Nội vụ", "BTP": "Bộ Tư pháp", "QH": "Quốc hội",
+                "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "BKHĐT": "Bộ Kế hoạch và Đầu tư"}
+
+
+def _fix_issuer_code(h: Header) -> None:
+    """"41/CT-TTs" signed by the Prime Minister: the code one letter off the issuer's own is that code."""
+    parts, issuer = h.number_parts, h.issuer.value or ""
+    code = (parts.issuer_code or "").split("-")[0]
+    if not code or code in ISSUER_CODES or not h.number.value:
+        return
+    for known, body in ISSUER_CODES.items():
+        if issuer.casefold().startswith(body.casefold()) and regex.fullmatch(f"(?:{regex.escape(known)}){{s<=1}}",
+                                                                             code):
+            fixed = regex.sub(rf"(?<=/){regex.escape(code)}(?=-|$)|(?<=-){regex.escape(code)}(?=-|$)", known,
+                              h.number.value, count=1)
+            if fixed != h.number.value:
+                h.number = Field(fixed, h.number.start, h.number.end, min(h.number.confidence, 0.7))
+                parts.issuer_code = known + (parts.issuer_code or "")[len(code):]
+            return
+
+
+def extract(doc: Document, seg: Segments, ex: Extraction | None = None) -> Header:
+    h = Header(signer=Signer())
+    _number(doc, seg, h)
+    _date_place(doc, seg, h)
+    _issuer(doc, seg, h)
+    _fix_issuer_code(h)
+    _doc_type(doc, seg, h)
+    if h.doc_type.value is None:
+        _doc_type_model(doc, seg, h)
+    _subject(doc, seg, h)
+    _signer(doc, seg, h)
+    _effective(doc, seg, h)
+    _recipients(doc, seg, h)
+    return h
+
+
+# --- document type model: the fallback when no type line, metadata, type code or V/v settles it.
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "doctype.joblib"
+_MODEL: list = []
+
+
+def doctype_text(doc: Document, seg: Segments) -> str:
+    """What the model reads: the opening of the document with the type line and metadata blanked out,
+    as a document whose type line OCR has mangled would look."""
+    text = doc.text
+    cut = [(seg.type_name.start, seg.type_name.end)] if seg.type_name else []
+    cut += [(sp.start, sp.end) for sp in seg.metadata.values()]
+    chars = list(text[:3000])
+    for a, b in cut:
+        for i in range(a, min(b, len(chars))):
+            chars[i] = " "
+    head = "".join(chars)
+    tail = text[seg.body.start:seg.body.start + 600] if seg.body else ""
+    return _oneline(head[:1500] + " " + tail)
+
+
+def _model():
+    if not _MODEL:
+        try:
+            import joblib
+
+            _MODEL.append(joblib.load(MODEL_PATH) if MODEL_PATH.exists() else None)
+        except Exception:  # a model file from another library version: rules only
+            _MODEL.append(None)
+    return _MODEL[0]
+
+
+def _doc_type_model(doc: Document, seg: Segments, h: Header) -> None:
+    model = _model()
+    if model is None or not doc.text.strip():
+        return
+    proba = model.predict_proba([doctype_text(doc, seg)])[0]
+    best = int(proba.argmax())
+    if proba[best] >= 0.5:
+        h.doc_type = _field(str(model.classes_[best]), None, round(float(proba[best]) * 0.6, 3))

@@ -1,7 +1,728 @@
-"""references extractor (being written)."""
+"""Legal references: every other document a text cites, parsed, keyed and related.
+
+Citations are found from three anchors: a số, ký hiệu with its code
+("45/2012/NĐ-CP", "02-NQ/TU", "QCVN 01:2019/BCT"), a type name with a bare
+serial ("Nghị định 45"), and laws or codes cited by name ("Luật Tổ chức
+chính quyền địa phương ngày 19 tháng 6 năm 2015"). Around each anchor the
+type name, pinpoint, date, issuer and title are read off the text. The
+relation comes from where the citation stands (a Căn cứ clause of the
+preamble) and the words that govern it; citations of one document are
+merged on their canonical key (`extractors.legal_keys`), the strongest
+relation winning.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def extract(doc, seg, ex) -> list:
-    return []
+import regex
+
+from extractors import legal_keys as lk
+from extractors.dates import find_dates
+from pipeline.normalise import fold
+from pipeline.records import Reference
+
+RELATION_RANK = ["căn cứ", "thực hiện", "thay thế", "bãi bỏ", "sửa đổi", "hướng dẫn", "dẫn chiếu"]
+
+# Printed type names → canonical type (longest first so "Thông tư liên tịch" beats "Thông tư").
+TYPE_NAMES: list[tuple[str, str]] = [
+    ("thông tư liên tịch", "Thông tư liên tịch"), ("nghị quyết liên tịch", "Nghị quyết liên tịch"),
+    ("quy chuẩn kỹ thuật quốc gia", "Quy chuẩn kỹ thuật quốc gia"), ("văn bản hợp nhất", "Văn bản hợp nhất"),
+    ("nghị định thư", "Nghị định thư"), ("nghị định", "Nghị định"), ("quyết định", "Quyết định"),
+    ("thông tư", "Thông tư"), ("nghị quyết", "Nghị quyết"), ("chỉ thị", "Chỉ thị"), ("kế hoạch", "Kế hoạch"),
+    ("tờ trình", "Tờ trình"), ("thông báo", "Thông báo"), ("kết luận", "Kết luận"),
+    ("chương trình", "Chương trình"), ("giấy phép", "Giấy phép"), ("giấy đề nghị", "Giấy đề nghị"),
+    ("báo cáo", "Báo cáo"), ("hướng dẫn", "Hướng dẫn"), ("công điện", "Công điện"), ("công văn", "Công văn"),
+    ("văn bản", "Công văn"), ("pháp lệnh", "Pháp lệnh"), ("bộ luật", "Bộ luật"), ("luật", "Luật"),
+    ("hiến pháp", "Hiến pháp"), ("quy chế", "Quy chế"), ("quy định", "Quy định"), ("đề án", "Đề án"),
+    ("hiệp định", "Hiệp định"), ("công ước", "Công ước"), ("thỏa thuận", "Thỏa thuận"),
+    ("biên bản", "Biên bản"), ("lệnh", "Lệnh"),
+]
+_TYPE_CANON = dict(TYPE_NAMES)
+_TYPES_RE = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n, _ in TYPE_NAMES)
+
+_WS = r"[ \t]*(?:\n[ \t]*)?"  # numbers and names wrap across lines
+_SERIAL = r"(?<![\p{L}\d/.,:-])\d{1,5}(?:\.\d{1,3})?[a-z]?"
+_YEAR = rf"{_WS}/{_WS}(?:19|20)\d\d"
+_CODE_TOK = r"(?:TTg|Ttg|Tg|CTr|TTr|QĐi|[A-ZĐƯ]{1,10}\d{0,2})(?![\p{Ll}\d])"
+NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/-]{_WS}{_CODE_TOK})+")
+QCVN_RE = regex.compile(r"QCVN\s*\d+(?:-\d+)*\s*:\s*(?:19|20)\d\d\s*/\s*[A-ZĐ]+(?:-[A-ZĐ]+)*")
+# A type name with a bare serial: "Nghị định 45", "Nghị định số 45/2012".
+PARTIAL_RE = regex.compile(
+    r"(?<![\p{L}])(?P<type>Nghị\s+định|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Chỉ\s+thị)\s+(?:số\s*)?"
+    r"(?P<serial>\d{1,4})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?(?![\d.,]*\s*[/-]\s*[\p{L}\d])(?![\p{L}\d])"
+    r"(?![ \t]+\d)")
+_NUM_WORD = r"(?:số|Số|SỐ|só|sồ|so|s)\.?"
+_LEFT_TYPE = regex.compile(rf"(?i)(?<![\p{{L}}])(?P<type>{_TYPES_RE})(?![\p{{L}}])")
+_FORM_LEFT = regex.compile(r"(?i)(?:mẫu|biểu|phụ lục|bảng|tài khoản|mã|hồ sơ|hợp đồng|ký hiệu)\s*(?:số)?\s*:?\s*$")
+_PINPOINT = regex.compile(
+    r"(?i)((?:(?:tiết|điểm)\s+[\p{L}\d.]+(?:\s*(?:,|và)\s*[\p{L}\d.]+)*\s*,?\s*)?(?:khoản\s+[\d.]+(?:\s*(?:,|và)\s*[\d.]+)*\s*,?\s*)?"
+    r"Điều\s+\d+[a-z]?(?:\s*(?:,|và)\s*\d+[a-z]?)*)\s*,?\s*(?:của\s+|tại\s+)?(?:các\s+)?$")
+
+# Laws and codes cited by name.
+_LAW_HEAD = regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?=\p{L})")
+_LAW_STOP = regex.compile(
+    r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
+    r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|mới|"
+    r"sửa\s+đổi\s+năm|với|là|nêu|trên|cũ|gồm|như|nhằm|đối\s+với|và\s+hướng|hoặc|cùng|từ|đến|các|nay|vào|thành|"
+    r"và\s+sửa|và\s+bổ|và\s+thay)(?![\p{L}])")
+_AMEND_LAW = regex.compile(
+    r"(?i)sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
+
+_TITLE_START = regex.compile(
+    r"(?i)^(?:về\s+việc\s+|v/v\s+)?(?=về\s|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|bổ\s+sung|"
+    r"thành\s+lập|kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|đẩy\s+mạnh|công\s+bố|bãi\s+bỏ|giao|"
+    r"phân\s+công|quy\s+chế|tham\s+vấn|cho\s+phép|điều\s+chỉnh|tiến\s+hành|kiểm\s+tra|chấn\s+chỉnh|"
+    r"phân\s+cấp|ủy\s+quyền|đính\s+chính|[\"“])")
+_TITLE_END = regex.compile(
+    rf"\s(?=(?i:(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPES_RE})\s+(?:số\b|\d)))|"
+    r";|\.(?=\s|$)|:\s*\n|\n\s*\n|\n(?=\s*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét|Điều\s+\d|[-+•]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s))"
+    r"|,(?=\s*(?:\p{Lu}|đề\s+nghị|yêu\s+cầu|theo\s+đó|trong\s+đó|đồng\s+thời|nay|đã|được|thì|để|gồm|cụ\s+thể|như\s+sau"
+    r"|tiếp\s+tục|có\s+hiệu\s+lực|trừ|kể\s+từ|sửa\s+đổi\s+bổ\s+sung\s+năm))"
+    r"|\)(?!\s*\p{Ll})|\s\((?=\s*(?:sau\s+đây|gọi\s+tắt|viết\s+tắt|Chương\s+trình\)|kèm))|”")
+_NEXT_CITE = rf"(?:và|hoặc|,)\s+(?:các\s+)?(?:{_TYPES_RE})(?:\s+(?:số\b|\d)|\s+\p{{Lu}})"
+_ISSUER_END = regex.compile(
+    rf"(?i)\s(?={_NEXT_CITE})|[,;.:()“”\"]|\n\s*\n|\s(?=(?:về|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|thành\s+lập|"
+    r"kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|ngày|cho\s+phép|tại|theo|đã|được|và\s+(?:các|những)|"
+    r"giao|tham\s+vấn|công\s+bố|kiểm\s+tra|chấn\s+chỉnh|điều\s+chỉnh|đính\s+chính|tiến\s+hành|quy\s+chế)(?![\p{L}]))")
+
+# Relation cues.
+_BOUNDARY = regex.compile(
+    r"(?:[.!?](?=\s)|:|\n\s*\n|\n(?=\s*(?:[-+•*]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d+\.|[IVX]+\.\s)))")
+_BLOCK = regex.compile(
+    r"(?i)(?<![\p{L}])(?:đề\s+xuất|nghiên\s+cứu|kiến\s+nghị|rà\s+soát|xem\s+xét|trình|dự\s+thảo|xây\s+dựng|"
+    r"được|bị|đánh\s+giá|tham\s+mưu|chuẩn\s+bị|báo\s+cáo)(?![\p{L}])")
+_CUES = [
+    ("thay thế", regex.compile(r"(?i)(?<![\p{L}])thay\s+thế(?:\s+cho)?(?![\p{L}])")),
+    ("bãi bỏ", regex.compile(r"(?i)(?<![\p{L}])(?:bãi\s+bỏ|hủy\s+bỏ|bãi\s+bỏ\s+toàn\s+bộ)(?![\p{L}])")),
+    ("sửa đổi", regex.compile(
+        r"(?i)(?<![\p{L}])(?:sửa\s+đổi|đính\s+chính|điều\s+chỉnh)(?![\p{L}])")),
+]
+_IMPLEMENT_START = regex.compile(
+    r"(?i)^[\s\d.)\-+•*a-zđ]{0,6}(?:Điều\s+\d+\.\s*)?(?:để\s+)?(?:thực\s+hiện|triển\s+khai|quán\s+triệt|"
+    r"theo(?!\s+(?:đề\s+nghị|quy\s+định|báo\s+cáo|ý\s+kiến|đó|dõi)))(?![\p{L}])")
+_IMPLEMENT_NEAR = regex.compile(
+    r"(?i)(?:theo\s+chỉ\s+đạo(?:\s+của\s+[^,;.]{0,60}?)?(?:\s+tại)?|theo\s+tinh\s+thần(?:\s+của)?|thực\s+hiện\s+theo|"
+    r"(?<!(?:kết\s+quả|tình\s+hình|năm|việc|quá\s+trình|sau|trong|hội\s+nghị|hướng\s+dẫn)\s+)(?:thực\s+hiện|triển\s+khai)|quán\s+triệt|"
+    r"tổ\s+chức\s+thi\s+hành)\s*(?:(?:đúng|nghiêm|tốt|có\s+hiệu\s+quả)\s+)?"
+    r"(?:nội\s+dung\s+)?(?:các\s+|những\s+)?$")
+_THEO_NEAR = regex.compile(r"(?i)(?<![\p{L}])theo\s*(?:các\s+|những\s+)?$")
+_IMPLEMENT_WORD = regex.compile(r"(?i)(?<![\p{L}])(?:thực\s+hiện|triển\s+khai)(?![\p{L}])")
+_REFER_NEAR = regex.compile(
+    r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])tại\s*$|\(\s*theo\s*$|"
+    r"(?:phê\s+duyệt|ban\s+hành|quy\s+định|công\s+nhận|thành\s+lập)\s+(?:theo|tại)\s*$")
+_GUIDE_NEAR = regex.compile(r"(?i)(?<![\p{L}])này\s+(?:quy\s+định\s+chi\s+tiết|hướng\s+dẫn)(?![\p{L}])")
+_CONNECTOR = regex.compile(r"(?i)(?:[,;]|(?<![\p{L}])(?:và|hoặc|cùng))\s*(?:các\s+|với\s+)?$")
+
+# Preamble clauses.
+_PRE_START = regex.compile(r"(?m)^[ \t]*Căn\s+cứ(?![\p{L}])")
+_PRE_KIND = [
+    ("căn cứ", regex.compile(r"(?i)^\s*căn\s+cứ(?![\p{L}])")),
+    ("dẫn chiếu", regex.compile(r"(?i)^\s*(?:theo|xét)(?![\p{L}])")),
+    ("thực hiện", regex.compile(r"(?i)^\s*(?:thực\s+hiện|triển\s+khai)(?![\p{L}])")),
+]
+_PRE_STOP = regex.compile(r"(?m)^[ \t]*(?:Điều\s+\d|(?:[IVX]+|\d+)[.)]\s|[A-ZĐ][A-ZĐÀ-Ỹ ]{3,}:\s*$)")
+_OWN_NUMBER = regex.compile(rf"(?<![\p{{L}}])(?:Số\s*:|(?m:^)[ \t|]*Số[ \t]+|SỐ\s*:)[ \t]*\n?[ \t]*(?P<n>{NUMBER_RE.pattern})")
+
+
+_RX: dict[str, regex.Pattern] = {}
+
+
+def _rx(pattern: str) -> regex.Pattern:
+    """Compiled once: the regex module's own cache costs more than the matching here."""
+    rx = _RX.get(pattern)
+    if rx is None:
+        rx = _RX[pattern] = regex.compile(pattern)
+    return rx
+
+
+def _match(p: str, s: str):
+    return _rx(p).match(s)
+
+
+def _fullmatch(p: str, s: str):
+    return _rx(p).fullmatch(s)
+
+
+def _search(p: str, s: str):
+    return _rx(p).search(s)
+
+
+def _sub(p: str, r: str, s: str) -> str:
+    return _rx(p).sub(r, s)
+
+
+def _finditer(p: str, s: str):
+    return _rx(p).finditer(s)
+
+
+@dataclass
+class Cite:
+    """One citation in the text, before merging."""
+
+    start: int
+    end: int
+    anchor: int  # start of the number or name that identified it
+    doc_type: str | None
+    number: str | None
+    key: str
+    date: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    pinpoint: str | None = None
+    relation: str = "dẫn chiếu"
+    partial: bool = False
+    confidence: float = 1.0
+
+
+def _clean(s: str) -> str:
+    return " ".join(s.split()).strip(" ,;:.-–")
+
+
+def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int, str, str | None] | None:
+    """(start, canonical type, words between type and number) of the type name printed before `pos`.
+
+    Several type names may stand before one number ("Giấy đề nghị cấp giấy phép số ..."): the one the
+    number's code confirms wins, else the first.
+    """
+    lo = max(0, pos - 160)
+    win = text[lo:pos]
+    valid = []
+    for m in reversed(list(_LEFT_TYPE.finditer(win))):
+        rest = win[m.end():]
+        canon = _TYPE_CANON[" ".join(m["type"].lower().split())]
+        if _fullmatch(rf"\s*(?:{_NUM_WORD}\s*:?)?\s*", rest):
+            valid.append((lo + m.start(), canon, None))
+            continue
+        mm = _fullmatch(rf"\s+(?P<extra>[^;:()“”\"]{{1,100}}?)\s+{_NUM_WORD}\s*:?\s*", rest)
+        if mm and not _search(r"\d|\n\s*\n|(?i)(?<![\p{L}])(?:ngày|của|tại|theo|và\s+(?:các|những))(?![\p{L}])", mm["extra"]) \
+                and len(mm["extra"].split()) <= 10:
+            valid.append((lo + m.start(), canon, _clean(mm["extra"])))
+            continue
+        if _search(r";|\n\s*\n", rest) or len(rest) > 120:
+            break
+    if not valid:
+        return None
+    if valid[0][2] is None:
+        return valid[0]
+    return next((v for v in valid if v[1] == code_type), valid[-1])
+
+
+def _pinpoint_before(text: str, pos: int) -> tuple[int, str] | None:
+    lo = max(0, pos - 100)
+    m = _PINPOINT.search(text[lo:pos])
+    return (lo + m.start(), _clean(m[1])) if m else None
+
+
+def _tail(text: str, cite: Cite, pos: int) -> int:
+    """Read the date, issuer and title printed after the number (or name); return where the citation ends."""
+    end = pos
+    n = len(text)
+    # Date: "ngày 21 tháng 5 năm 2012", ", ngày 29/7/2025", "ban hành ngày ..."
+    for d in find_dates(text, pos, min(n, pos + 60)):
+        gap = text[pos:d.start]
+        if _fullmatch(r"(?i)[\s,(]*(?:(?:được\s+)?(?:ban\s+hành|ký)\s*)?(?:ngày\s*)?", gap):
+            cite.date, end = d.iso, d.end
+        break
+    if not cite.date:
+        m = _match(r"(?i)[ \t]*(?:\n[ \t]*)?,?\s*(?:năm\s+)?((?:19|20)\d\d)(?![\d/])", text[end:end + 12])
+        if m and cite.doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
+            cite.year, end = int(m[1]), end + m.end()
+    # Issuer: "của Chính phủ", "của Bộ trưởng Bộ Công Thương", "do UBND tỉnh ban hành"
+    m = _match(r"(?i)[\s,]*(?:của|do)\s+", text[end:end + 20])
+    if m:
+        s = end + m.end()
+        e = _ISSUER_END.search(text, s, min(n, s + 160))
+        e_pos = e.start() if e else min(n, s + 160)
+        issuer = _clean(text[s:e_pos])
+        if issuer and issuer[0].isupper() and len(issuer.split()) <= 16:
+            cite.issuer, end = issuer, s + len(text[s:e_pos].rstrip())
+            if not cite.date:  # "... của UBND tỉnh ngày 10/01/2005"
+                for d in find_dates(text, end, min(n, end + 40)):
+                    if _fullmatch(r"(?i)[\s,]*(?:ngày\s*)?", text[end:d.start]):
+                        cite.date, end = d.iso, d.end
+                    break
+    # Title: "về khuyến công", "quy định chi tiết ...", "phê duyệt ...", a quoted name
+    m = _match(r"[\s,]*", text[end:end + 10])
+    s = end + (m.end() if m else 0)
+    t = _TITLE_START.match(text[s:s + 200])
+    if t:
+        ts = s + t.end()
+        e = _TITLE_END.search(text, ts, min(n, ts + 600))
+        te = e.start() if e else min(n, ts + 600)
+        title = _clean(text[ts:te].strip("“”\""))
+        if title and len(title.split()) >= 2:
+            cite.title = title[:1].lower() + title[1:] if title[:2] in ("Về", "Quy", "Ban", "Phê", "Hướng") else title
+            cite.title_span = (ts, te)
+            end = te
+    return end
+
+
+def _number_cites(text: str, own: set[str]) -> list[Cite]:
+    cites = []
+    spans = [(m.start(), m.end(), m.group()) for m in NUMBER_RE.finditer(text)]
+    spans += [(m.start(), m.end(), m.group()) for m in QCVN_RE.finditer(text)]
+    for s, e, raw in sorted(spans):
+        split = _search(r"(?i)(?:số|só)\s+(\d{1,3})[ \t]$", text[max(0, s - 12):s])
+        if split:  # OCR broke the serial: "số 1 25/2025/NĐ-CP"
+            raw, s = split[1] + raw, s - len(split[0]) + split[0].index(split[1])
+        number = lk.clean_number(raw) or _sub(r"\s+", "", raw)
+        key = lk.number_key(number)
+        if not key or key in own:
+            continue
+        left = text[max(0, s - 40):s]
+        if _FORM_LEFT.search(left):
+            continue
+        found = _type_before(text, s, lk.code_doc_type(number))
+        start, doc_type, extra = (found if found else (s, None, None))
+        if not found and _search(r"(?i)(?<![\p{L}])Số\s*:?\s*$", left) and s < 3000:
+            continue  # the document's own "Số:" line
+        if doc_type is None:
+            doc_type = "Quy chuẩn kỹ thuật quốc gia" if number.startswith("QCVN") else lk.code_doc_type(number)
+        title = None
+        if doc_type == "Luật" and found:  # "Luật sửa đổi, bổ sung ... Luật A và Luật B số 52/2019/QH14"
+            lo = max(0, start - 250)
+            amend = [m for m in _finditer(r"Luật\s+(?=sửa\s+đổi)", text[lo:start]) if ";" not in text[lo + m.end():s]]
+            if amend:
+                a = lo + amend[-1].start()
+                a_end = _law_name(text, lo + amend[-1].end())
+                if a_end and _fullmatch(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*", text[a_end:s]):
+                    start, extra = a, _clean(text[lo + amend[-1].end():a_end])
+        if extra and doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
+            title = f"{doc_type} {extra}"
+        elif extra:
+            title = f"{text[start:start + len(doc_type)] if doc_type else ''} {extra}".strip()
+        if number.startswith("QCVN"):
+            number = "QCVN" + number[4:]
+            q = _search(r"(?i)Quy\s+chuẩn\s+kỹ\s+thuật\s+quốc\s+gia[^;()]{0,300}$", text[max(0, s - 300):s])
+            if q and not found:
+                start = max(0, s - 300) + q.start()
+                title = _clean(text[start:e])
+        cite = Cite(start, e, s, doc_type, number, key, title=title)
+        pin = _pinpoint_before(text, start)
+        if pin:
+            cite.pinpoint, cite.start = pin[1], pin[0]
+        cite.end = _tail(text, cite, e)
+        if doc_type in ("Luật", "Bộ luật") and not cite.title and cite.title_span:
+            t = text[cite.title_span[0]:cite.title_span[1]]
+            t = _sub(r"(?i)^về\s+", "", _clean(t))
+            cite.title = f"{doc_type} {t[:1].upper()}{t[1:]}"
+        if not cite.issuer:
+            cite.issuer = lk.code_issuer(number)
+            cite.confidence = 0.9
+        cites.append(cite)
+    return cites
+
+
+def _partial_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
+    cites = []
+    for m in PARTIAL_RE.finditer(text):
+        if any(a <= m.start("serial") < b for a, b in taken):
+            continue
+        doc_type = _TYPE_CANON[" ".join(m["type"].lower().split())]
+        code = lk.type_code_of(doc_type)
+        year = int(m["year"]) if m["year"] else None
+        number = m["serial"] + (f"/{year}" if year else "")
+        cite = Cite(m.start(), m.end(), m.start("serial"), doc_type, number,
+                    lk.partial_key(code, m["serial"], year), partial=True, confidence=0.7)
+        pin = _pinpoint_before(text, m.start())
+        if pin:
+            cite.pinpoint, cite.start = pin[1], pin[0]
+        cite.end = _tail(text, cite, m.end())
+        cites.append(cite)
+    return cites
+
+
+def _law_name(text: str, pos: int) -> int | None:
+    """End of a law's name starting at `pos` (just after "Luật "), or None when it is not a name."""
+    known = _known_law_re().match(text, pos)
+    if known:
+        return known.end()
+    amend = _AMEND_LAW.match(text, pos)
+    if amend:
+        inner = _law_name(text, amend.end())
+        if inner is None:
+            return None
+        end = inner
+        more = _match(r"\s+và\s+(?:Bộ\s+)?Luật\s+", text[end:end + 20])
+        if more:
+            nxt = _law_name(text, end + more.end())
+            end = nxt or end
+        return end
+    if not _match(r"\p{Lu}", text[pos:pos + 1]):
+        return None
+    short = _name_words(text, pos, commas=False)
+    if not short:
+        return None
+    long = _name_words(text, pos, commas=True)
+    if long > short and _match(r"(?i)[ \t\n]*(?:,\s*)?(?:ngày|năm\s+\d|số\s|\d{4})", text[long:long + 12]):
+        return long
+    return short
+
+
+_NAME_TOKEN = regex.compile(r"[ \t]*(?P<nl>\n[ \t]*)?(?P<comma>,?)[ \t]*(?P<tok>[^\s,;:.()“”\"]+)")
+# Words that carry a law's name on after a comma: "Phòng, chống", "cháy, chữa cháy", "Cán bộ, công chức".
+_COMMA_GOES_ON = {"chống", "chữa", "cứu", "sử", "khen", "công", "vệ", "tái", "chế"}
+
+
+def _name_words(text: str, pos: int, commas: bool) -> int | None:
+    """End of the run of name words from `pos` (commas inside the name only when `commas`)."""
+    words: list[tuple[int, int]] = []
+    cur = pos
+    while cur < min(len(text), pos + 200):
+        w = _NAME_TOKEN.match(text, cur)
+        if not w:
+            break
+        tok = w["tok"]
+        rest = text[w.start("tok"):w.start("tok") + 20]
+        if w["comma"] and not ((commas and _match(r"\p{Ll}", tok)) or tok in _COMMA_GOES_ON):
+            break
+        if _match(r"\d", tok) or _LAW_STOP.match(rest) or tok in ("-", "–"):
+            break
+        if tok.lower() == "và" and not _match(r"và\s+\p{Ll}", rest):
+            break
+        if w["nl"] and words and tok[0].isupper() and fold(text[words[-1][0]:words[-1][1]]) not in ("và", "của", "về"):
+            break  # a new table cell or heading, not the name wrapping
+        words.append((w.start("tok"), w.end("tok")))
+        cur = w.end()
+        nxt = text[cur:cur + 1]
+        if nxt in ";:.()“”\"" or len(words) >= 14 or (len(words) >= 10 and not commas):
+            break
+    if not words or fold(text[pos:words[0][1]]) in ("này", "nói", "trên"):
+        return None
+    return words[-1][1]
+
+
+_KNOWN_LAW_RE: regex.Pattern | None = None
+
+
+def _known_law_re() -> regex.Pattern:
+    global _KNOWN_LAW_RE
+    if _KNOWN_LAW_RE is None:
+        names = sorted({law.name.split(" ", 1)[1] if law.name.startswith("Luật ") else law.name.split(" ", 2)[2]
+                        for versions in lk.laws().values() for law in versions
+                        if law.name.startswith(("Luật ", "Bộ luật "))}, key=len, reverse=True)
+        alts = "|".join(r"\s+".join(regex.escape(w) for w in n.split()) for n in names)
+        _KNOWN_LAW_RE = regex.compile(rf"(?i)(?:{alts})(?![\p{{L}}])")
+    return _KNOWN_LAW_RE
+
+
+def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> list[Cite]:
+    """Laws and codes cited by name; `numbered` are the titles of laws already found by number."""
+    cites: list[Cite] = []
+    skip: list[tuple[int, int]] = []
+    # names with commas, seen where a date or number closed them
+    long_names = [fold(t.split(" ", 1)[1]) for t in numbered if "," in t and t.startswith("Luật ")]
+    for m in _LAW_HEAD.finditer(text):
+        if any(a <= m.start() < b for a, b in taken + skip) or any(c.start <= m.start() < c.end for c in cites[-1:]):
+            continue
+        head = "Bộ luật" if m["head"].lower().startswith("bộ") else ("Pháp lệnh" if m["head"].startswith("Ph") else "Luật")
+        name_end = _law_name(text, m.end())
+        if name_end is None:
+            continue
+        if _search(r"(?i)(?:dự\s+án|dự\s+thảo|đề\s+nghị\s+xây\s+dựng|soạn\s+thảo)\s*$", text[max(0, m.start() - 30):m.start()]) \
+                or _match(r"\s*\((?:sửa\s+đổi|thay\s+thế)\)", text[name_end:name_end + 20]):
+            skip.append((m.start(), name_end))
+            continue  # a bill still to be passed, not a document that exists
+        for ln in long_names:  # "Luật Khoa học, công nghệ và đổi mới sáng tạo" cited again without its date
+            if len(ln) > len(fold(text[m.end():name_end])):
+                lm = _rx(r"(?i)" + r"\s+".join(regex.escape(w) for w in ln.split())).match(text, m.end())
+                if lm:
+                    name_end = lm.end()
+                    break
+        name = _clean(text[m.end():name_end])
+        if "," in name:
+            long_names.append(fold(name))
+        after = text[name_end:name_end + 30]
+        if _match(rf"\s*(?:,\s*)?{_NUM_WORD}\s*:?\s*\d", after):
+            skip.append((m.start(), name_end))
+            continue  # "Luật Hóa chất số 69/2025/QH15": the number anchor has it
+        title = f"{head} {name}"
+        cite = Cite(m.start(), name_end, m.start(), head, None, "", title=title, confidence=0.9)
+        pin = _pinpoint_before(text, m.start())
+        if pin:
+            cite.pinpoint, cite.start = pin[1], pin[0]
+        cite.end = _tail(text, cite, name_end)
+        if cite.title != title:  # a title read after the name belongs to the sentence, not the law
+            cite.title, cite.title_span = title, None
+            cite.end = name_end
+            _tail_date_only(text, cite, name_end)
+        cites.append(cite)
+    for m in _finditer(r"(?<![\p{L}])Hiến\s+pháp(?:\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?", text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if not (m.group().endswith("Nam") or _match(r"\s*(?:năm\s+)?(?:19|20)\d\d", text[m.end():m.end() + 12])):
+            continue  # "quy định của Hiến pháp": the constitution in general, not a citation
+        cite = Cite(m.start(), m.end(), m.start(), "Hiến pháp", None, "", title="Hiến pháp", confidence=0.9)
+        cite.end = _tail(text, cite, m.end())
+        cite.title, cite.issuer = "Hiến pháp", None
+        cites.append(cite)
+    return cites
+
+
+_TREATY = regex.compile(
+    r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
+    r"(?=giữa\s|về\s|của\s+Liên|\p{Lu})")
+_TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã)\s)")
+
+
+def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
+    """Treaties and conventions, cited by name: "Thỏa thuận giữa Chính phủ ... và Chính phủ Ô-xtơ-rây-li-a về ..."."""
+    cites = []
+    for m in _TREATY.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        e = _TREATY_END.search(text, m.end(), min(len(text), m.end() + 300))
+        end = e.start() if e else min(len(text), m.end() + 300)
+        words = text[m.end():end].split()[:30]
+        name = _sub(r"(?<=\p{L})\d{1,2}$", "", " ".join(words).rstrip(" ,"))  # footnote mark
+        parties = _search(r"^giữa\s.+?\s(?:và|với)\s+(\S)", name)
+        if not name or (name.startswith("giữa") and not (parties and parties[1][0].isupper())):
+            continue  # "Hiệp định giữa ... với bên ký kết nước ngoài": no treaty in particular
+        doc_type = _TYPE_CANON[" ".join(m["type"].lower().split())]
+        title = f"{doc_type} {name}"
+        end = m.end() + len(text[m.end():end].rstrip(" ,\n"))
+        cite = Cite(m.start(), end, m.start(), doc_type, None, "", title=title, confidence=0.8)
+        _tail_date_only(text, cite, end)
+        if not (cite.date or name[0].isupper() or parties):
+            continue
+        cites.append(cite)
+    return cites
+
+
+def _tail_date_only(text: str, cite: Cite, pos: int) -> None:
+    cite.issuer = None
+    for d in find_dates(text, pos, min(len(text), pos + 60)):
+        if _fullmatch(r"(?i)[\s,(]*(?:ngày\s*)?", text[pos:d.start]):
+            cite.date, cite.end = d.iso, d.end
+        break
+
+
+def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
+    """(start, end, relation) of the Căn cứ / Theo đề nghị clauses before the body."""
+    pre = getattr(seg, "preamble", None) if seg is not None else None
+    if pre is not None and pre.end > pre.start:
+        start, limit = pre.start, pre.end
+    else:
+        first = _PRE_START.search(text)
+        if not first:
+            return []
+        stop = _PRE_STOP.search(text, 0, first.start())
+        body_stop = _search(r"(?m)^[ \t]*Điều\s+1[.:\s]", text)
+        if stop or (body_stop and body_stop.start() < first.start()) or first.start() > len(text) * 0.5:
+            return []
+        start, limit = first.start(), len(text)
+    clauses = []
+    pos, kind = start, None
+    while pos < limit:
+        stop = _PRE_STOP.match(text, pos) or _match(r"\s*$", text[pos:pos + 1]) and pos >= limit
+        if stop:
+            break
+        e = _rx(r";|\.\s*\n|:\s*\n|\n\s*\n|\.\s*$").search(text, pos, limit)
+        end = e.end() if e else limit
+        chunk = text[pos:end]
+        new_kind = next((k for k, rx in _PRE_KIND if rx.match(chunk)), None)
+        if new_kind:
+            kind = new_kind
+        elif kind is None or not (_match(r"\s*\p{Ll}", chunk) or _LEFT_TYPE.match(chunk.lstrip())):
+            break
+        clauses.append((pos, end, kind))
+        if e is None or _match(r"\.|:", e.group()) and not new_kind and kind != "căn cứ":
+            pos = end
+            if e is None:
+                break
+        pos = end
+        while pos < limit and text[pos] in " \t\n":
+            pos += 1
+        if _PRE_STOP.match(text, pos):
+            break
+    return clauses
+
+
+def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]], title_end: int) -> None:
+    cites.sort(key=lambda c: c.anchor)
+    head_rel: dict[int, str] = {}
+    for i, c in enumerate(cites):
+        pre = next((k for a, b, k in clauses if a <= c.anchor < b), None)
+        if pre:
+            c.relation = pre
+            continue
+        # clause start: the last boundary before the citation
+        lo = max(0, c.start - 600)
+        bounds = [m.end() for m in _BOUNDARY.finditer(text, lo, c.start)]
+        cstart = bounds[-1] if bounds else lo
+        if c.start < title_end:
+            cstart = min(cstart, max(0, c.start - 200))
+        left = text[cstart:c.start]
+        outer = [p for p in cites[:i] if p.title_span and p.title_span[0] <= c.start <= p.title_span[1] + 1]
+        if outer:
+            c.relation = "dẫn chiếu"  # named inside another citation's title
+            head_rel[id(c)] = head_rel.get(id(outer[-1]), outer[-1].relation)
+            continue
+        prior = [p for p in cites[:i] if p.end <= c.start + 1 and p.anchor >= cstart]
+        if prior:
+            p = prior[-1]
+            gap = text[p.end:c.start]
+            if _CONNECTOR.search(gap) and not _search(r"(?i)thực\s+hiện|triển\s+khai|sửa\s+đổi|thay\s+thế|"
+                                                            r"bãi\s+bỏ|theo\s+quy\s+định", gap[-40:]):
+                c.relation = head_rel.get(id(p), p.relation)
+                head_rel[id(c)] = c.relation
+                continue
+            left = gap
+        c.relation = _relation_from_left(left, text[c.end:c.end + 80])
+        head_rel[id(c)] = c.relation
+
+
+_TRAILING_PIN = regex.compile(
+    r"(?i)(?:(?:tiết|điểm|khoản|điều|mục|chương|phụ\s+lục)\s+[\p{L}\d.]+(?:\s*(?:,|và)\s*)?\s*)+(?:của\s+)?$")
+_GUIDED_AT = regex.compile(
+    r"(?i)theo\s+(?:chỉ\s+đạo|hướng\s+dẫn|yêu\s+cầu|tinh\s+thần)(?:\s+của\s+[^;.]{0,90}?)?\s+tại\s*$")
+_STRONG_REFER = regex.compile(r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])theo\s*$")
+
+
+def _relation_from_left(left: str, right: str) -> str:
+    """Relation of a citation to the citing document from the words governing it."""
+    left = _TRAILING_PIN.sub("", left)
+    near = left[-60:]
+    if _GUIDED_AT.search(left[-160:]):
+        return "thực hiện"
+    strong_refer = bool(_STRONG_REFER.search(near))
+    for rel, rx in _CUES:
+        hits = list(rx.finditer(left))
+        if not hits:
+            continue
+        h = hits[-1]
+        before, after = left[:h.start()], left[h.end():]
+        direct = len(after.split()) <= 6 and not _search(r"[,;]", after)
+        at_start = not strong_refer and len(
+            _sub(r"(?i)^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?(?:Điều\s+\d+\.\s*)?", "", before).split()) <= 2
+        if (direct or at_start) and not _BLOCK.search(before[-40:] if direct else before):
+            if _search(r"(?i)(?:được|bị|đã\s+được)\s*$", before):
+                continue
+            return rel
+    if _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right):
+        return "bãi bỏ"
+    if _GUIDE_NEAR.search(left):
+        return "hướng dẫn"
+    if _REFER_NEAR.search(near):
+        return "dẫn chiếu"
+    if _IMPLEMENT_START.match(left):
+        return "thực hiện"
+    if _IMPLEMENT_NEAR.search(near):
+        return "thực hiện"
+    if _THEO_NEAR.search(near) and _IMPLEMENT_WORD.search(left):
+        return "thực hiện"
+    return "dẫn chiếu"
+
+
+def _own_keys(text: str, ex) -> set[str]:
+    keys = set()
+    header = getattr(ex, "header", None)
+    num = getattr(getattr(header, "number", None), "value", None)
+    if num:
+        k = lk.number_key(num)
+        if k:
+            keys.add(k)
+    m = _OWN_NUMBER.search(text, 0, min(len(text), 3000))
+    if m:
+        k = lk.number_key(m["n"])
+        if k:
+            keys.add(k)
+    return keys
+
+
+def _doc_year(text: str, ex) -> int | None:
+    header = getattr(ex, "header", None)
+    iso = getattr(getattr(header, "issue_date", None), "value", None)
+    if iso:
+        return int(iso[:4])
+    ds = find_dates(text, 0, min(len(text), 2500))
+    return max(int(d.iso[:4]) for d in ds) if ds else None
+
+
+def _merge(cites: list[Cite]) -> list[Cite]:
+    """One citation per key: partial keys resolved against full ones, the strongest relation kept."""
+    full = [c for c in cites if not c.partial]
+    by_parts: dict[tuple[str | None, str, int | None], str] = {}
+    for c in full:
+        p = lk.parse_number(c.number or "")
+        if p and c.number:
+            code = p.type_code or lk.type_code_of(c.doc_type)
+            by_parts.setdefault((code, p.serial, p.year), c.key)
+            by_parts.setdefault((code, p.serial, None), c.key)
+    for c in cites:
+        if c.partial:
+            code, rest = c.key.split(":", 1)
+            serial, _, year = rest.partition("/")
+            c.key = by_parts.get((code, serial, int(year) if year else None), c.key)
+    # laws cited once by number and elsewhere by name only
+    by_title: dict[str, set[str]] = {}
+    for c in cites:
+        if c.number and c.title and c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
+            by_title.setdefault(fold(c.title), set()).add(c.key)
+    for c in cites:
+        if c.key.startswith("LUẬT:") and len(by_title.get(fold(c.title or ""), ())) == 1:
+            c.key = next(iter(by_title[fold(c.title or "")]))
+    # laws cited once with and once without their year
+    named: dict[str, set[str]] = {}
+    for c in cites:
+        if c.key.startswith("LUẬT:"):
+            named.setdefault(c.key.split(":")[1], set()).add(c.key)
+    for c in cites:
+        if c.key.startswith("LUẬT:") and c.key.count(":") == 1 and len(named.get(c.key.split(":")[1], ())) == 2:
+            c.key = next(k for k in named[c.key.split(":")[1]] if k != c.key)
+    out: dict[str, Cite] = {}
+    for c in sorted(cites, key=lambda c: c.anchor):
+        kept = out.get(c.key)
+        if kept is None:
+            out[c.key] = c
+            continue
+        if RELATION_RANK.index(c.relation) < RELATION_RANK.index(kept.relation):
+            kept.relation = c.relation
+        if kept.partial and not c.partial:
+            c.relation = kept.relation
+            out[c.key] = c
+            kept, c = c, kept
+        for f in ("date", "issuer", "title", "pinpoint", "number", "year"):
+            if getattr(kept, f) is None and getattr(c, f) is not None:
+                setattr(kept, f, getattr(c, f))
+    return list(out.values())
+
+
+def find_citations(text: str, seg=None, ex=None) -> list[Cite]:
+    """Every citation in `text`, one per occurrence, with its relation (before merging)."""
+    own = _own_keys(text, ex)
+    cites = _number_cites(text, own)
+    taken = [(c.anchor, c.end) for c in cites]
+    cites += _partial_cites(text, taken)
+    taken = [(c.start, c.end) for c in cites]
+    titles = [c.title_span for c in cites if c.title_span]
+    cites += _law_cites(text, taken + titles, [c.title for c in cites if c.doc_type == "Luật" and c.title])
+    cites += _treaty_cites(text, [(c.start, c.end) for c in cites] + titles)
+    year = _doc_year(text, ex)
+    for c in cites:
+        if c.key:
+            continue
+        if c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
+            c.key = lk.law_key(c.title or "", c.date, c.year, before_year=year)
+        else:
+            c.key = lk.named_key(c.doc_type or "", c.title or "", int(c.date[:4]) if c.date else c.year)
+    title_end = getattr(getattr(seg, "title", None), "end", 0) if seg is not None else 0
+    _relations(text, cites, _preamble_clauses(text, seg), title_end or 0)
+    return cites
+
+
+def extract(doc, seg, ex) -> list[Reference]:
+    text = doc.text
+    if not text:
+        return []
+    merged = _merge(find_citations(text, seg, ex))
+    refs = []
+    for c in sorted(merged, key=lambda c: c.start):
+        refs.append(Reference(
+            text=_clean(text[c.start:c.end]) if c.end - c.start < 600 else _clean(text[c.start:c.start + 600]),
+            start=c.start, end=c.end, doc_type=c.doc_type, number=c.number, date=c.date, issuer=c.issuer,
+            title=c.title, relation=c.relation, pinpoint=c.pinpoint, key=c.key, confidence=c.confidence))
+    return refs

@@ -1,7 +1,351 @@
-"""tasks extractor (being written)."""
+"""Assigned tasks: who must do what, by when (gold/SCHEMA.md, "tasks").
+
+The unit is the smallest numbered or bulleted item (or table row); in running
+prose, the sentence. Items are rebuilt from the text (`task_units`), each
+item's sentences are read for a directive frame (`task_frames`), and an item
+with no body of its own inherits the body of its agency heading ("2. Bộ Tài
+chính:" over "a) ...", "b) ..."). Sentences of one item for the same bodies
+make one task. A sentence classifier (`task_classifier`) vetoes rule hits that
+read as narration ("Sở Công Thương đã tổ chức ...").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def extract(doc, seg, ex) -> list:
-    return []
+import regex
+
+from extractors.bodies import canonical_body
+from extractors.task_agents import Body, bodies_at, body_at, is_generic
+from extractors.task_classifier import task_probability
+from extractors.task_frames import Directive, action_start, coordinators_in, find_directive, is_closing
+from extractors.task_units import Unit, build_units, sentences
+from pipeline.records import Task
+
+_FURNITURE = regex.compile(r"\n\s*(?:\d{1,4}|CÔNG BÁO/[^\n]*|Ký bởi:[^\n]*|Cơ quan:[^\n]*|Ngày ký:[^\n]*)\s*(?=\n)")
+_KINH_GUI = regex.compile(r"Kính\s+gửi\s*:?", regex.IGNORECASE)
+_PREAMBLE = regex.compile(r"^(?:Căn cứ|Xét đề nghị|Theo đề nghị|Thực hiện|Xét)\b")
+_RECURRENCE = regex.compile(
+    r"(?:trước|vào|chậm nhất)?\s*(?:ngày\s+\d{1,2}\s+)?(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm|ngày)|"
+    r"định kỳ(?:\s+(?:hằng|hàng))?\s+(?:tuần|tháng|quý|năm|\d+\s+tháng)", regex.IGNORECASE)
+VETO_BELOW = 0.15  # classifier probability under which a bare-subject sentence reads as narration
+
+
+@dataclass
+class _Group:
+    assignees: list[Body]
+    coordinators: list[Body]
+    start: int  # offsets in Document.text
+    end: int
+    action_start: int
+    form: str
+
+
+def _clean(s: str) -> str:
+    return " ".join(_FURNITURE.sub("\n", s).split())
+
+
+def _key(bodies: list[Body]) -> tuple[str, ...]:
+    return tuple(sorted(canonical_body(b.text).lower() for b in bodies))
+
+
+def recipients(text: str) -> list[str]:
+    """Bodies after "Kính gửi:" (the letter's addressees), for "đề nghị Công ty ..."."""
+    m = _KINH_GUI.search(text[:6000])
+    if not m:
+        return []
+    block = text[m.end():m.end() + 1200]
+    out: list[str] = []
+    for line in block.split("\n"):
+        s = line.strip()
+        if not s:
+            if out:
+                break
+            continue
+        s = s.lstrip("-–+• ").rstrip(";,.")
+        b = bodies_at(s, 0)
+        if not b:
+            if out:
+                break
+            continue
+        out.extend(x.text for x in b.items)
+    return out
+
+
+def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
+    """Bodies an item hands down to its sub-items: an agency heading ("2. Bộ Tài chính:",
+    "Sở Công Thương có trách nhiệm:") or a lead ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
+    t = u.text
+    lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
+                     r"(?:\s+(?:chung|cụ thể|chính))?\s+của|Giao|Đề nghị|"
+                     r"Kính đề nghị|Yêu cầu(?: đối với)?)\s+", "", t)
+    bl = bodies_at(lead, 0)
+    if bl:
+        rest = lead[bl.end:].strip(" .")
+        if _ISSUER_VERB.match(rest):
+            return None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:": the issuer, not the assignee
+        if not rest or rest == ":" or len(rest.split()) <= 12 and rest.endswith(":"):
+            coords = coordinators_in(rest)
+            return bl.items, coords
+        if not u.children:
+            return None
+        # "1) Sở Văn hóa ... Triển khai ..." (heading joined to its first paragraph) is handled as a leaf.
+    d = find_directive(t)
+    if d and d.assignees and t.rstrip().endswith(":"):
+        if d.form == "subject" and not _DUTY_LEAD.match(t[d.action_start:]):
+            return None  # "Trưởng đoàn lập kế hoạch ... như sau:": the author, not the assignee
+        return d.assignees, d.coordinators
+    if t.rstrip().endswith(":"):
+        coords = coordinators_in(t)
+        if coords:
+            return [], coords
+    return None
+
+
+def _is_heading(u: Unit) -> bool:
+    """An item whose sub-items carry the tasks: a title, an agency heading, a lead ending in ":"."""
+    t = u.text.rstrip()
+    if t.endswith(":"):
+        return True
+    bl = bodies_at(t, 0)
+    if bl and not t[bl.end:].strip(" .:"):
+        return True
+    if find_directive(t):
+        return False
+    return not t.endswith((".", ";")) or len(t.split()) <= 14
+
+
+def extract(doc, seg, ex) -> list[Task]:
+    text = doc.text
+    root = build_units(text, _body_start(text, seg), _body_end(text, seg))
+    addressees = recipients(text)
+    tasks: list[Task] = []
+    _visit(root, text, _Ctx([], []), addressees, tasks)
+    _link_deadlines(tasks, ex)
+    return tasks
+
+
+def _body_start(text: str, seg) -> int:
+    """After the header block: the "Kính gửi" block, else the place-and-date line."""
+    if seg is not None and getattr(seg, "kinh_gui", None) is not None:
+        return seg.kinh_gui.end
+    m = _KINH_GUI.search(text[:6000])
+    if m:
+        nl = regex.compile(r"\n\s*\n|\n(?=\s{0,8}\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll})").search(text, m.end())
+        return nl.end() if nl else m.end()
+    m = regex.search(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n", text[:4000])
+    return m.end() if m else 0
+
+
+def _body_end(text: str, seg) -> int:
+    m = regex.search(r"^\s*(?:Nơi nhận|NƠI NHẬN)\s*:?", text, regex.MULTILINE)
+    end = m.start() if m else len(text)
+    if seg is not None and getattr(seg, "noi_nhan", None) is not None:
+        end = min(end, seg.noi_nhan.start)
+    return end
+
+
+@dataclass
+class _Ctx:
+    """The body a sub-item inherits; `direct` when no topic heading stands between them."""
+
+    bodies: list[Body]
+    coords: list[Body]
+    direct: bool = True
+    rights: bool = False  # under "Quyền hạn của X": powers granted, not duties
+
+
+def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
+    for c in u.children:
+        if (_PREAMBLE.match(c.text) and c.kind == "para" or _is_caps(c.text)) and not c.children:
+            continue
+        if c.kind == "para" and not c.children and c.text.rstrip().endswith(":"):
+            # A lead paragraph ("Sở X đề nghị Công ty thực hiện các nội dung sau:") sets the body
+            # of the items that follow it; its own earlier sentences keep the outer context.
+            out.extend(_leaf_tasks(c, text, ctx, addressees))
+            last = _last_sentence(c.text)
+            hb = _heading_bodies(c)
+            if _QUOTE_LEAD.search(last):
+                ctx = _Ctx([], [], False)  # what follows quotes a regulation
+            elif hb is not None and hb[0]:
+                ctx = _Ctx(_resolve(hb[0], addressees), hb[1])
+            elif addressees and _REQUEST_LEAD.search(last):
+                ctx = _Ctx([Body(a, c.start, c.end) for a in addressees], [])
+            continue
+        if c.kind == "row":
+            t = _row_task(c, text)
+            if t:
+                out.append(t)
+            continue
+        if c.children and _RIGHTS.match(c.text):
+            _visit(c, text, _Ctx([], [], False, True), addressees, out)
+            continue
+        if c.children and _is_heading(c):
+            hb = _heading_bodies(c)
+            if _QUOTE_LEAD.search(c.text):
+                _visit(c, text, _Ctx([], [], False), addressees, out)
+                continue
+            if hb is not None:
+                sub = _Ctx(hb[0] or ctx.bodies, hb[1] or ctx.coords, bool(hb[0]) or ctx.direct)
+            else:
+                sub = _Ctx(ctx.bodies, ctx.coords, False)
+            _visit(c, text, sub, addressees, out)
+            continue
+        out.extend(_leaf_tasks(c, text, ctx, addressees))
+        if c.children:
+            _visit(c, text, ctx, addressees, out)
+
+
+_DUTY_LEAD = regex.compile(r"(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|tổ chức thực hiện|có nhiệm vụ|"
+                          r"cần|phải|khẩn trương|tập trung|chỉ đạo)", regex.IGNORECASE)
+_RIGHTS = regex.compile(r"^(?:Quyền hạn|Quyền lợi|Quyền)\b(?!\s+(?:và|,)\s+(?:nghĩa vụ|trách nhiệm))")
+# A lead that introduces quoted provisions ("Khoản 2 Điều 14 Nghị định ... quy định như sau:").
+_QUOTE_LEAD = regex.compile(r"quy định(?:\s+(?:như sau|cụ thể|sau đây|tại \S+))?\s*:\s*$|"
+                            r"(?:Luật|Nghị định|Thông tư|Điều\s+\d+|[Kk]hoản\s+\d+)[^:]{0,200}\s+như sau\s*:\s*$")
+_ISSUER_VERB = regex.compile(r"^(?:(?:tiếp tục|kính|trân trọng)\s+)?(?:yêu cầu|đề nghị|giao|chỉ đạo|thông báo|"
+                             r"kết luận|quyết định)\b")
+_REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|như sau|nội dung sau|nhiệm vụ sau|cụ thể|sau đây)",
+                              regex.IGNORECASE)
+_OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
+INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task
+
+
+def _last_sentence(t: str) -> str:
+    spans = sentences(t)
+    return t[spans[-1][0]:spans[-1][1]] if spans else t
+
+
+def _is_caps(s: str) -> bool:
+    letters = [ch for ch in s if ch.isalpha()]
+    return len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+
+
+def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Task]:
+    if ctx.rights:
+        return []
+    raw = text[u.body_start:u.end]
+    groups: list[_Group] = []
+    own = ctx
+    # A heading joined to its first paragraph: "7) Sở Văn hóa - Thể thao và Du lịch Triển khai ...".
+    bl = bodies_at(raw, 0)
+    raw_off = 0
+    if bl and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
+            r"\s*(?::\s*|\n\s*)?\p{Lu}", raw[bl.end:]) and not find_directive(raw):
+        own = _Ctx(bl.items, [])
+        hm = regex.match(r"\s*:?\s*", raw[bl.end:])
+        raw_off = bl.end + (hm.end() if hm else 0)
+    for a, b in sentences(raw[raw_off:]):
+        a += raw_off
+        b += raw_off
+        s = raw[a:b]
+        if is_closing(s) or s.rstrip().endswith(":"):
+            continue
+        d = find_directive(s)
+        if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < VETO_BELOW:
+            d = None
+        if d and d.assignees:
+            assignees = _resolve(d.assignees, addressees)
+            if groups and _key(groups[-1].assignees) == _key(assignees):
+                groups[-1].end = u.body_start + b
+                groups[-1].coordinators.extend(d.coordinators)
+                continue
+            groups.append(_Group(assignees, list(d.coordinators), u.body_start + a, u.body_start + b,
+                                 u.body_start + a + d.action_start, d.form))
+            continue
+        if groups:
+            groups[-1].end = u.body_start + b
+            groups[-1].coordinators.extend(coordinators_in(s))
+            continue
+        if own.bodies and (own.direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
+            pos, coords = action_start(s, 0)
+            groups.append(_Group(list(own.bodies), coords + list(own.coords), u.body_start + a,
+                                 u.body_start + b, u.body_start + a + pos, "inherit"))
+    return [t for g in groups if (t := _task(g, u, text))]
+
+
+def _resolve(bodies: list[Body], addressees: list[str]) -> list[Body]:
+    """"đề nghị Công ty ...": a generic reference means the letter's addressees."""
+    if addressees and all(is_generic(b.text) for b in bodies):
+        return [Body(a, bodies[0].start, bodies[0].end) for a in addressees]
+    return bodies
+
+
+def _task(g: _Group, u: Unit, text: str) -> Task | None:
+    action = _clean(text[g.action_start:g.end]).rstrip(" .;,/")
+    if len(action.split()) < 2 or is_closing(action):
+        return None
+    names, printed = _names(g.assignees)
+    cnames, cprinted = _names(g.coordinators)
+    return Task(
+        text=_clean(text[u.start if g.start == u.body_start else g.start:g.end]),
+        start=g.start, end=g.end, assignees=names, assignees_printed=printed,
+        coordinators=[c for c in cnames if c not in names], coordinators_printed=cprinted,
+        action=action, section=_section(u), recurrence=_recurrence(action),
+        confidence=1.0 if g.form != "inherit" else 0.9)
+
+
+def _names(bodies: list[Body]) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+    printed: list[str] = []
+    for b in bodies:
+        p = " ".join(b.text.split())
+        c = canonical_body(p)
+        if c and c not in names:
+            names.append(c)
+            printed.append(p)
+    return names, printed
+
+
+def _recurrence(action: str) -> str | None:
+    m = _RECURRENCE.search(action)
+    return m.group().strip() if m else None
+
+
+def _section(u: Unit) -> str | None:
+    chain = [u, *u.ancestors()][::-1]
+    labels = [c.label for c in chain if c.label and c.kind != "row"]
+    return " > ".join(labels) or None
+
+
+def _row_task(u: Unit, text: str) -> Task | None:
+    """An appendix table row "N | task | lead body | coordinating bodies | ...", cells joined by " | "."""
+    raw = text[u.start:u.end]
+    cells = [c.strip() for c in raw.split(" | ")]
+    if len(cells) < 3 or not regex.match(r"^[\dIVX]+[\.\)]?$", cells[0]):
+        return None
+    off = [0]
+    for c in raw.split(" | ")[:-1]:
+        off.append(off[-1] + len(c) + 3)
+    lead = coord = None
+    for i in range(2, len(cells)):
+        bl = bodies_at(cells[i], 0)
+        if bl and bl.end >= len(cells[i]) * 0.5:
+            if lead is None:
+                lead = bl
+            elif coord is None and i > 2:
+                coord = bl
+                break
+        elif lead is not None:
+            break
+    if lead is None:
+        return None
+    names, printed = _names(lead.items)
+    cnames, cprinted = _names(coord.items) if coord else ([], [])
+    action = " ".join(cells[1].split())
+    return Task(text=_clean(raw), start=u.start, end=u.end, assignees=names, assignees_printed=printed,
+                coordinators=cnames, coordinators_printed=cprinted, action=action, section=_section(u),
+                recurrence=_recurrence(raw), confidence=0.9)
+
+
+def _link_deadlines(tasks: list[Task], ex) -> None:
+    deadlines = list(getattr(ex, "deadlines", None) or [])
+    for t in tasks:
+        for d in deadlines:
+            if t.start <= d.start < t.end:
+                t.deadline = d
+                if d.recurrence and not t.recurrence:
+                    t.recurrence = d.recurrence
+                break
+
+
+__all__ = ["extract", "recipients", "Directive", "body_at"]

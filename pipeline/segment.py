@@ -1,11 +1,863 @@
-"""Split a document into its parts (see `pipeline.segments`)."""
+"""Split a document into its parts (see `pipeline.segments`).
+
+A Vietnamese administrative document (Decree 30/2020 layout) reads, top to
+bottom:
+
+    [website metadata]   "Số hiệu / Ngày ban hành / Cơ quan ban hành / Người ký" (vbpl, congbao copies)
+    header               two-column table: left the body (parent line over issuer line) and
+                         "Số: 2211/QĐ-UBND"; right the national motto and "An Giang, ngày 03 tháng 8 năm 2016"
+    title                type name ("QUYẾT ĐỊNH") + trích yếu, or a letter's "V/v ..." (inside the header)
+    authority            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG" (decisions, resolutions)
+    kinh_gui             "Kính gửi: ..." with its "- ..." recipients
+    preamble             "Căn cứ ...; Theo đề nghị ..." up to the "QUYẾT ĐỊNH:" line or the enacting
+                         formula ("Chính phủ ban hành Nghị định ...")
+    body                 tree of `Section`s
+    signature            "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Lê Văn Nưng"
+    noi_nhan             "Nơi nhận: - Như Điều 3; ... - Lưu: VT."
+    appendices           "PHỤ LỤC ..." / "CHƯƠNG TRÌNH ... (Ban hành kèm theo ...)", each its own tree
+
+Every part is a `Span` of `Document.text`; a part that is absent is None.
+Parts may overlap where the layout interleaves them (a letter's V/v sits in
+the header table; "Nơi nhận" and the signature share lines in two-column PDF
+text).
+
+Body tree (`Section.kind`, outermost first): part "Phần I", chapter "Chương
+I", section "Mục 1", article "Điều 1.", letter "A.", roman "I.", clause
+"1." (and "1.1." one deeper), clause_paren "1)", point "a)", dash "-", plus
+"+", row (a table row joined with " | "), paragraph (unnumbered text directly
+under the root). A node's `start`..`end` covers its heading and everything
+under it; `title` is the heading text after the label. A marker kind already
+open on the stack closes back to that level (so a document that nests "a)"
+above "1." keeps its own order); otherwise the fixed order above decides.
+
+Two-column tables: text extraction either keeps columns apart with runs of
+spaces (PDF layout), joins cells with " | " (DOCX rows), or puts each cell on
+its own lines between lines holding only "|" (HTML copies). `Document.text`
+has its spaces collapsed, so cells are found in the raw text through the
+offset map. `header_lines` / `signature_lines` hold the cells put back
+together, `header_cells` / `signature_cells` the same with offsets.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import regex
+
 from pipeline.document import Document
-from pipeline.segments import Section, Segments
+from pipeline.segments import Section, Segments, Span
+
+# Canonical type names and how they are printed on the type line.
+DOC_TYPES: list[tuple[str, str]] = [
+    ("Văn bản hợp nhất", "VĂN BẢN HỢP NHẤT"), ("Thông tư liên tịch", "THÔNG TƯ LIÊN TỊCH"),
+    ("Quyết định", "QUYẾT ĐỊNH"), ("Chỉ thị", "CHỈ THỊ"), ("Thông báo", "THÔNG BÁO"), ("Kế hoạch", "KẾ HOẠCH"),
+    ("Nghị quyết", "NGHỊ QUYẾT"), ("Nghị định", "NGHỊ ĐỊNH"), ("Thông tư", "THÔNG TƯ"), ("Báo cáo", "BÁO CÁO"),
+    ("Giấy phép", "GIẤY PHÉP"), ("Tờ trình", "TỜ TRÌNH"), ("Hướng dẫn", "HƯỚNG DẪN"),
+    ("Chương trình", "CHƯƠNG TRÌNH"), ("Quy chế", "QUY CHẾ"), ("Quy định", "QUY ĐỊNH"), ("Công điện", "CÔNG ĐIỆN"),
+    ("Giấy mời", "GIẤY MỜI"), ("Biên bản", "BIÊN BẢN"), ("Đề án", "ĐỀ ÁN"), ("Phương án", "PHƯƠNG ÁN"),
+    ("Bộ luật", "BỘ LUẬT"), ("Luật", "LUẬT"), ("Pháp lệnh", "PHÁP LỆNH"), ("Lệnh", "LỆNH"),
+    ("Hiến pháp", "HIẾN PHÁP"), ("Công văn", "CÔNG VĂN"),
+]
+
+
+def _type_alt(printed: str) -> str:
+    # OCR confuses one letter in long names ("QUYÉT ĐỊNH", "NGHỊ LỊNH"); short ones must be exact.
+    esc = regex.escape(printed).replace(r"\ ", r"\s+")
+    return f"(?:{esc}){{s<=1}}" if len(printed) >= 8 else f"(?:{esc})"
+
+
+TYPE_LINE = regex.compile(
+    r"^\W{0,3}(?P<name>" + "|".join(f"(?P<t{i}>{_type_alt(p)})" for i, (_, p) in enumerate(DOC_TYPES)) + r")"
+    r"(?=\s|$)(?!\s*:)", regex.BESTMATCH)
+
+
+_TYPE_WHOLE = [(canon, regex.compile(r"^\W{0,3}(" + f"(?:{regex.escape(p)}){{e<=1}}" + r")\W{0,3}$", regex.BESTMATCH))
+               for canon, p in DOC_TYPES if len(p) >= 6]
+
+
+def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
+    """(canonical type, start, end, fuzzy) when `s` opens with a printed type name in capitals."""
+    m = TYPE_LINE.match(s)
+    if not m:
+        if len(s) <= 24 and is_upper(s) and not s.rstrip().endswith(":"):
+            for canon, pat in _TYPE_WHOLE:  # a line holding only a damaged name: "CHỈ THI"
+                w = pat.match(s)
+                if w:
+                    return canon, w.start(1), w.end(1), True
+        return None
+    for i, (canon, printed) in enumerate(DOC_TYPES):
+        if m.group(f"t{i}"):
+            fuzzy = " ".join(m.group(f"t{i}").split()) != printed
+            return canon, m.start("name"), m.end("name"), fuzzy
+    return None
+
+
+UP = r"\p{Lu}"
+_GAP = regex.compile(r"[ \u00a0]{3,}|\t+[ \u00a0]*|[ \t\u00a0]*\|[ \t\u00a0]*")
+MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|(?:CỘNG\s*HÒA){e<=1}\s*XÃ|(?:CỘNG\s*HOÀ){e<=1}\s*XÃ"
+                      r"|(?:Độc\s*lập){e<=1}\s*[-–—]?\s*(?:Tự\s*do){e<=1}|(?:Hạnh\s*phúc){e<=1}$",
+                      regex.IGNORECASE)
+NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
+                            r"(?=[\dIl/ ]|$)")
+DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)\b.{0,30}?(?:th[áa]ng|thảng)\b.{0,20}?(?:n[ăaắã]m)\b",
+                          regex.IGNORECASE)
+SEPARATOR = regex.compile(r"^[-_–—=*.~\s\[\]]{2,}$")
+NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|Truy cập nội dung luôn"
+                      r"|(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Chức vụ)\s*:.*)$")
+# Where one column's text runs into the next on a single-spaced line (OCR): the motto, a place-and-date
+# after the number, an authority mark after a "Nơi nhận" item.
+_INNER_SPLIT = regex.compile(
+    r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
+    r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
+    r"|(?<=[;,.]|^-.*)\s+(?=(?:TM|KT|TL|TUQ)\.\s*\p{Lu})")
+VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
+KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
+NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)
+OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
+DECISION = regex.compile(r"^(?:QUYẾT\s*ĐỊNH|QUYẾT\s*NGHỊ|QUYÉT\s*ĐỊNH|CHỈ\s*THỊ|BAN\s*HÀNH|[Qq]uyết\s+định|[Qq]uyết\s+nghị"
+                         r"|QuyÕt\s*®Þnh)\s*:\s*$")
+DECISION_BARE = regex.compile(r"^(?:QUYẾT\s*ĐỊNH|QUYẾT\s*NGHỊ|QuyÕt\s*®Þnh)\s*$")
+ENACTING = regex.compile(
+    r"^(?:Chính phủ|Thủ tướng Chính phủ|Bộ trưởng[^.;]{0,80}?|Ủy ban[^.;]{0,80}?|Uỷ ban[^.;]{0,80}?|Hội đồng[^.;]{0,80}?"
+    r"|Quốc hội|Tổng Kiểm toán[^.;]{0,40}?|Thống đốc[^.;]{0,60}?|Chánh án[^.;]{0,60}?|Viện trưởng[^.;]{0,60}?)"
+    r"\s+(?:ban hành|Ban hành)\s+(?:Nghị định|Thông tư|Quyết định|Nghị quyết|Chỉ thị|Luật|Pháp lệnh|Thông tư liên tịch)")
+AUTHORITY = regex.compile(
+    rf"^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|[UỦ]Y BAN|UỶ BAN|HỘI ĐỒNG|QUỐC HỘI|GIÁM ĐỐC|CỤC TRƯỞNG"
+    rf"|TỔNG CỤC TRƯỞNG|TỔNG GIÁM ĐỐC|CHÁNH |TRƯỞNG |THỐNG ĐỐC|VIỆN TRƯỞNG|TỔNG KIỂM TOÁN|BỘ |SỞ |BAN )[{UP}\s,&-]*$")
+MARK = regex.compile(r"^\W{0,3}(?P<mark>TM|KT|TL|TUQ|Q|T/M|K/T|T\.M|K\.T)\s*[.:]\s*(?=[" + UP + r"])")
+POSITION = regex.compile(
+    r"^\W{0,3}(?:PHÓ\s+|Q\.\s*)?(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG"
+    r"|TỔNG CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG ĐOÀN"
+    r"|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|HIỆU TRƯỞNG|CHỦ NHIỆM|TỔNG THƯ KÝ|KIỂM TOÁN TRƯỞNG"
+    r"|CHỦ TỊCH QUỐC HỘI|TỔNG BÍ THƯ|TRƯỞNG)\b[" + UP + r"\s,-]*\W{0,3}$")
+SIGNED = regex.compile(r"^\W{0,2}(?:\(?\s*(?:Đã ký|đã ký|Ký|ký|Chữ ký|chữ ký)[^)]{0,40}\)?|\(Ký[^)]*\)|\[.*\]|[\W\w]{0,2})\W{0,2}$")
+_NAME_WORD = regex.compile(r"^\p{Lu}\p{Ll}+$")
+APPX_HEAD = regex.compile(r"^(?:PHỤ\s*LỤC|Phụ\s*lục|PHỤ\s*BIỂU|Phụ\s*biểu)\b(?!\s+(?:kèm|đính kèm))")
+KEM_THEO = regex.compile(r"^\(?\s*(?:Ban hành |ban hành )?(?:[Kk]èm theo|[Đđ]ính kèm)")
+META_KEYS = ["Số hiệu", "Loại văn bản", "Ngày ban hành", "Ngày có hiệu lực", "Cơ quan ban hành", "Người ký",
+             "Chức danh", "Lĩnh vực", "Ngành", "Tình trạng hiệu lực", "Ngày hết hiệu lực", "Nơi ban hành",
+             "Ngày công báo", "Số công báo", "Ngày đăng công báo"]
+META_LINE = regex.compile(r"^(?P<key>" + "|".join(regex.escape(k) for k in META_KEYS) + r")\s*:?\s*(?P<val>.*)$")
+
+_MARKERS: list[tuple[str, regex.Pattern]] = [
+    ("part", regex.compile(r"^(?P<label>(?:PHẦN|Phần)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+|thứ\s+\S+))\b\.?\s*[:.-]?\s*")),
+    ("chapter", regex.compile(r"^(?P<label>(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+))\b\.?\s*[:.-]?\s*")),
+    ("section", regex.compile(r"^(?P<label>(?:Mục|MỤC)\s+(?:\d+|[IVXLC]+))\b\.?\s*[:.-]?\s*")),
+    ("article", regex.compile(r"^(?P<label>(?:Điều|ĐIỀU)\s+\d+[a-z]?)\s*[.:]?\s*")),
+    ("letter", regex.compile(r"^(?P<label>[A-H])\.\s+(?=[" + UP + r"])")),
+    ("roman", regex.compile(r"^(?P<label>[IVX]{1,5})\s*[.\-–]\s*(?=\S)")),
+    ("subclause", regex.compile(r"^(?P<label>\d{1,2}\.\d{1,2}(?:\.\d{1,2})?\.?)\s+(?=\S)")),
+    ("clause", regex.compile(r"^(?P<label>\d{1,2}\.)(?!\d)\s*(?=\S)")),
+    ("clause_paren", regex.compile(r"^(?P<label>\d{1,2}\))\s*(?=\S)")),
+    ("point", regex.compile(r"^(?P<label>[a-zđ]\))\s*(?=\S)")),
+    ("dash", regex.compile(r"^(?P<label>[-–—•])\s*(?=\S)")),
+    ("plus", regex.compile(r"^(?P<label>[+*])\s*(?=\S)")),
+]
+_RANK = {k: i for i, (k, _) in enumerate(_MARKERS)} | {"row": 98, "paragraph": 99}
+
+
+@dataclass
+class Cell:
+    start: int
+    end: int
+    text: str
+    col: int  # column of the cell's first letter in the raw line
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+    cells: list[Cell] = field(default_factory=list)
+    pipe_only: bool = False
+
+    @property
+    def col(self) -> int:
+        return self.cells[0].col if self.cells else 0
+
+
+def _cells(doc: Document, start: int, end: int) -> list[Cell]:
+    """Cells of one line of `doc.text`, found where the raw line has wide gaps or pipes."""
+    text = doc.text
+    raw = doc.raw_text
+    out: list[Cell] = []
+
+    def add(s: int, e: int, col: int) -> None:
+        s, e = max(start, min(s, end)), max(start, min(e, end))
+        while s < e and text[s] in " |\t":
+            s += 1
+        while e > s and text[e - 1] in " |\t":
+            e -= 1
+        if e > s:
+            out.append(Cell(s, e, text[s:e], col))
+
+    if raw:
+        got = _raw_cells(doc, start, end, add, out)
+        if got is not None:
+            return _merge_cells(doc, got)
+    pos = start
+    for m in regex.finditer(r"\s*\|\s*", text[start:end]):
+        add(pos, start + m.start(), pos - start)
+        pos = start + m.end()
+    add(pos, end, pos - start)
+    return _merge_cells(doc, out)
+
+
+_CONTINUES = regex.compile(r"(?:^Số\s*:?|\bsố\s*:?|ngày|tháng|năm)\s*$")
+_CONTINUED = regex.compile(r"^(?:tháng|năm|/|\d+\s*/|\p{Ll})")
+
+
+def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
+    """Put back cells that one column split by blanks ("Số:      /KH-UBND", "ngày   tháng   năm 2026")."""
+    out: list[Cell] = []
+    split: list[Cell] = []
+    for c in cells:
+        pos = c.start
+        for m in _INNER_SPLIT.finditer(c.text):
+            if m.start() > 0:
+                part = doc.text[pos:c.start + m.start()].rstrip(" _~—-")
+                if part:
+                    split.append(Cell(pos, pos + len(part), part, c.col + (pos - c.start)))
+                pos = c.start + m.end()
+        split.append(Cell(pos, c.end, doc.text[pos:c.end], c.col + (pos - c.start)))
+    for c in split:
+        if out and (_CONTINUES.search(out[-1].text) or _CONTINUED.match(c.text)):
+            p = out[-1]
+            out[-1] = Cell(p.start, c.end, doc.text[p.start:c.end], p.col)
+        else:
+            out.append(c)
+    return out
+
+
+def _raw_cells(doc: Document, start: int, end: int, add, out: list[Cell]) -> list[Cell] | None:
+    raw = doc.raw_text
+    if True:
+        rs, rend = doc.offsets.to_raw(start), doc.offsets.to_raw(end)
+        if 0 <= rs <= rend <= len(raw) and rend - rs <= 4 * (end - start) + 200:
+            line0 = raw.rfind("\n", 0, rs) + 1
+            seg = raw[rs:rend]
+            pos = 0
+            pieces = []
+            for m in _GAP.finditer(seg):
+                if m.start() > pos:
+                    pieces.append((pos, m.start()))
+                pos = m.end()
+            if pos < len(seg):
+                pieces.append((pos, len(seg)))
+            ok = True
+            for a, b in pieces:
+                ns, ne = doc.offsets.to_norm(rs + a), doc.offsets.to_norm(rs + b)
+                if not (start <= ns <= ne <= end):
+                    ok = False
+                    break
+                col = len(raw[line0:rs + a].expandtabs(8))
+                add(ns, ne, col)
+            if ok:
+                return list(out)
+            out.clear()
+    return None
+
+
+def split_lines(doc: Document) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    for raw_line in doc.text.split("\n"):
+        s, e = pos, pos + len(raw_line)
+        pos = e + 1
+        stripped = raw_line.strip()
+        if not stripped:
+            lines.append(Line(s, s, ""))
+            continue
+        s += len(raw_line) - len(raw_line.lstrip())
+        e -= len(raw_line) - len(raw_line.rstrip())
+        line = Line(s, e, doc.text[s:e], pipe_only=stripped == "|")
+        if not line.pipe_only:
+            line.cells = _cells(doc, s, e)
+        lines.append(line)
+    return lines
+
+
+def is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+
+
+def is_person_name(s: str) -> bool:
+    """"Nguyễn Thành Sinh": two to five capitalised Vietnamese words, nothing else."""
+    words = s.strip(" .*").split()
+    return 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
+
+
+_NER_CACHE: dict[str, bool] = {}
+
+
+def _ner_person(s: str) -> bool:
+    """underthesea's bundled NER agrees that `s` is one person's name."""
+    if s not in _NER_CACHE:
+        try:
+            from underthesea import ner
+
+            tags = ner(s)
+            _NER_CACHE[s] = bool(tags) and tags[0][3] == "B-PER" and all(t[3].endswith("-PER") for t in tags)
+        except Exception:  # underthesea missing or its model unreadable: rules only
+            _NER_CACHE[s] = False
+    return _NER_CACHE[s]
+
+
+def person_name(s: str) -> str | None:
+    """The signer's name in normal case, from "Nguyễn Thành Sinh" or a name printed in capitals
+    ("NGUYỄN THÀNH SINH", checked with underthesea's NER since capitals hide the name's shape)."""
+    t = " ".join(regex.sub(r"\((?:Đã|đã)\s*ký\)|\b(?:Đã|đã) ký\b", " ", s).strip(" .*").split())
+    if is_person_name(t):
+        return t
+    words = t.split()
+    if 2 <= len(words) <= 5 and is_upper(t) and all(w.isalpha() for w in words) and not (
+            MARK.match(t) or POSITION.match(t) or AUTHORITY.match(t) or MOTTO.search(t)):
+        title = " ".join(w.capitalize() for w in words)
+        if _ner_person(title):
+            return title
+    return None
+
+
+def _noise(line: Line) -> bool:
+    return bool(line.text) and (bool(NOISE.match(line.text)) or bool(SEPARATOR.match(line.text)))
+
+
+def _marker(text: str) -> tuple[str, str, int] | None:
+    for kind, pat in _MARKERS:
+        m = pat.match(text)
+        if m:
+            if kind == "roman" and not regex.match(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3}|XIX|XX)$",
+                                                   m["label"]):
+                continue
+            return kind, m["label"], m.end()
+    return None
+
+
+class _Builder:
+    """Builds a section tree from lines, one marker at a time."""
+
+    def __init__(self, root: Section):
+        self.root = root
+        self.stack: list[Section] = [root]
+        self.pending: Section | None = None
+
+    def add(self, line: Line) -> None:
+        if line.text.count(" | ") >= 1 and not line.text.startswith(("-", "+")):
+            node = Section("row", line.cells[0].text if line.cells else "", line.text, line.start, line.end, line.end)
+            self._top_container().children.append(node)
+            self._extend(line.end)
+            return
+        mk = _marker(line.text)
+        pending, self.pending = self.pending, None
+        if mk is None and pending is not None and is_upper(line.text):
+            pending.title = line.text  # "Chương I" / "QUY ĐỊNH CHUNG" on the next line
+            pending.heading_end = line.end
+            self._extend(line.end)
+            return
+        if mk is None:
+            top = self.stack[-1]
+            if top is self.root:
+                last = self.root.children[-1] if self.root.children else None
+                if last is not None and last.kind == "paragraph" and (
+                        not regex.search(r"[.:;!?]$|\./\.$", last.title) or line.text[:1].islower()):
+                    last.title = (last.title + " " + line.text).strip()
+                    last.heading_end = line.end
+                    last.end = line.end
+                else:
+                    self.root.children.append(Section("paragraph", "", line.text, line.start, line.end, line.end))
+            self._extend(line.end)
+            return
+        kind, label, off = mk
+        title = line.text[off:].strip()
+        kinds = [n.kind for n in self.stack]
+        if kind in kinds[1:]:
+            i = len(kinds) - 1 - kinds[::-1].index(kind)
+            del self.stack[i:]
+        else:
+            rank = _RANK[kind]
+            while len(self.stack) > 1 and _RANK[self.stack[-1].kind] >= rank:
+                self.stack.pop()
+        node = Section(kind, label, title, line.start, line.end, line.end)
+        if not title and kind in ("part", "chapter", "section"):
+            self.pending = node
+        self.stack[-1].children.append(node)
+        self.stack.append(node)
+        self._extend(line.end)
+
+    def _top_container(self) -> Section:
+        return self.stack[-1]
+
+    def _extend(self, end: int) -> None:
+        for n in self.stack:
+            n.end = max(n.end, end)
+
+
+def build_tree(root: Section, lines: list[Line]) -> Section:
+    b = _Builder(root)
+    for line in lines:
+        if line.text and not _noise(line):
+            b.add(line)
+    return root
+
+
+def _span(doc: Document, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _first(lines: list[Line], lo: int, hi: int, pred) -> int | None:
+    for i in range(lo, min(hi, len(lines))):
+        if lines[i].text and pred(lines[i]):
+            return i
+    return None
+
+
+def _metadata(doc: Document, lines: list[Line]) -> tuple[dict[str, Span], int]:
+    """Website metadata block at the top; returns it and the index of the first line after it."""
+    meta: dict[str, Span] = {}
+    last = -1
+    for i, line in enumerate(lines[:60]):
+        m = META_LINE.match(line.text)
+        if not m:
+            continue
+        val_s, val_e = line.start + m.start("val"), line.end
+        if val_s >= val_e and i + 1 < len(lines):  # value on the next line
+            nxt = lines[i + 1]
+            val_s, val_e = nxt.start, nxt.end
+            last = max(last, i + 1)
+        meta.setdefault(m["key"], _span(doc, val_s, val_e))
+        last = max(last, i)
+    if len(meta) < 2:
+        return {}, 0
+    first = min(i for i, ln in enumerate(lines[:60]) if META_LINE.match(ln.text))
+    before = [ln for ln in lines[:first] if ln.text and not NOISE.match(ln.text)]
+    if before:
+        t = max(before, key=lambda ln: len(ln.text))
+        meta["Tiêu đề"] = _span(doc, t.start, t.end)
+    return meta, last + 1
+
+
+def _is_header_cell(text: str) -> bool:
+    return bool(MOTTO.search(text) or NUMBER_LINE.match(text) or DATE_LINE.search(text) or SEPARATOR.match(text))
+
+
+_ORG_SPLIT = regex.compile(r"(?<=\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+\p{Lu}+(?:\s+\p{Lu}+){0,3}"
+                          r"|^BỘ\s.+?|^UBND\s.+?)\s+(?=(?:SỞ|CỤC|CHI CỤC|VĂN PHÒNG|BAN|TRUNG TÂM|PHÒNG|THANH TRA)\s)")
+
+
+def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
+    """"Số:" / "2211/QĐ-UBND" and "Hà Nội, ngày" / "15 tháng 8 năm 2016" are one cell each; "UBND TỈNH LÀO CAI
+    SỞ CÔNG THƯƠNG" read as one OCR line is two (parent over issuer)."""
+    out: list[Span] = []
+    for c in cells:
+        prev = out[-1] if out else None
+        if prev is not None and (regex.search(r"(?:^Số|\bngày)\s*:?$", prev.text) or (
+                regex.search(r"\bngày\s*$", prev.text) and regex.match(r"\d", c.text))):
+            out[-1] = Span(prev.start, c.end, prev.text + " " + c.text)
+            continue
+        m = _ORG_SPLIT.search(c.text) if is_upper(c.text) and not MOTTO.search(c.text) else None
+        if m and m.end() < len(c.text):
+            out.append(Span(c.start, c.start + m.start(), c.text[:m.start()]))
+            out.append(Span(c.start + m.end(), c.end, c.text[m.end():]))
+            continue
+        out.append(c)
+    return out
+
+
+def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) -> tuple[int, int | None]:
+    """Lines t..k-1 are the type line and the trích yếu; returns k and the authority line index."""
+    first = lines[t]
+    rest = first.text[(match_type_name(first.text) or ("", 0, 0, False))[2]:].strip()
+    upper = is_upper(rest) if rest else None
+    last = t + 1
+    k = t + 1
+    prev = rest
+    gap = False
+    while k < limit:
+        line = lines[k]
+        txt = line.text
+        if not txt:
+            gap = gap or bool(prev)
+            k += 1
+            continue
+        if gap and prev and not (txt[:1].islower() or (upper and is_upper(txt))):
+            break  # a blank line ends the subject unless the next line plainly continues it
+        if _noise(line):
+            if SEPARATOR.match(txt):
+                k += 1
+                break
+            k += 1
+            continue
+        mk = _marker(txt)
+        if mk and mk[0] == "dash" and not regex.search(r"\p{L}", txt):
+            mk = None  # "– 2020": a wrapped year range
+        if OPENER.match(txt) or KINH_GUI.match(txt) or DECISION.match(txt) or mk or NOI_NHAN.match(txt):
+            break
+        if ENACTING.match(txt) or (prev and regex.match(
+                r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời)\b", txt)):
+            break
+        if is_upper(txt) and (AUTHORITY.match(txt) or txt.strip() in org_texts):
+            break
+        has_letters = bool(regex.search(r"\p{L}", txt))
+        if upper is None:
+            upper = is_upper(txt) if has_letters else None
+        elif upper and has_letters and not is_upper(txt):
+            break
+        elif not upper and (regex.search(r"[.;:]$", prev) or len(txt) > 160):
+            break
+        prev = txt
+        gap = False
+        k += 1
+        last = k
+    return (last if prev or rest else k), None
 
 
 def segment(doc: Document) -> Segments:
-    root = Section("root", "", "", 0, len(doc.text), 0)
-    return Segments(body=root)
+    text = doc.text
+    seg = Segments()
+    lines = split_lines(doc)
+    n = len(lines)
+    root = Section("root", "", "", 0, len(text), 0)
+    seg.body = root
+    if not text.strip():
+        return seg
+
+    seg.metadata, top = _metadata(doc, lines)
+    # A website copy repeats its title before the metadata; the document proper starts after it.
+    while top < n and (not lines[top].text or _noise(lines[top])):
+        top += 1
+
+    # --- type line and body-opening landmarks
+    window = min(n, top + 120)
+    first_marker = _first(lines, top, window, lambda ln: ln.text.startswith(("Điều 1", "ĐIỀU 1", "Chương I")))
+    search_hi = first_marker if first_marker is not None else window
+    t = _first(lines, top, search_hi, lambda ln: is_upper(ln.text[:40]) and match_type_name(ln.text) is not None
+               and not DECISION.match(ln.text))
+    kg = _first(lines, top, search_hi, lambda ln: bool(KINH_GUI.match(ln.text)))
+    vv = _first(lines, top, min(search_hi, top + 40),
+                lambda ln: any(VV.match(c.text) for c in ln.cells) and len(ln.text) < 400)
+    if t is not None and vv is not None and vv < t:
+        vv = None
+    if t is not None and kg is not None and kg < t:
+        t = None  # a "BÁO CÁO" after Kính gửi is body text
+
+    # --- header region
+    if t is not None:
+        head_end = t
+    else:
+        stops = [i for i in (kg,) if i is not None]
+        head_end = min(stops) if stops else None
+        if head_end is None:
+            # first line that reads as running text
+            head_end = top
+            for i in range(top, min(n, top + 25)):
+                ln = lines[i]
+                if not ln.text or _noise(ln):
+                    continue
+                if any(MARK.match(c.text) or is_person_name(c.text) for c in ln.cells):
+                    break
+                if _marker(ln.text) and not VV.match(ln.text) or len(ln.text) > 250:
+                    break
+                if (not is_upper(ln.text) and not any(_is_header_cell(c.text) and len(c.text) < 150
+                                                      or VV.match(c.text) for c in ln.cells)
+                        and (len(ln.text) > 70 or OPENER.match(ln.text))):
+                    if vv is not None and i > vv and i <= vv + 3 and len(ln.text) <= 160:
+                        continue
+                    break
+                head_end = i + 1
+    header_lines = lines[top:head_end]
+    cells: list[Span] = []
+    vv_cells: list[Span] = []
+    in_vv = False
+    if any(ln.pipe_only for ln in header_lines):
+        group: list[Line] = []
+        for ln in header_lines + [Line(0, 0, "|", pipe_only=True)]:
+            if ln.pipe_only:
+                parts = [g for g in group if g.text and not SEPARATOR.match(g.text)]
+                if parts:
+                    joined = " ".join(p.text for p in parts)
+                    sp = Span(parts[0].start, parts[-1].end, joined)
+                    (vv_cells if VV.match(joined) else cells).append(sp)
+                group = []
+            else:
+                group.append(ln)
+    else:
+        for ln in header_lines:
+            if not ln.text:
+                in_vv = False
+                continue
+            for c in ln.cells:
+                if SEPARATOR.match(c.text) or NOISE.match(c.text):
+                    continue
+                if VV.match(c.text):
+                    in_vv = True
+                    vv_cells.append(Span(c.start, c.end, c.text))
+                    continue
+                if in_vv and not _is_header_cell(c.text) and not is_upper(c.text) and c.col < 30:
+                    vv_cells.append(Span(c.start, c.end, c.text))
+                    continue
+                in_vv = False if _is_header_cell(c.text) or is_upper(c.text) else in_vv
+                cells.append(Span(c.start, c.end, c.text))
+    cells = _join_header_cells(doc, cells)
+    seg.header_cells = cells
+    seg.header_lines = [c.text for c in cells]
+    if header_lines and cells:
+        seg.header = _span(doc, cells[0].start, max(c.end for c in cells + vv_cells))
+
+    # --- title and subject
+    cursor = head_end
+    org_texts = [c.text for c in cells if not _is_header_cell(c.text)]
+    if t is not None:
+        k, _ = _title_block(lines, t, search_hi, org_texts)
+        tl = lines[t]
+        mt = match_type_name(tl.text)
+        seg.type_name = _span(doc, tl.start + mt[1], tl.start + mt[2])
+        end_line = k - 1
+        while end_line > t and (not lines[end_line].text or _noise(lines[end_line])):
+            end_line -= 1
+        seg.title = _span(doc, tl.start, lines[end_line].end)
+        s_start = tl.start + mt[2]
+        while s_start < lines[end_line].end and text[s_start] in " \n:":
+            s_start += 1
+        s_end = lines[end_line].end
+        # "... TIẾP TỤC CÓ HIỆU LỰC CHÍNH PHỦ": the authority line glued to the subject
+        sub = text[s_start:s_end]
+        if is_upper(sub):
+            for o in sorted(set(org_texts), key=len, reverse=True):
+                if len(o) >= 5 and is_upper(o) and sub.endswith(" " + o) and len(sub) > len(o) + 10:
+                    seg.authority = _span(doc, s_end - len(o), s_end)
+                    s_end -= len(o) + 1
+                    break
+        if s_end > s_start:
+            seg.subject = _span(doc, s_start, s_end)
+        cursor = k
+        while cursor < search_hi and (not lines[cursor].text or _noise(lines[cursor])):
+            cursor += 1
+        if cursor < search_hi and is_upper(lines[cursor].text) and (
+                AUTHORITY.match(lines[cursor].text) or lines[cursor].text in org_texts):
+            seg.authority = _span(doc, lines[cursor].start, lines[cursor].end)
+            cursor += 1
+    elif vv_cells:
+        seg.title = _span(doc, vv_cells[0].start, vv_cells[-1].end)
+        m = VV.match(seg.title.text)
+        seg.subject = _span(doc, vv_cells[0].start + (m.end() if m else 0), vv_cells[-1].end)
+    elif vv is not None:
+        ln = lines[vv]
+        seg.title = _span(doc, ln.start, ln.end)
+        m = VV.match(ln.text)
+        seg.subject = _span(doc, ln.start + m.end(), ln.end)
+
+    # --- Kính gửi
+    if kg is not None and kg >= top:
+        k = kg
+        end = lines[kg].end
+        prev = lines[kg].text
+        j = kg + 1
+        while j < min(n, kg + 40):
+            ln = lines[j]
+            if not ln.text:
+                j += 1
+                if regex.search(r"[.]$", prev):
+                    break
+                continue
+            if regex.match(r"^[-–+•]\s*", ln.text) or (
+                    not regex.search(r"[.;]$", prev) and len(ln.text) < 90 and not OPENER.match(ln.text)
+                    and (ln.text[:1].islower() or prev.rstrip().endswith(":") or prev.rstrip().endswith(","))):
+                end = ln.end
+                prev = ln.text
+                k = j
+                j += 1
+                if regex.search(r"\.$", prev) and not regex.match(r"^[-–+•]", prev):
+                    break
+                continue
+            break
+        seg.kinh_gui = _span(doc, lines[kg].start, end)
+        cursor = max(cursor, k + 1)
+
+    # --- preamble
+    body_start = cursor
+    dec = _first(lines, cursor, search_hi + 1 if first_marker is not None else min(n, cursor + 80),
+                 lambda ln: bool(DECISION.match(ln.text) or DECISION_BARE.match(ln.text) or ENACTING.match(ln.text)))
+    p0 = _first(lines, cursor, min(n, cursor + 8), lambda ln: not _noise(ln))
+    if dec is not None:
+        ps = _first(lines, cursor, dec, lambda ln: bool(OPENER.match(ln.text)))
+        if ps is None:
+            ps = p0 if p0 is not None and p0 < dec else None
+        enact = bool(ENACTING.match(lines[dec].text))
+        if ps is not None:
+            pend = dec - 1
+            if enact:
+                pend = dec
+                while pend + 1 < n and not regex.search(r"[.:]$", lines[pend].text) and pend < dec + 4 \
+                        and lines[pend + 1].text and not _marker(lines[pend + 1].text):
+                    pend += 1
+            while pend > ps and (not lines[pend].text or _noise(lines[pend])):
+                pend -= 1
+            seg.preamble = _span(doc, lines[ps].start, lines[pend].end)
+            body_start = pend + 1
+        if not enact:
+            body_start = dec + 1
+    elif p0 is not None and regex.match(r"^Căn\s*c[ứú]", lines[p0].text):
+        j = p0
+        last = p0
+        while j + 1 < n:
+            nxt = lines[j + 1]
+            if not nxt.text or _noise(nxt):
+                j += 1
+                continue
+            if regex.match(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)", nxt.text) or (
+                    not regex.search(r"[.;:]$", lines[last].text) and not _marker(nxt.text)
+                    and not OPENER.match(nxt.text)):
+                j += 1
+                last = j
+                continue
+            break
+        seg.preamble = _span(doc, lines[p0].start, lines[last].end)
+        body_start = last + 1
+
+    # --- signature, Nơi nhận, appendices
+    sig = _signature(lines, body_start)
+    nn = _first(lines, body_start, n, lambda ln: any(NOI_NHAN.match(c.text) for c in ln.cells))
+    if sig is not None and nn is not None and nn > sig[1] + 3:
+        # a "Nơi nhận" far below the signature belongs to an appendix or a form
+        nn_far = True
+    else:
+        nn_far = False
+    tail = max([x for x in (sig[1] if sig else None, nn if nn is not None and not nn_far else None)
+                if x is not None], default=body_start)
+    appx = _appendix_starts(lines, tail if (sig or nn is not None) else body_start)
+    body_end_line = min([x for x in (sig[0] if sig else None, nn if nn is not None and not nn_far else None,
+                                     appx[0] if appx else None) if x is not None], default=n)
+    if nn is not None and not nn_far:
+        seg.noi_nhan, _ = _noi_nhan(doc, lines, nn)
+    if sig is not None:
+        s0, s1, sig_cells = sig
+        seg.signature = _span(doc, lines[s0].start, lines[s1].end)
+        seg.signature_cells = sig_cells
+        seg.signature_lines = [c.text for c in sig_cells]
+
+    body_lines = lines[body_start:body_end_line]
+    first_body = next((ln for ln in body_lines if ln.text and not _noise(ln)), None)
+    last_body = next((ln for ln in reversed(body_lines) if ln.text and not _noise(ln)), None)
+    if first_body and last_body:
+        root.start, root.end, root.heading_end = first_body.start, last_body.end, first_body.start
+    else:
+        root.start = root.end = root.heading_end = lines[min(body_start, n - 1)].start
+    build_tree(root, body_lines)
+
+    for a, b in zip(appx, appx[1:] + [n], strict=False):
+        seg.appendices.append(_appendix(doc, lines, a, b))
+    return seg
+
+
+def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None:
+    """First authority-mark/position block after `lo` that ends in a person's name."""
+    n = len(lines)
+    best = None
+    for i in range(lo, n):
+        ln = lines[i]
+        if not ln.text:
+            continue
+        heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))]
+        if not heads or len(ln.text) > 160:
+            continue
+        collected: list[Span] = []
+        j = i
+        name_at = None
+        while j < min(n, i + 24):
+            row = lines[j]
+            for c in row.cells:
+                txt = c.text.strip("* ")
+                if j > i and (NOI_NHAN.match(txt) or regex.match(r"^[-–+•~]\s*\S", txt)):
+                    continue
+                if j == i and c not in heads and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt):
+                    continue
+                if SIGNED.match(txt) or NOISE.match(txt):
+                    continue
+                if person_name(txt) and (j > i or is_person_name(txt)):
+                    collected.append(Span(c.start + c.text.find(txt), c.start + c.text.find(txt) + len(txt), txt))
+                    name_at = j
+                    break
+                if MARK.match(txt) or POSITION.match(txt) or (is_upper(txt) and len(txt) < 70):
+                    collected.append(Span(c.start + c.text.find(txt), c.start + c.text.find(txt) + len(txt), txt))
+                elif j > i and not row.cells[0].text.startswith(("-", "Nơi")):
+                    # running text: not a signature block
+                    if c.col < 25 and len(txt) > 60:
+                        j = n
+                        break
+            if name_at is not None or j >= n:
+                break
+            j += 1
+        if name_at is not None:
+            return i, name_at, collected
+        if best is None and any(MARK.match(c.text) for c in collected):
+            best = (i, i + len(collected) - 1 if collected else i, collected)
+    return best
+
+
+def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
+    end = lines[i].end
+    last = i
+    for j in range(i + 1, min(len(lines), i + 60)):
+        ln = lines[j]
+        if not ln.text:
+            continue
+        left = ln.cells[0].text if ln.cells else ln.text
+        if regex.match(r"^[-–+•*]", left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
+                                              and not MARK.match(left) and not POSITION.match(left)
+                                              and not is_upper(left) and len(left) < 90):
+            end = ln.cells[0].end if ln.cells else ln.end
+            last = j
+            if regex.search(r"Lưu\b", left) and regex.search(r"[.)]\s*$", left):
+                break
+            continue
+        if MARK.match(left) or POSITION.match(left) or is_person_name(left) or SIGNED.match(left):
+            continue
+        break
+    return _span(doc, lines[i].start, end), last
+
+
+def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
+    out: list[int] = []
+    n = len(lines)
+    for i in range(lo, n):
+        txt = lines[i].text
+        if not txt or len(txt) > 200:
+            continue
+        near_kem = any(KEM_THEO.match(lines[j].text) for j in range(i + 1, min(n, i + 6)) if lines[j].text)
+        if APPX_HEAD.match(txt) and (is_upper(txt[:12]) or near_kem or len(txt) < 60):
+            if out and i - out[-1] <= 2:
+                continue
+            out.append(i)
+        elif near_kem and is_upper(txt) and (match_type_name(txt) or regex.match(r"^(?:DANH MỤC|MẪU|BIỂU)", txt)):
+            if out and i - out[-1] <= 4:
+                continue
+            out.append(i)
+    return out
+
+
+def _appendix(doc: Document, lines: list[Line], a: int, b: int) -> Section:
+    head = lines[a]
+    j = a + 1
+    kem = None
+    for k in range(a + 1, min(b, a + 6)):
+        if lines[k].text and KEM_THEO.match(lines[k].text):
+            kem = k
+            break
+    if kem is not None:  # "(Ban hành kèm theo ...\n... của ...)" may wrap
+        while kem + 1 < b and "(" in lines[kem].text and ")" not in lines[kem].text and kem < a + 8:
+            kem += 1
+    title_end = kem if kem is not None else a
+    if kem is None:
+        while j < b and lines[j].text and is_upper(lines[j].text) and not _marker(lines[j].text) and j < a + 4:
+            title_end = j
+            j += 1
+    title = " ".join(ln.text for ln in lines[a + 1:title_end + 1] if ln.text and not KEM_THEO.match(ln.text))
+    end_line = b - 1
+    while end_line > a and not lines[end_line].text:
+        end_line -= 1
+    node = Section("appendix", head.text, title, head.start, lines[end_line].end, lines[title_end].end)
+    build_tree(node, lines[title_end + 1:b])
+    node.end = max(node.end, lines[end_line].end)
+    return node

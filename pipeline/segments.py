@@ -59,3 +59,9 @@ class Segments:
     appendices: list[Section] = field(default_factory=list)
     header_lines: list[str] = field(default_factory=list)  # header cells, columns put back together
     signature_lines: list[str] = field(default_factory=list)
+    header_cells: list[Span] = field(default_factory=list)  # header_lines with their offsets
+    signature_cells: list[Span] = field(default_factory=list)  # signature_lines with their offsets
+    authority: Span | None = None  # "THỦ TƯỚNG CHÍNH PHỦ" line between the title and the preamble
+    type_name: Span | None = None  # the type line's name ("QUYẾT ĐỊNH"); None for a "V/v" letter
+    subject: Span | None = None  # trích yếu without the type name (may still start with "V/v")
+    metadata: dict[str, Span] = field(default_factory=dict)  # website block: "Số hiệu" -> value span

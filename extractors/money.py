@@ -1,0 +1,190 @@
+"""Money amounts as Vietnamese documents write them.
+
+Digits: "." groups thousands and "," is the decimal mark ("37.116 triệu đồng",
+"73,44 tỷ đồng"), the scale word multiplies ("250 nghìn tỷ đồng"), a slash
+pairs done/planned ("44.993/138.529 triệu đồng"). Words: "Bảy mươi ba tỷ bốn
+trăm bốn mươi triệu đồng", read by `words_to_int`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+I = regex.IGNORECASE  # noqa: E741
+_S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
+
+SCALES = {"nghìn tỷ": 10**12, "ngàn tỷ": 10**12, "nghìn tỉ": 10**12, "ngàn tỉ": 10**12, "triệu tỷ": 10**15,
+          "tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3, "trăm nghìn": 10**5,
+          "trăm triệu": 10**8}
+CURRENCIES = {
+    "đồng": "VND", "vnđ": "VND", "vnd": "VND", "đ": "VND",
+    "usd": "USD", "đô la mỹ": "USD", "đô-la mỹ": "USD", "đôla mỹ": "USD", "đô la": "USD", "$": "USD",
+    "eur": "EUR", "euro": "EUR", "yên nhật": "JPY", "yên": "JPY", "jpy": "JPY",
+    "nhân dân tệ": "CNY", "cny": "CNY", "bảng anh": "GBP", "won": "KRW", "rúp": "RUB",
+}
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*"
+_SCALE = "|".join(sorted((k.replace(" ", "{_S}") for k in SCALES), key=len, reverse=True))
+_CUR = "|".join(sorted((regex.escape(k).replace(r"\ ", "{_S}") for k in CURRENCIES if k != "$"), key=len, reverse=True))
+_SCALE = _SCALE.replace("{_S}", _S)
+_CUR = _CUR.replace("{_S}", _S)
+_QUAL = r"(?:gần|hơn|trên|dưới|khoảng|tối{_S}đa|tối{_S}thiểu|xấp{_S}xỉ|ước{_S}(?:tính|đạt)?|chừng|hàng|từ|đến|tới|là)".replace(
+    "{_S}", _S)
+# "/người/tháng" after the currency: rates keep their denominator in the text.
+_PAIRS = ("người học|người chết|tập thể|tài sản|lần thưởng|doanh nghiệp|hộ gia đình|gia đình|đơn vị|lượt người"
+          "|cơ sở|tháng lương")
+_PAIRS_RE = _PAIRS.replace(" ", _S)
+_PER = rf"(?:[ \t]?/[ \t]?(?!\d)(?:(?:{_PAIRS_RE})(?![\p{{L}}])|[\p{{L}}]+)){{1,3}}"
+
+AMOUNT = regex.compile(
+    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM})(?:{_S}/{_S}(?P<num2>{_NUM}))?"
+    rf"{_S}(?:(?P<scale>{_SCALE})(?![\p{{L}}])(?:{_S}(?P<num_b>\d{{1,3}}(?:,\d+)?){_S}(?P<scale_b>triệu|nghìn|ngàn)"
+    rf"(?![\p{{L}}]))?)?{_S}(?P<cur>{_CUR})(?![\p{{L}}\d])(?P<per>{_PER})?",
+    I,
+)
+# "hơn 272 tỉ" with no currency word: only the big scales, only where money is talked about.
+BARE = regex.compile(
+    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)"
+    rf"(?=\s*(?:[,.;:)]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b))",
+    I,
+)
+
+_UNITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "nhăm": 5,
+          "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+_WORD_SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
+_NUMBER_WORDS = set(_UNITS) | set(_WORD_SCALES) | {"mười", "mươi", "trăm", "linh", "lẻ", "rưỡi", "chẵn"}
+_WORDS_RE = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+WORDS_AMOUNT = regex.compile(
+    rf"(?<![\p{{L}}])(?P<words>(?:{_WORDS_RE})(?:[\s,]+(?:{_WORDS_RE}))*)(?![\p{{L}}])[\s,]*(?P<cur>đồng|USD)"
+    rf"(?:[\s,]*chẵn)?(?![\p{{L}}])",
+    I,
+)
+
+
+# "từ 5 đến 10 triệu đồng": the low end borrows the high end's scale and currency.
+RANGE_LOW = regex.compile(rf"(?:(?<![\p{{L}}])từ{_S})?(?<![\d.,/])(?P<lo>{_NUM}){_S}(?:-|–|đến|tới){_S}$", I)
+
+
+@dataclass
+class Amount:
+    start: int
+    end: int
+    text: str
+    value: Decimal | None  # in units of `currency`
+    currency: str
+    second: Decimal | None = None  # the planned half of "done/planned"
+    second_start: int | None = None
+    label: str | None = None  # the row label of a table cell amount
+
+
+def parse_number(s: str) -> Decimal | None:
+    """ "37.116" → 37116, "73,44" → 73.44, "62.53" → 62.53, "20.429.461.000" → 20429461000."""
+    s = s.strip()
+    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+        s = s.replace(".", "").replace(",", ".")
+    elif regex.fullmatch(r"\d+,\d+", s):
+        s = s.replace(",", ".")
+    elif regex.fullmatch(r"\d+(?:\.\d+)+", s):  # malformed groups ("5.378.7000.000"): digits are the number
+        s = s.replace(".", "") if s.count(".") > 1 else s
+    elif regex.fullmatch(r"\d+(?:,\d{3})+", s):  # English grouping
+        s = s.replace(",", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def scale_of(word: str | None) -> int:
+    if not word:
+        return 1
+    return SCALES.get(" ".join(word.lower().split()), 1)
+
+
+def currency_of(word: str) -> str:
+    return CURRENCIES.get(" ".join(word.lower().split()), "VND")
+
+
+def to_vnd(value: Decimal | None, currency: str) -> int | None:
+    if value is None or currency != "VND":
+        return None
+    return int(value.to_integral_value())
+
+
+def _below_thousand(tokens: list[str]) -> int:
+    value, last = 0, 0
+    for t in tokens:
+        if t in _UNITS:
+            last = _UNITS[t]
+            value += last
+        elif t == "mười":
+            value += 10
+        elif t == "mươi":
+            value += last * 9
+        elif t == "trăm":
+            value += (last or 1) * 99 if last else 100
+        # linh/lẻ/chẵn: nothing to add
+    return value
+
+
+def words_to_int(s: str) -> int | None:
+    """ "Bảy mươi ba tỷ bốn trăm bốn mươi triệu" → 73440000000; None when not a number."""
+    tokens = [t for t in regex.findall(r"[\p{L}]+", s.lower()) if t not in ("đồng", "chẵn", "và")]
+    if not tokens or any(t not in _NUMBER_WORDS for t in tokens):
+        return None
+
+    def parse(toks: list[str]) -> int:
+        if not toks:
+            return 0
+        for word, scale in sorted(_WORD_SCALES.items(), key=lambda kv: -kv[1]):
+            if word in toks:
+                i = len(toks) - 1 - toks[::-1].index(word)
+                left, right = toks[:i], toks[i + 1:]
+                head = parse(left) if left else 1
+                if right == ["rưỡi"]:
+                    return head * scale + scale // 2
+                return head * scale + parse(right)
+        return _below_thousand(toks)
+
+    return parse(tokens)
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """Every money amount in `text[start:end]` with a currency word (or a big scale), in order."""
+    end = len(text) if end is None else end
+    found: list[Amount] = []
+    for m in AMOUNT.finditer(text, start, end):
+        cur = currency_of(m["cur"])
+        if m["cur"].lower() == "đ" and not (m["scale"] or "." in m["num"] or m["per"]):
+            continue  # a lone "đ" after a small number is more likely a list letter
+        scale = scale_of(m["scale"])
+        v1 = parse_number(m["num"])
+        if v1 is not None and m["num_b"]:  # "3 tỷ 500 triệu đồng"
+            v1 = v1 + parse_number(m["num_b"]) * scale_of(m["scale_b"]) / scale
+        v2 = parse_number(m["num2"]) if m["num2"] else None
+        s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
+        low = RANGE_LOW.search(text, max(start, m.start("num") - 30), m.start("num")) if not m["num2"] else None
+        lo = parse_number(low["lo"]) if low else None
+        if lo is not None and v1 is not None and lo < v1 and low["lo"] != m["num"]:
+            found.append(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale, cur))
+        found.append(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
+                            v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
+    for m in BARE.finditer(text, start, end):
+        if any(a.start <= m.start("num") < a.end for a in found):
+            continue
+        v = parse_number(m["num"])
+        s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
+        found.append(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
+    for m in WORDS_AMOUNT.finditer(text, start, end):
+        if any(a.start < m.end() and m.start() < a.end for a in found):
+            continue
+        words = m["words"]
+        toks = regex.findall(r"[\p{L}]+", words.lower())
+        if not any(t in _UNITS or t in ("mười", "mươi", "trăm") for t in toks) or not any(
+                t in _WORD_SCALES or t in ("trăm", "mươi", "mười") for t in toks):
+            continue  # "hàng triệu đồng", "năm đồng": not a written-out amount
+        v = words_to_int(words)
+        if v:
+            found.append(Amount(m.start(), m.end(), m.group(), Decimal(v), currency_of(m["cur"])))
+    return sorted(found, key=lambda a: a.start)

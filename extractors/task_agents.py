@@ -1,0 +1,296 @@
+"""Who is told to act: body names and the directive frames around them.
+
+A body name is a head noun (Bộ, Sở, Ủy ban nhân dân, Cục, Trung tâm, Công ty,
+the collective "các Sở, ngành" ...) followed by its qualifier, which runs until
+the predicate starts. Vietnamese puts the predicate right after the subject
+with no case or agreement marks, so the end of the name is found from the
+other side: the first word that starts a predicate (a verb of direction such
+as "chủ trì", "phối hợp", "có trách nhiệm", a preposition, a modal) ends it.
+Names of ministries and departments with lowercase inner syllables ("Kế hoạch
+và Đầu tư") are read whole first, so their syllables never end a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+W = r"(?<![\p{L}\p{M}\d])"  # word start
+E = r"(?![\p{L}\p{M}\d])"  # word end
+
+# Sector names that appear after Bộ / Sở / Ủy ban / Ban, longest first.
+SECTORS = sorted([
+    "Công Thương", "Công thương", "Kế hoạch và Đầu tư", "Tài chính", "Tư pháp", "Nội vụ", "Xây dựng",
+    "Giao thông vận tải", "Giao thông - Vận tải", "Tài nguyên và Môi trường", "Tài nguyên - Môi trường",
+    "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội",
+    "Lao động, Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch", "Văn hóa - Thể thao và Du lịch",
+    "Văn hóa và Thể thao", "Khoa học và Công nghệ", "Thông tin và Truyền thông", "Giáo dục và Đào tạo",
+    "Y tế", "Ngoại giao", "Ngoại vụ", "Quốc phòng", "Công an", "Dân tộc và Tôn giáo", "Du lịch",
+    "Công nghiệp", "Thương mại", "Thương mại và Du lịch", "Kế hoạch - Đầu tư", "Tư pháp",
+    "Khoa học, Công nghệ và Đổi mới sáng tạo", "Dân tộc", "Thanh tra", "Nông nghiệp",
+], key=len, reverse=True)
+_SECTOR = "(?:" + "|".join(regex.escape(s) for s in SECTORS) + f"){E}"
+
+ADMIN = r"(?:tỉnh|huyện|quận|thị xã|thị trấn|thành phố|xã|phường|cấp tỉnh|cấp huyện|cấp xã|các cấp|đặc khu)"
+PROPER = r"(?:\p{Lu}[\p{Ll}\p{M}]*(?:[ -]\p{Lu}[\p{Ll}\p{M}]*)*)"
+_PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{E})*"
+           rf"(?:\s+trực\s+thuộc\s+(?:Trung\s+ương|trung\s+ương|tỉnh))?(?:\s*:\s*{PROPER}(?:\s*,\s*{PROPER})*|\s+{PROPER})?)")
+
+# Heads of body names. Strong heads name an institution and may open a sentence
+# as its subject; weak heads ("tổ chức, cá nhân", "cơ sở") only count before an
+# explicit obligation ("có trách nhiệm", "phải").
+STRONG_HEADS = [
+    r"Ủy ban nhân dân", r"Uỷ ban nhân dân", r"UBND", r"Hội đồng nhân dân", r"HĐND",
+    r"Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", r"Ủy ban Mặt trận Tổ quốc(?: Việt Nam)?", r"UBMTTQ(?:VN)?",
+    r"Ủy ban Thường vụ Quốc hội", r"Ủy ban", r"Bộ Chỉ huy", r"Bộ", r"Sở", r"Tổng cục", r"Chi cục", r"Cục", r"Vụ",
+    r"Ban Thường vụ", r"Ban Chỉ đạo", r"Ban quản lý", r"Ban Quản lý", r"Ban", r"Văn phòng", r"Trung tâm",
+    r"Học viện", r"Viện", r"Phòng", r"Đoàn kiểm tra", r"Đoàn", r"Ngân hàng", r"Kho bạc", r"Quỹ", r"Báo",
+    r"Đài", r"Thanh tra", r"Công an", r"Thuế", r"Hải quan", r"Bảo hiểm xã hội", r"Tổng công ty", r"Công ty",
+    r"Tập đoàn", r"Liên minh", r"Liên đoàn", r"Hiệp hội", r"Hội", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
+    r"Đảng ủy", r"Chính phủ", r"Thủ tướng Chính phủ", r"Tòa án", r"Viện kiểm sát", r"Bộ đội", r"Cảnh sát",
+    r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
+    r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
+    r"Người đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
+]
+WEAK_HEADS = [
+    r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",
+    r"[Nn]gười", r"[Gg]iám đốc", r"[Nn]hà đầu tư", r"[Cc]á nhân",
+]
+# After "các", institution words may be lowercase: "các bộ, ngành", "các sở, ban, ngành".
+GROUP_WORDS = (r"(?:bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|"
+               r"cấp|cơ quan ngang bộ|hội|đoàn thể|huyện|xã|phường|tỉnh|thành phố|thị xã|thành viên|"
+               r"chủ đầu tư|công ty|hợp tác xã|trường|Bộ|Sở|Ban|Ngành|Cơ quan|Đơn vị)")
+
+
+def _alternatives(heads: list[str]) -> str:
+    """Heads as one alternation, any run of spaces (a wrapped line included) between their words."""
+    return "|".join(h.replace(" ", r"\s+") for h in heads)
+
+
+_HEAD = regex.compile(
+    rf"{W}(?P<pre>(?:[Cc]ác|[Đđ]ồng chí|[Ll]ãnh đạo|[Tt]oàn thể)\s+)?"
+    rf"(?:(?P<strong>{_alternatives(STRONG_HEADS)})|(?P<weak>{_alternatives(WEAK_HEADS)}))" + E)
+GROUP_HEAD_WORDS = (r"(?:bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|cấp|"
+                    r"cơ quan ngang bộ|hội|đoàn thể|thành viên|chủ đầu tư|công ty|hợp tác xã|Bộ|Sở|Ban|Ngành|"
+                    r"Cơ quan|Đơn vị)")
+_GROUP = regex.compile(rf"{W}[Cc]ác\s+{GROUP_HEAD_WORDS}{E}")
+
+# Words that start a predicate (lowercase): verbs of direction, modals, prepositions.
+PRED_WORDS = [
+    "chủ trì", "phối hợp", "có trách nhiệm", "chịu trách nhiệm", "thực hiện", "tổ chức", "xây dựng", "chỉ đạo",
+    "tham mưu", "rà soát", "theo dõi", "hướng dẫn", "kiểm tra", "lưu ý", "căn cứ", "khẩn trương", "tiếp tục",
+    "tăng cường", "nghiên cứu", "đề xuất", "báo cáo", "lập", "phải", "cần", "được", "nghiêm túc", "chủ động",
+    "quan tâm", "triển khai", "hoàn chỉnh", "hoàn thành", "hoàn thiện", "ban hành", "bố trí", "đôn đốc",
+    "giám sát", "phụ trách", "trình", "xem xét", "thẩm định", "giải quyết", "sử dụng", "cung cấp", "gửi",
+    "kịp thời", "thường xuyên", "định kỳ", "hàng năm", "hằng năm", "có", "là", "đã", "đang", "sẽ", "của",
+    "về", "để", "với", "theo", "trong", "tại", "đối với", "cho", "từ", "do", "khi", "nếu", "thì", "mà",
+    "lãnh đạo", "quán triệt", "đẩy mạnh", "tập trung", "thống nhất", "phân công", "cử", "giao", "yêu cầu",
+    "đề nghị", "bảo đảm", "đảm bảo", "phê duyệt", "tiếp nhận", "tiếp thu", "đánh giá", "tổng hợp", "hỗ trợ",
+    "xử lý", "quản lý", "chấp hành", "tuân thủ", "nắm", "nộp", "lựa chọn", "ưu tiên", "vận động", "tuyên truyền",
+    "phổ biến", "cập nhật", "kê khai", "thống kê", "lưu giữ", "chuẩn bị", "mở", "cấp", "thu hồi", "điều chỉnh",
+    "sửa đổi", "bổ sung", "chuyển", "phản ánh", "trao đổi", "làm việc", "rút kinh nghiệm", "khắc phục",
+    "hoàn trả", "thanh toán", "áp dụng", "chú trọng", "nâng cao", "củng cố", "kiện toàn", "sắp xếp", "định hướng",
+    "giúp", "thẩm tra", "vận hành", "duy trì", "đăng ký", "thông báo", "công bố", "ký", "dự thảo", "soạn thảo",
+    "tiến hành", "đẩy nhanh", "rà", "xác định", "xem", "tạo", "huy động", "lồng ghép", "hợp tác", "tham gia",
+    "phát hiện", "ngăn chặn", "thanh tra", "theo chức năng", "trên cơ sở", "căn cứ vào", "nhằm", "thuộc",
+    "ngày", "số", "năm", "và các", "cùng", "gồm", "bao gồm", "như", "hoặc", "nhưng", "tiếp", "sớm",
+]
+# The predicate openers that also end a free descriptor ("tổ chức, cá nhân khai thác, thu hồi khoáng sản").
+STRONG_PRED = regex.compile(
+    W + r"(?:có trách nhiệm|chịu trách nhiệm|phải|cần|chủ trì|phối hợp|thực hiện|được|có|là|đã|đang|căn cứ|"
+    r"theo|trong|tại|để|của|nghiêm túc|khẩn trương|tiếp tục|chủ động|kịp thời|tổ chức|triển khai|báo cáo|lập|"
+    r"xây dựng|trên địa bàn|về|với|cho|khi|nếu|và các|gửi|nộp|thông báo|tăng cường)" + E)
+_PRED = regex.compile(W + "(?:" + "|".join(sorted((regex.escape(p) for p in PRED_WORDS), key=len, reverse=True))
+                      + ")" + E)
+# Lowercase words that continue a body name.
+NAME_LOWER = regex.compile(
+    W + r"(?:các|nhân dân|nhà nước|ngang bộ|liên quan|có liên quan|khác|trực thuộc|thuộc|trung ương|"
+    r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|"
+    r"công nghiệp|nông thôn|"
+    + ADMIN[3:-1] + r")" + E)
+_TRAIL = regex.compile(r"\s+(?:trên địa bàn(?:\s+(?:tỉnh|huyện|xã|thành phố|cả nước))?|có liên quan|liên quan)"
+                       + E)
+_CONNECT = regex.compile(r"\s*(?:,|;|và|&|-|–)\s*")
+
+GENERIC = regex.compile(
+    r"^(?:các\s+)?(?:công ty|doanh nghiệp|đơn vị|quý cơ quan|cơ quan|quý đơn vị|các đơn vị|quý công ty)$",
+    regex.IGNORECASE)
+
+
+@dataclass
+class Body:
+    text: str
+    start: int  # offsets into the string that was parsed
+    end: int
+    weak: bool = False
+
+
+@dataclass
+class Bodies:
+    items: list[Body] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+    @property
+    def weak(self) -> bool:
+        return all(b.weak for b in self.items)
+
+
+def _head_at(s: str, pos: int):
+    m = _HEAD.match(s, pos)
+    if m:
+        return m
+    return _GROUP.match(s, pos)
+
+
+# Heads that are also common words ("Báo cáo", "Ban hành", "Hội nghị", "Phòng cháy"): a name
+# follows them only with a capital, a place word, or one of the listed lowercase words.
+AMBIGUOUS = {"báo", "đài", "hội", "ban", "phòng", "vụ", "đoàn", "quỹ", "viện", "cục", "sở", "bộ", "thuế",
+             "thanh tra", "công an", "văn phòng", "trung tâm", "trường", "ủy ban", "lãnh đạo", "thành viên",
+             "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu"}
+_AFTER_AMBIGUOUS = regex.compile(
+    rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
+    rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s)")
+
+
+def body_at(s: str, pos: int) -> Body | None:
+    """The body name starting exactly at `pos`, or None."""
+    m = _head_at(s, pos)
+    if not m:
+        return None
+    weak = bool(m.groupdict().get("weak")) and not m.groupdict().get("pre")
+    end = m.end()
+    head = " ".join((m.groupdict().get("strong") or m.groupdict().get("weak") or "").lower().split())
+    if head in AMBIGUOUS and not m.groupdict().get("pre") and not _AFTER_AMBIGUOUS.match(s, end):
+        return None
+    if not head:
+        head = m.group().lower()
+    # Bộ / Sở / Ban: a known sector name first.
+    sm = regex.match(r"\s+" + _SECTOR, s[end:])
+    if sm:
+        end += sm.end()
+    free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở")) or "cá nhân" in head
+    end = _extend(s, end, free, pos)
+    text = s[pos:end].rstrip(" ,;:-–")
+    if not text:
+        return None
+    return Body(text, pos, pos + len(text), weak)
+
+
+def _extend(s: str, end: int, free: bool = False, start: int = 0) -> int:
+    """Consume the qualifier of a name: capitalised words, place words, name-internal lowercase words."""
+    n = len(s)
+    while end < n:
+        pm = regex.match(_PLACES, s[end:])
+        if pm and pm.end() > 0:
+            end += pm.end()
+            continue
+        tm = _TRAIL.match(s, end)
+        if tm:
+            end = tm.end()
+            continue
+        m = regex.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:])
+        if not m:
+            break
+        sep = m.group(1)
+        nxt = end + m.end()
+        rest = s[nxt:]
+        if "\n" in sep and regex.match(r"\p{Lu}", rest) and _PRED.match(rest.lower()):
+            break
+        if "," in sep or "và" in sep:
+            # A comma or "và" continues the name only inside a group ("các Sở, ngành") or a
+            # ministry name ("Văn hóa, Thể thao"), not before another body of a list.
+            gm = regex.match(rf"(?:{GROUP_WORDS}|{ADMIN}){E}", rest)
+            if gm and "các" in s[start:end].lower():
+                end = nxt + gm.end()
+                continue
+            if _head_at(s, nxt):
+                break
+            if free and "," in sep and regex.match(r"\p{Ll}", rest) and not STRONG_PRED.match(rest):
+                wm = regex.match(r"[\p{L}\p{M}]+", rest)
+                end = nxt + wm.end()
+                continue
+            if regex.match(PROPER + E, rest) and not _PRED.match(rest.lower()):
+                wm = regex.match(PROPER, rest)
+                end = nxt + wm.end()
+                continue
+            break
+        if regex.match(r"\p{Lu}", rest):
+            if _PRED.match(rest.lower()) and ("\n" in sep or _looks_pred(rest)):
+                break
+            wm = regex.match(r"[\p{L}\p{M}\d&/]+", rest)
+            if not wm:
+                break
+            end = nxt + wm.end()
+            continue
+        lm = NAME_LOWER.match(rest)
+        if lm:
+            end = nxt + lm.end()
+            continue
+        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (free or _in_name(s, end)):
+            wm = regex.match(r"[\p{L}\p{M}]+", rest)
+            end = nxt + wm.end()
+            continue
+        break
+    return end
+
+
+def _looks_pred(rest: str) -> bool:
+    """A capitalised predicate word opens a new sentence in a joined heading ("... An Giang Phối hợp ...")."""
+    return bool(regex.match(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}", rest))
+
+
+def _in_name(s: str, end: int) -> bool:
+    """Lowercase syllables continue a name only right after a capitalised word (compound names)."""
+    prev = regex.search(r"([\p{L}\p{M}]+)\s*$", s[:end])
+    return bool(prev and prev.group(1)[:1].isupper() and len(prev.group(1)) > 1 and not prev.group(1).isupper())
+
+
+_DISTRIBUTIVE = regex.compile(r"(?:[Cc]ác\s+)?(?P<head>Sở|Bộ)\s*:\s*")
+_SECTOR_OR_PROPER = regex.compile(rf"{_SECTOR}|{PROPER}")
+
+
+def _distributive(s: str, pos: int) -> Bodies | None:
+    """"Các Sở: Công nghiệp, Tài chính, Kế hoạch và Đầu tư" → Sở Công nghiệp, Sở Tài chính, ..."""
+    m = _DISTRIBUTIVE.match(s, pos)
+    if not m:
+        return None
+    out = Bodies([], pos, m.end())
+    p = m.end()
+    while True:
+        nm = _SECTOR_OR_PROPER.match(s, p)
+        if not nm:
+            break
+        out.items.append(Body(f"{m['head']} {nm.group()}", nm.start(), nm.end()))
+        out.end = nm.end()
+        sep = regex.match(r"\s*(?:,|và|;)\s*", s[nm.end():])
+        if not sep:
+            break
+        p = nm.end() + sep.end()
+    return out if out.items else None
+
+
+def bodies_at(s: str, pos: int) -> Bodies | None:
+    """A list of bodies starting at `pos`: "Sở Công Thương, Công an tỉnh, UBND xã Phong Hải"."""
+    dist = _distributive(s, pos)
+    if dist:
+        return dist
+    b = body_at(s, pos)
+    if not b:
+        return None
+    out = Bodies([b], pos, b.end)
+    while True:
+        m = _CONNECT.match(s, out.end)
+        if not m:
+            break
+        nb = body_at(s, m.end())
+        if not nb:
+            break
+        out.items.append(nb)
+        out.end = nb.end
+    return out
+
+
+def is_generic(name: str) -> bool:
+    return bool(GENERIC.match(name.strip()))

@@ -1,0 +1,163 @@
+"""Directive frames: how a sentence says who must do what.
+
+The forms, in the order they are tried on a sentence:
+- a request verb before the body: "Giao / Yêu cầu / Đề nghị / Ủy quyền cho X ...",
+  also after the issuing body ("Sở Nông nghiệp và Môi trường đề nghị Công ty ...");
+- the body as subject: "X chủ trì, phối hợp với Y ...", "X có trách nhiệm ...",
+  possibly after a leading adverbial ("Trên cơ sở ..., X ...", "Hàng năm, X ...");
+- no body at all: the bullet of an agency heading, whose body it inherits.
+Coordinators are the bodies after "phối hợp (với)"; the action is what is left
+after the frame words ("chủ trì,", "có trách nhiệm", "căn cứ chức năng, nhiệm vụ,").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at
+
+REQUEST = regex.compile(
+    r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+cho)?|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|[Pp]hân công|"
+    r"[Kk]ính đề nghị|[Đđ]ồng ý giao)\s+[\"“]?")
+LEAD_ADVERBIAL = regex.compile(
+    r"^(?:Trên cơ sở|Căn cứ|Hàng năm|Hằng năm|Hàng tháng|Hằng tháng|Định kỳ|Trong|Sau khi|Đối với|Để|Nhằm|Khi|"
+    r"Trường hợp|Theo|Đồng thời|Bên cạnh đó|Ngoài ra|Từ|Đến|Trước|Qua|Với|Tiếp theo|Riêng|Cùng với|Nay|Vì vậy|"
+    r"Do đó|Đặc biệt|Thời gian tới)\b")
+# What follows a subject that is not its predicate (narration, attributes).
+NON_PRED = regex.compile(
+    r"^\s*(?:của|về|đã|đang|vừa|là|tại|ngày|số|thuộc|được(?!\s+giao)|và|cho biết|báo cáo kết quả|"
+    r"gồm|bao gồm|với|như|năm|theo đề nghị|cũng|cho rằng|nhấn mạnh|đề ra|phát biểu|ghi nhận|khẳng định|"
+    r"nêu rõ|trình bày|\(|–|-)(?![\p{L}\p{M}])")
+OBLIGATION = regex.compile(
+    r"^\s*(?:có trách nhiệm|chịu trách nhiệm|phải|có nghĩa vụ|cần|được giao)(?![\p{L}\p{M}])")
+FRAME_LEAD = regex.compile(
+    r"^(?:\s*[:,]?\s*(?:có trách nhiệm|chịu trách nhiệm chính|được giao|được|"
+    r"chủ trì(?:\s*,\s*|\s+)(?:và\s+)?(?=phối hợp)|chủ trì\s*,?|căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:,?\s*quyền hạn)?"
+    r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|đơn vị|ngành)))?\s*,?|"
+    r"theo chức năng,?\s*nhiệm vụ(?:,?\s*thẩm quyền)?(?:\s+được giao)?\s*,?|"
+    r"trong phạm vi chức năng,?\s*nhiệm vụ(?:\s+được giao)?\s*,?|"
+    r"theo chức năng,?\s*nhiệm vụ,?\s*quyền hạn\s*,?|thực hiện các nhiệm vụ sau|"
+    r"thực hiện (?:một số|các) nội dung sau|các nhiệm vụ sau))+\s*[:,]?\s*", regex.IGNORECASE)
+COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
+_DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
+EXEC_FORMULA = regex.compile(
+    rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?(?:thi hành|thực hiện)(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}\s+này)?"
+    r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
+    r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
+# "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
+PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)
+SHORT_CLOSING = regex.compile(
+    r"^(?:căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:\s+được giao)?,?\s*)?"
+    r"(?:khẩn trương\s+|nghiêm túc\s+|có trách nhiệm\s+|chịu trách nhiệm\s+)?(?:tổ chức\s+)?(?:triển khai,?\s*)?"
+    rf"(?:thực hiện|thi hành)(?:\s+nghiêm(?: túc)?|\s+tốt)?(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}(?:\s+này)?)?"
+    r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE)
+
+
+@dataclass
+class Directive:
+    """A sentence's frame: its assignees (or None to inherit) and where the action starts."""
+
+    assignees: list[Body] | None
+    action_start: int
+    coordinators: list[Body] = field(default_factory=list)
+    form: str = "inherit"  # request | subject | inherit
+    weak: bool = False
+
+
+def _pred_follows(s: str, end: int, weak: bool) -> bool:
+    rest = s[end:end + 60]
+    if not rest.strip():
+        return False
+    if weak:
+        return bool(OBLIGATION.match(rest))
+    if NON_PRED.match(rest):
+        return False
+    r = rest.lstrip(" ,:")
+    return bool(r) and (r[:1].islower() or bool(_PRED.match(r.lower())))
+
+
+def _subject_positions(s: str):
+    yield 0
+    if LEAD_ADVERBIAL.match(s):
+        for m in regex.finditer(r",\s*", s[:220]):
+            yield m.end()
+
+
+def find_directive(s: str) -> Directive | None:
+    """The frame of one sentence `s`, or None when no body is named as its agent."""
+    m = REQUEST.search(s)
+    if m and (m.start() == 0 or _issuer_before(s, m.start())):
+        bl = bodies_at(s, m.end())
+        if bl and _pred_follows(s, bl.end, False):
+            return _finish(s, bl, "request")
+    for pos in _subject_positions(s):
+        bl = bodies_at(s, pos)
+        if bl and _pred_follows(s, bl.end, bl.weak):
+            return _finish(s, bl, "subject")
+    return None
+
+
+def _issuer_before(s: str, pos: int) -> bool:
+    """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
+    head = s[:pos].rstrip()
+    if not head or head.endswith(":") or head.endswith((",", ";")) and LEAD_ADVERBIAL.match(s):
+        return True
+    head = regex.sub(r"\s+(?:tiếp tục|cũng|kính|trân trọng)$", "", head)
+    for m in _HEAD.finditer(head):
+        bl = bodies_at(head, m.start())
+        if bl and bl.end >= len(head):
+            return True
+    return False
+
+
+def _finish(s: str, bl: Bodies, form: str) -> Directive:
+    d = Directive(bl.items, bl.end, form=form, weak=bl.weak)
+    d.action_start, d.coordinators = action_start(s, bl.end)
+    return d
+
+
+def action_start(s: str, pos: int) -> tuple[int, list[Body]]:
+    """Skip frame words and the "phối hợp với Y" list after `pos`; return (start, coordinators)."""
+    coords: list[Body] = []
+    for _ in range(3):
+        fm = FRAME_LEAD.match(s, pos)
+        if fm and fm.end() > pos:
+            pos = fm.end()
+        cm = COORD.match(s, pos)
+        if cm:
+            bl = bodies_at(s, cm.end())
+            if bl:
+                coords.extend(bl.items)
+                pos = bl.end
+                pm = regex.match(r"\s*(?:,\s*)?(?:để\s+)?", s[pos:])
+                pos += pm.end() if pm else 0
+                continue
+        break
+    while pos < len(s) and s[pos] in " ,:;\n":
+        pos += 1
+    return pos, coords
+
+
+def coordinators_in(s: str) -> list[Body]:
+    """Bodies named after "phối hợp (với)" anywhere in `s`."""
+    out: list[Body] = []
+    for m in COORD.finditer(s):
+        bl = bodies_at(s, m.end())
+        if bl:
+            out.extend(bl.items)
+    return out
+
+
+def is_closing(s: str) -> bool:
+    """The execution formula that closes a document ("... chịu trách nhiệm thi hành Quyết định này",
+    "Yêu cầu ... khẩn trương triển khai thực hiện./.", "thông báo để ... biết") is not a task."""
+    s = " ".join(s.split())
+    if EXEC_FORMULA.search(s):
+        return True
+    d = find_directive(s)
+    rest = s[d.action_start:] if d else s
+    if d and d.form == "subject" and PROMULGATION.match(rest):
+        return True
+    return bool(SHORT_CLOSING.match(rest))

@@ -1,0 +1,332 @@
+"""`vanban import / search / bases / cites / tasks / task / correct / export`:
+the program database from the command line. Formatting only; the work is in
+pipeline.importer and pipeline.queries."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+import click
+
+from pipeline.store import DEFAULT_DB, StoreError, open_store
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def db_option(f):
+    return click.option("--db", default=lambda: os.environ.get("VANBAN_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+                        help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+                             "(env VANBAN_DB).")(f)
+
+
+def format_option(f):
+    return click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)(f)
+
+
+def _open(db: str, write: bool = False):
+    try:
+        return open_store(db, create=write, readonly=not write)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _cell(v, width: int) -> str:
+    s = "" if v is None else ("yes" if v is True else "" if v is False else str(v))
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def render(rows: list[dict], columns: list[str], fmt: str, widths: dict[str, int] | None = None) -> str:
+    """rows as an aligned table, JSON (a list of objects) or CSV."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1, default=str)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in r.items()})
+        return buf.getvalue().rstrip("\n")
+    widths = widths or {}
+    cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
+    size = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(size[i]) for i, c in enumerate(columns)).rstrip(),
+             "  ".join("-" * size[i] for i in range(len(columns)))]
+    lines += ["  ".join(row[i].ljust(size[i]) for i in range(len(columns))).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def _plain(obj):
+    return asdict(obj) if is_dataclass(obj) else obj
+
+
+def _query(fn, *args, **kw):
+    from pipeline.queries import QueryError
+
+    try:
+        return fn(*args, **kw)
+    except (QueryError, StoreError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+def register(main: click.Group) -> None:
+    """Add the database commands to the `vanban` group."""
+    for cmd in (import_cmd, search_cmd, bases_cmd, cites_cmd, tasks_cmd, task_cmd, correct_cmd, export_cmd):
+        main.add_command(cmd)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--workers", "-j", type=click.IntRange(0, 64), default=lambda: os.cpu_count() or 1,
+              show_default="CPU count", help="Extraction processes (0: extract in this process).")
+@click.option("--retry-failed", is_flag=True, help="Try again files that failed with this extractor version.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def import_cmd(paths, db, workers, retry_failed, quiet):
+    """Import documents (files or directories, recursive) into the database."""
+    from pipeline.importer import import_paths
+
+    store = _open(db, write=True)
+    try:
+        summary = import_paths(store, paths, workers=workers, retry_failed=retry_failed,
+                               progress=not quiet and sys.stderr.isatty())
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: documents already written are kept; run the same command again to finish",
+                   err=True)
+        sys.exit(130)
+    finally:
+        store.close()
+    click.echo(summary.line(), err=True)
+    if summary.failures:
+        click.echo(f"{len(summary.failures)} problem(s):", err=True)
+        for path, reason in summary.failures[:30]:
+            click.echo(f"  {path}: {reason}", err=True)
+        if len(summary.failures) > 30:
+            click.echo(f"  … and {len(summary.failures) - 30} more (table import_log)", err=True)
+    ok = summary.added + summary.updated + summary.unchanged + summary.moved + summary.duplicates
+    sys.exit(1 if summary.failures and not ok else 0)
+
+
+@click.command("search")
+@click.argument("text", nargs=-1, required=True)
+@db_option
+@click.option("--type", "doc_type", help="Only this document type (Quyết định, Kế hoạch …).")
+@click.option("--issuer", help="Only documents whose issuer contains this name.")
+@click.option("--year", type=int, help="Only documents issued this year.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@format_option
+def search_cmd(text, db, doc_type, issuer, year, limit, fmt):
+    """Full-text search, accents and case ignored ("khuyen cong" finds "khuyến công")."""
+    from pipeline.queries import search
+
+    with _open(db) as store:
+        hits = _query(search, store, " ".join(text), doc_type=doc_type, issuer=issuer, year=year, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([_plain(h) for h in hits], ensure_ascii=False, indent=1))
+        return
+    rows = [{"id": h.document.id, "score": h.score, "document": h.document.label, "subject": h.document.subject,
+             "snippet": h.snippet} for h in hits]
+    if fmt == "csv":
+        click.echo(render(rows, list(rows[0]) if rows else ["id"], "csv"))
+        return
+    if not hits:
+        click.echo("no match")
+        return
+    for h in hits:
+        click.echo(f"#{h.document.id}  {h.document.label}  score {h.score:.2f}")
+        if h.document.subject:
+            click.echo(f"    {h.document.subject}")
+        click.echo(f"    {h.snippet}")
+
+
+@click.command("bases")
+@click.argument("doc")
+@db_option
+@format_option
+def bases_cmd(doc, db, fmt):
+    """The legal bases and other references of a document (DOC: id, number or path)."""
+    from pipeline.queries import bases
+
+    with _open(db) as store:
+        b = _query(bases, store, doc)
+    if fmt == "json":
+        click.echo(json.dumps(_plain(b), ensure_ascii=False, indent=1))
+        return
+    rows = [{"relation": r.relation, "doc_type": r.doc_type, "number": r.number, "date": r.date,
+             "title": r.title, "pinpoint": r.pinpoint, "in_db": r.cited_document.id if r.cited_document else None,
+             "text": r.text} for r in b.references]
+    cols = ["relation", "doc_type", "number", "date", "title", "pinpoint", "in_db"]
+    if fmt == "csv":
+        click.echo(render(rows, cols + ["text"], "csv"))
+        return
+    click.echo(f"#{b.document.id} {b.document.label}: {b.document.subject or ''}".rstrip(": "))
+    click.echo(render(rows, cols, "table", {"title": 50}) if rows else "no references")
+
+
+@click.command("cites")
+@click.argument("key")
+@db_option
+@format_option
+def cites_cmd(key, db, fmt):
+    """Documents citing KEY (a number such as 45/2012/NĐ-CP, a title, an id or a path), by relation."""
+    from pipeline.queries import cites
+
+    with _open(db) as store:
+        c = _query(cites, store, key)
+    if fmt == "json":
+        out = _plain(c)
+        out["replaced_by"] = [asdict(d) for d in c.replaced_by]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    rows = [{"relation": x.relation, "id": x.document.id, "document": x.document.label,
+             "subject": x.document.subject, "pinpoint": x.pinpoint, "text": x.text} for x in c.citations]
+    rows.sort(key=lambda r: (next((i for i, g in enumerate(c.by_relation) if g == r["relation"]), 99), r["id"]))
+    if fmt == "csv":
+        click.echo(render(rows, ["relation", "id", "document", "subject", "pinpoint", "text"], "csv"))
+        return
+    click.echo(f"{c.key}" + (f" (in the database: #{c.cited.id} {c.cited.subject or ''})" if c.cited else ""))
+    if not rows:
+        click.echo("cited by no document")
+        return
+    for rel, items in c.by_relation.items():
+        click.echo(f"\n{rel} ({len(items)})")
+        for x in items:
+            click.echo(f"  #{x.document.id} {x.document.label}  {x.document.subject or ''}".rstrip())
+    if c.replaced_by:
+        click.echo("\nreplaced or repealed by: " + ", ".join(f"#{d.id} {d.label}" for d in c.replaced_by))
+
+
+def _task_rows(ts) -> list[dict]:
+    return [{"id": t.id, "due": t.due_date or (t.recurrence or ""), "status": t.status + (" OVERDUE" if t.overdue else ""),
+             "assignees": "; ".join(t.assignees), "coordinators": "; ".join(t.coordinators),
+             "action": t.action or t.text, "document": t.document.label, "deadline": t.deadline_text} for t in ts]
+
+
+@click.command("tasks")
+@db_option
+@click.option("--assignee", help="Only tasks assigned to this body (abbreviations and accents are tolerated).")
+@click.option("--status", help="open, in_progress, done, cancelled, blocked.")
+@click.option("--due-before", help="Only tasks due before this date (YYYY-MM-DD or DD/MM/YYYY).")
+@click.option("--overdue", is_flag=True, help="Only tasks past due and not done.")
+@click.option("--from", "from_doc", help="Only tasks of this document (id, number or path).")
+@format_option
+def tasks_cmd(db, assignee, status, due_before, overdue, from_doc, fmt):
+    """Tasks sorted by due date, overdue ones marked."""
+    from pipeline.queries import tasks
+
+    with _open(db) as store:
+        ts = _query(tasks, store, assignee=assignee, status=status, due_before=due_before, overdue=overdue,
+                    from_doc=from_doc)
+    if fmt == "json":
+        click.echo(json.dumps([_plain(t) for t in ts], ensure_ascii=False, indent=1))
+        return
+    rows = _task_rows(ts)
+    cols = ["id", "due", "status", "assignees", "action", "document"]
+    if fmt == "csv":
+        click.echo(render(rows, cols + ["coordinators", "deadline"], "csv"))
+        return
+    click.echo(render(rows, cols, "table", {"action": 60, "assignees": 30}) if rows else "no tasks")
+
+
+@click.command("task")
+@click.argument("task_id", type=int)
+@db_option
+@click.option("--status", help="New status: open, in_progress, done, cancelled, blocked.")
+@click.option("--note", help="Why (kept in the task's history).")
+@click.option("--by", "by", default=lambda: os.environ.get("VANBAN_USER") or getpass.getuser(),
+              show_default="login name", help="Who made the change.")
+@format_option
+def task_cmd(task_id, db, status, note, by, fmt):
+    """Show a task with its history, or change its status (--status)."""
+    from pipeline.queries import set_task_status, task
+
+    with _open(db, write=bool(status)) as store:
+        t = _query(set_task_status, store, task_id, status, note=note, by=by) if status else _query(task, store, task_id)
+    if fmt == "json":
+        click.echo(json.dumps(_plain(t), ensure_ascii=False, indent=1))
+        return
+    rows = [asdict(h) for h in t.history]
+    if fmt == "csv":
+        click.echo(render(rows, ["changed_at", "changed_by", "old_status", "new_status", "note"], "csv"))
+        return
+    click.echo(f"task #{t.id} [{t.status}{' OVERDUE' if t.overdue else ''}] due {t.due_date or '-'}  "
+               f"from #{t.document.id} {t.document.label}")
+    click.echo(f"  assignees: {'; '.join(t.assignees) or '-'}")
+    if t.coordinators:
+        click.echo(f"  coordinators: {'; '.join(t.coordinators)}")
+    click.echo(f"  {t.text}")
+    if rows:
+        click.echo(render(rows, ["changed_at", "changed_by", "old_status", "new_status", "note"], "table"))
+
+
+@click.command("correct")
+@click.argument("doc")
+@click.argument("field")
+@click.argument("value")
+@db_option
+@click.option("--note")
+@click.option("--by", "by", default=lambda: os.environ.get("VANBAN_USER") or getpass.getuser(),
+              show_default="login name")
+def correct_cmd(doc, field, value, db, note, by):
+    """Correct a header field of a document by hand; kept across re-imports (FIELD: number, subject, issuer …)."""
+    from pipeline.queries import find_document
+    from pipeline.store.writer import CORRECTABLE, correct_field
+
+    if field not in CORRECTABLE:
+        raise click.BadParameter(f"one of: {', '.join(CORRECTABLE)}", param_hint="FIELD")
+    with _open(db, write=True) as store:
+        d = _query(find_document, store, doc)
+        correct_field(store, d.id, field, value or None, by, note)
+    click.echo(f"#{d.id}: {field} = {value!r}")
+
+
+@click.command("export")
+@db_option
+@click.option("--table", "table", type=click.Choice(["documents", "tasks", "references", "budgets"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (required for xlsx); default stdout.")
+def export_cmd(db, table, fmt, out):
+    """Export a table as CSV, JSON or an Excel workbook."""
+    from pipeline.queries import export_table
+
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    with _open(db) as store:
+        t = _query(export_table, store, table)
+    if out:
+        write_table(t, fmt, out)
+        click.echo(f"{len(t.rows)} rows → {out}", err=True)
+    else:
+        click.echo(render(t.rows, t.columns, fmt))
+
+
+def write_table(t, fmt: str, out: str | Path) -> None:
+    """CSV with a BOM so Excel reads the accents; JSON; or an Excel workbook."""
+    out = Path(out)
+    if fmt == "csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=t.columns, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(t.rows)
+    elif fmt == "json":
+        out.write_text(json.dumps(t.rows, ensure_ascii=False, indent=1, default=str), "utf-8")
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(t.name)
+        ws.append(t.columns)
+        for r in t.rows:
+            ws.append([r.get(c) for c in t.columns])
+        wb.save(out)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")

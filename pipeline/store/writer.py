@@ -1,0 +1,242 @@
+"""Write one extracted document, whole or not at all.
+
+Re-extraction (a new extractor version, or a changed file at the same path)
+updates the document in place: its id stays, references, deadlines and
+budgets are rewritten, tasks are matched to the old ones so their ids, status
+and status history survive, and the manual corrections are applied again.
+References are resolved both ways: this document's citations to documents
+already stored, and earlier citations of this document's own key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from pipeline.records import Extraction, Task
+from pipeline.store.backend import Store, now
+from pipeline.store.bodies import body_key, ensure_body
+from pipeline.store.keys import number_key, reference_key
+from pipeline.store.searchtext import index_text, search_words
+
+
+@dataclass
+class ExtractedDoc:
+    """What a worker process sends back: small, picklable, everything the store keeps."""
+
+    source_path: str
+    content_hash: str
+    format: str
+    status: str
+    pages: int
+    text: str
+    warnings: list[str] = field(default_factory=list)
+    extraction: Extraction = field(default_factory=Extraction)
+
+
+# Header fields a person may correct, and the documents column each lives in.
+CORRECTABLE = {
+    "doc_type": "doc_type", "number": "number", "issue_date": "issue_date", "issue_place": "issue_place",
+    "issuer": "issuer", "issuer_parent": "issuer_parent", "subject": "subject",
+    "effective_date": "effective_date", "signer_name": "signer_name", "signer_position": "signer_position",
+    "signer_authority": "signer_authority",
+}
+
+
+def _header_columns(ex: Extraction) -> dict:
+    h = ex.header
+    return {
+        "doc_type": h.doc_type.value, "number": h.number.value, "issue_date": h.issue_date.value,
+        "issue_place": h.issue_place.value, "issuer": h.issuer.value, "issuer_parent": h.issuer_parent.value,
+        "subject": h.subject.value, "effective_date": h.effective_date.value,
+        "signer_name": h.signer.name.value, "signer_position": h.signer.position.value,
+        "signer_authority": h.signer.authority.value,
+    }
+
+
+def _derived(cols: dict, text: str) -> dict:
+    """Columns computed from header values: keys, year, search copies."""
+    date = cols.get("issue_date") or ""
+    year = int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+    title = " ".join(x for x in (cols.get("doc_type"), cols.get("number"), cols.get("subject")) if x)
+    return {
+        "doc_key": number_key(cols.get("number")),
+        "issue_year": year,
+        "type_key": body_key(cols["doc_type"]) if cols.get("doc_type") else None,
+        "issuer_key": body_key(cols["issuer"]) if cols.get("issuer") else None,
+        "search_title": index_text(title),
+        "search_body": index_text(text),
+    }
+
+
+def task_key(task: Task) -> str:
+    basis = " ".join(search_words(task.text)) + "|" + ",".join(sorted(body_key(a) for a in task.assignees))
+    return hashlib.sha1(basis.encode()).hexdigest()[:20]
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = set(search_words(a)), set(search_words(b))
+    return len(wa & wb) / max(1, min(len(wa), len(wb)))
+
+
+def apply_corrections(store: Store, doc_id: int) -> None:
+    rows = store.query("SELECT field, value FROM corrections WHERE document_id = ?", (doc_id,))
+    if not rows:
+        return
+    doc = store.one("SELECT * FROM documents WHERE id = ?", (doc_id,))
+    cols = {k: doc[k] for k in CORRECTABLE}
+    for r in rows:
+        if r["field"] in CORRECTABLE:
+            cols[r["field"]] = r["value"]
+    d = _derived(cols, doc["text"])
+    d.pop("search_body")
+    values = {**cols, **d}
+    store.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                  (*values.values(), doc_id))
+
+
+def _write_tasks(store: Store, doc_id: int, ex: Extraction) -> None:
+    old = {r["task_key"]: r for r in store.query(
+        "SELECT id, task_key, text, status, status_changed_at FROM tasks WHERE document_id = ?", (doc_id,))}
+    keys_seen: dict[str, int] = {}
+    plan: list[tuple[str, Task]] = []
+    for t in ex.tasks:
+        k = task_key(t)
+        n = keys_seen.get(k, 0)
+        keys_seen[k] = n + 1
+        plan.append((f"{k}-{n}" if n else k, t))
+    unmatched = {k: r for k, r in old.items() if k not in {k2 for k2, _ in plan}}
+    kept: set[int] = set()
+    for seq, (k, t) in enumerate(plan):
+        dl = t.deadline
+        values = (seq, t.text, t.action, t.section, dl.date if dl else None, dl.text if dl else None,
+                  t.recurrence or (dl.recurrence if dl else None), t.start, t.end, t.confidence)
+        row = old.get(k)
+        if row is None and unmatched:  # the extractor now words this task differently
+            best = max(unmatched.values(), key=lambda r: _overlap(r["text"], t.text))
+            if _overlap(best["text"], t.text) >= 0.6:
+                row = unmatched.pop(best["task_key"])
+        if row is not None:
+            task_id = row["id"]
+            store.execute("UPDATE tasks SET task_key = ?, seq = ?, text = ?, action = ?, section = ?, due_date = ?, "
+                          "deadline_text = ?, recurrence = ?, start_offset = ?, end_offset = ?, confidence = ?, "
+                          "extracted = 1 WHERE id = ?", (k, *values, task_id))
+            store.execute("DELETE FROM task_bodies WHERE task_id = ?", (task_id,))
+        else:
+            task_id = store.insert(
+                "INSERT INTO tasks (document_id, task_key, seq, text, action, section, due_date, deadline_text, "
+                "recurrence, start_offset, end_offset, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, k, *values))
+        kept.add(task_id)
+        for role, names, printed in (("assignee", t.assignees, t.assignees_printed),
+                                     ("coordinator", t.coordinators, t.coordinators_printed)):
+            for i, name in enumerate(names):
+                body_id = ensure_body(store, name, printed[i] if i < len(printed) else None)
+                if body_id is not None:
+                    store.execute("INSERT INTO task_bodies (task_id, role, seq, body_id, printed) VALUES (?, ?, ?, ?, ?)",
+                                  (task_id, role, i, body_id, printed[i] if i < len(printed) else name))
+    for r in old.values():
+        if r["id"] in kept:
+            continue
+        if r["status_changed_at"]:  # a person worked on it: keep it, flagged as no longer extracted
+            store.execute("UPDATE tasks SET extracted = 0 WHERE id = ?", (r["id"],))
+        else:
+            store.execute("DELETE FROM tasks WHERE id = ?", (r["id"],))
+
+
+def _write_children(store: Store, doc_id: int, ex: Extraction) -> None:
+    for table in ("doc_references", "deadlines", "budgets"):
+        store.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+    for seq, r in enumerate(ex.references):
+        key = reference_key(r)
+        store.execute(
+            "INSERT INTO doc_references (document_id, seq, cited_key, relation, pinpoint, doc_type, number, cited_date, "
+            "issuer, title, text, start_offset, end_offset, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, seq, key, r.relation, r.pinpoint, r.doc_type, r.number, r.date, r.issuer, r.title, r.text,
+             r.start, r.end, r.confidence))
+    for seq, d in enumerate(ex.deadlines):
+        store.execute(
+            "INSERT INTO deadlines (document_id, seq, text, due_date, recurrence, relative, start_offset, end_offset, "
+            "confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, seq, d.text, d.date, d.recurrence, d.relative, d.start, d.end, d.confidence))
+    for seq, b in enumerate(ex.budgets):
+        store.execute(
+            "INSERT INTO budgets (document_id, seq, text, amount_vnd, currency, source, purpose, status, start_offset, "
+            "end_offset, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, seq, b.text, b.amount_vnd, b.currency, b.source, b.purpose, b.status, b.start, b.end,
+             b.confidence))
+    _write_tasks(store, doc_id, ex)
+
+
+def resolve_references(store: Store, doc_id: int) -> None:
+    """Link citations to stored documents, in both directions."""
+    key = store.scalar("SELECT doc_key FROM documents WHERE id = ?", (doc_id,))
+    # citations that pointed here under an old key (number corrected or re-read)
+    store.execute("UPDATE doc_references SET cited_document_id = NULL WHERE cited_document_id = ? "
+                  "AND (cited_key IS NULL OR cited_key <> ?)", (doc_id, key or ""))
+    if key:
+        store.execute("UPDATE doc_references SET cited_document_id = ? WHERE cited_key = ? AND document_id <> ? "
+                      "AND (cited_document_id IS NULL OR cited_document_id > ?)", (doc_id, key, doc_id, doc_id))
+    store.execute(
+        "UPDATE doc_references SET cited_document_id = (SELECT MIN(d.id) FROM documents d "
+        "WHERE d.doc_key = doc_references.cited_key AND d.id <> doc_references.document_id) "
+        "WHERE document_id = ? AND cited_key IS NOT NULL", (doc_id,))
+
+
+def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None,
+                   run_id: int) -> tuple[int, str]:
+    """Insert or re-extract one document with everything it carries, and log it.
+    Call inside `store.transaction()`. Returns (document id, outcome)."""
+    ex = item.extraction
+    cols = _header_columns(ex)
+    header_json = json.dumps(asdict(ex.header), ensure_ascii=False)
+    values = {
+        "source_path": item.source_path, "content_hash": item.content_hash, "format": item.format,
+        "status": item.status, "extractor_version": extractor_version, **cols,
+        "recipients": json.dumps([r.value for r in ex.header.recipients if r.value], ensure_ascii=False),
+        "header_json": header_json, "warnings": json.dumps(item.warnings, ensure_ascii=False),
+        "pages": item.pages, "text": item.text, **_derived(cols, item.text), "updated_at": now(),
+    }
+    if doc_id is None:
+        values["imported_at"] = values["updated_at"]
+        doc_id = store.insert(f"INSERT INTO documents ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                              tuple(values.values()))
+        outcome = "added"
+    else:
+        store.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                      (*values.values(), doc_id))
+        outcome = "updated"
+    apply_corrections(store, doc_id)
+    issuer = store.one("SELECT issuer, issuer_parent FROM documents WHERE id = ?", (doc_id,))
+    parent_id = ensure_body(store, issuer["issuer_parent"]) if issuer["issuer_parent"] else None
+    if issuer["issuer"]:
+        ensure_body(store, issuer["issuer"], parent_id=parent_id)
+    _write_children(store, doc_id, ex)
+    resolve_references(store, doc_id)
+    log(store, run_id, item.source_path, item.content_hash, extractor_version, outcome, None, doc_id)
+    return doc_id, outcome
+
+
+def log(store: Store, run_id: int, path: str, content_hash: str | None, extractor_version: str, outcome: str,
+        error: str | None, doc_id: int | None = None) -> None:
+    store.execute("INSERT INTO import_log (run_id, source_path, content_hash, extractor_version, outcome, error, "
+                  "document_id, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (run_id, path, content_hash, extractor_version, outcome, error, doc_id, now()))
+
+
+def correct_field(store: Store, doc_id: int, fieldname: str, value: str | None, by: str | None,
+                  note: str | None = None) -> None:
+    """Record a manual correction of a header field and apply it now (and after every re-extraction)."""
+    if fieldname not in CORRECTABLE:
+        raise ValueError(f"cannot correct {fieldname!r}; one of: {', '.join(CORRECTABLE)}")
+    with store.transaction():
+        store.execute("DELETE FROM corrections WHERE document_id = ? AND field = ?", (doc_id, fieldname))
+        store.execute("INSERT INTO corrections (document_id, field, value, note, corrected_by, corrected_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, fieldname, value, note, by, now()))
+        apply_corrections(store, doc_id)
+        resolve_references(store, doc_id)
+
+
+__all__ = ["CORRECTABLE", "ExtractedDoc", "correct_field", "log", "resolve_references", "task_key",
+           "write_document"]
