@@ -177,7 +177,7 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
         if pm:
             place = pm["place"].strip(" .,")
             if place and not regex.search(r"\d", place) and not regex.match(r"(?i)thứ\s|chủ nhật", place):
-                h.issue_place = _field(normal_case(place, force=is_upper(place)),
+                h.issue_place = _field(" ".join(w.capitalize() for w in place.split()) if is_upper(place) else place,
                                        (c.start + pm.start("place"), c.start + pm.start("place") + len(place)))
         ds = find_dates(doc.text, c.start, c.end)
         if ds:
@@ -190,6 +190,13 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
             if got:
                 h.issue_date = _field(got[0], (got[1], got[2]), 0.6)
         return
+    # "Nghị quyết này được Quốc hội ... thông qua ngày 30 tháng 11 năm 2024": the adoption date
+    for m in regex.finditer(r"(?:Nghị quyết|Luật|Bộ luật|Pháp lệnh|Nghị định|Quyết định) này[^.;]{0,200}?thông qua"
+                            r"\s+(?:ngày\s+)?", doc.text):
+        ds = find_dates(doc.text, m.end() - 6, min(len(doc.text), m.end() + 30))
+        if ds:
+            h.issue_date = _field(ds[0].iso, (ds[0].start, ds[0].end), 0.8)
+            return
     # e-signature stamp of the issuing office, then website metadata
     got = _esig_date(doc)
     if got:
@@ -341,12 +348,30 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
     if not s:
         return
     if is_upper(s):
-        keep = {w for w in s.split() if regex.search(r"\d", w)}
-        low = s.lower()
-        for w in keep:
-            low = regex.sub(regex.escape(w.lower()), w, low)
-        s = low[:1].upper() + low[1:]
+        s = sentence_case(s, doc.text)
     h.subject = _field(s, sp)
+
+
+def sentence_case(s: str, text: str) -> str:
+    """A line printed in capitals in normal case: codes kept, and a word capitalised where the document's
+    running text capitalises it mid-sentence ("AN GIANG" → "An Giang", "CHÍNH PHỦ" → "Chính phủ")."""
+    out: list[str] = []
+    words = s.split()
+    for i, w in enumerate(words):
+        if regex.search(r"\d|/", w) or len(w) == 1:
+            out.append(w if regex.search(r"\d|/", w) else w.lower())
+            continue
+        low = w.lower()
+        core = regex.sub(r"^\W+|\W+$", "", low)
+        prev = regex.sub(r"^\W+|\W+$", "", words[i - 1]) if i else ""
+        if core and prev:
+            found = [m for m in regex.findall(rf"(?<!\p{{L}}){regex.escape(prev)}\W{{1,3}}({regex.escape(core)})(?!\p{{L}})",
+                                              text, regex.IGNORECASE) if not m.isupper()]
+            if found and sum(m[:1].isupper() for m in found) > len(found) / 2:
+                low = low.replace(core, core.capitalize(), 1)
+        out.append(low)
+    joined = " ".join(out)
+    return joined[:1].upper() + joined[1:]
 
 
 def _web_title(seg: Segments) -> Span | None:

@@ -186,12 +186,33 @@ def own_key(number: str | None, doc_type: str | None = None) -> str | None:
     return key
 
 
+def aliases(number: str | None, doc_type: str | None = None) -> list[str]:
+    """Partial keys a document with this number answers to, so the store can resolve
+    citations that printed only part of it: "45/2012/NĐ-CP" → ["NĐ:45/2012", "NĐ:45"]."""
+    p = parse_number(number or "")
+    if not p:
+        return []
+    code = p.type_code or type_code_of(doc_type)
+    if not code:
+        return []
+    keys = [partial_key(code, p.serial, p.year)] if p.year else []
+    return keys + [partial_key(code, p.serial)]
+
+
 @dataclass(frozen=True)
 class Law:
     name: str
     year: int
     number: str
     date: str | None
+
+
+_AMENDS = regex.compile(r"sửa đổi(?:,? bổ sung)?(?: một số điều)?(?: của)?")
+
+
+def law_name_key(name: str) -> str:
+    """Comparison form of a law's name: folded, and "sửa đổi, bổ sung một số điều của" said one way."""
+    return _AMENDS.sub("sửa đổi", fold(name))
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +226,7 @@ def laws() -> dict[str, list[Law]]:
         for row in rows:
             if len(row) >= 3 and row[1].isdigit():
                 law = Law(row[0], int(row[1]), row[2], (row[3] if len(row) > 3 else "") or None)
-                out.setdefault(fold(row[0]), []).append(law)
+                out.setdefault(law_name_key(row[0]), []).append(law)
     for v in out.values():
         v.sort(key=lambda x: x.year)
     return out
@@ -217,7 +238,7 @@ def find_law(name: str, date: str | None = None, year: int | None = None, before
     The date or year printed with the name settles it; without either, the
     latest version not newer than the citing document (`before_year`).
     """
-    versions = laws().get(fold(name))
+    versions = laws().get(law_name_key(name))
     if not versions:
         return None
     if date:
@@ -240,7 +261,7 @@ def law_key(name: str, date: str | None = None, year: int | None = None, before_
     if law:
         return number_key(law.number) or law.number
     y = year or (int(date[:4]) if date else None)
-    return f"LUẬT:{fold(name)}" + (f":{y}" if y else "")
+    return f"LUẬT:{law_name_key(name)}" + (f":{y}" if y else "")
 
 
 def named_key(doc_type: str, title: str, year: int | None = None) -> str:

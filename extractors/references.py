@@ -63,11 +63,11 @@ _PINPOINT = regex.compile(
 _LAW_HEAD = regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?=\p{L})")
 _LAW_STOP = regex.compile(
     r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
-    r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|mới|"
+    r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|"
     r"sửa\s+đổi\s+năm|với|là|nêu|trên|cũ|gồm|như|nhằm|đối\s+với|và\s+hướng|hoặc|cùng|từ|đến|các|nay|vào|thành|"
     r"và\s+sửa|và\s+bổ|và\s+thay)(?![\p{L}])")
 _AMEND_LAW = regex.compile(
-    r"(?i)sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
+    r"(?i)sửa\s+đổi(?:,?\s+bổ\s+sung)?\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
 
 _TITLE_START = regex.compile(
     r"(?i)^(?:về\s+việc\s+|v/v\s+)?(?=về\s|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|bổ\s+sung|"
@@ -492,6 +492,17 @@ def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
     return cites
 
 
+_CONGRESS = regex.compile(
+    r"(?<![\p{L}])Văn\s+kiện\s+Đại\s+hội\s+(?:đại\s+biểu\s+)?(?:toàn\s+quốc\s+|Đảng\s+bộ\s+[^,;.\n]{1,40}?\s+)?"
+    r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?")
+
+
+def _congress_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
+    """Party congress documents, cited by name: "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"."""
+    return [Cite(m.start(), m.end(), m.start(), "Văn kiện", None, "", title=_clean(m.group()), confidence=0.8)
+            for m in _CONGRESS.finditer(text) if not any(a <= m.start() < b for a, b in taken)]
+
+
 def _tail_date_only(text: str, cite: Cite, pos: int) -> None:
     cite.issuer = None
     for d in find_dates(text, pos, min(len(text), pos + 60)):
@@ -500,11 +511,23 @@ def _tail_date_only(text: str, cite: Cite, pos: int) -> None:
         break
 
 
+_CLAUSE_END = regex.compile(r";|\.\s*\n|:\s*\n|\n\s*\n|\.\s*$")
+_CLAUSE_START = regex.compile(r"(?m)^[ \t]*(?:Căn\s+cứ|Theo|Xét|Thực\s+hiện|Triển\s+khai)(?![\p{L}])")
+
+
 def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
-    """(start, end, relation) of the Căn cứ / Theo đề nghị clauses before the body."""
+    """(start, end, relation) of the Căn cứ / Theo đề nghị clauses before the body.
+
+    The segmenter's preamble span when it has one; else the run of clauses from the
+    first line opening with "Căn cứ", if that line stands before the body (no "Điều 1",
+    numbered item or heading before it) — a letter's opening "Căn cứ ..." included.
+    """
     pre = getattr(seg, "preamble", None) if seg is not None else None
     if pre is not None and pre.end > pre.start:
-        start, limit = pre.start, pre.end
+        first = _CLAUSE_START.search(text, pre.start, pre.end)
+        if not first:
+            return []
+        start, limit = first.start(), pre.end
     else:
         first = _PRE_START.search(text)
         if not first:
@@ -516,28 +539,21 @@ def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
         start, limit = first.start(), len(text)
     clauses = []
     pos, kind = start, None
-    while pos < limit:
-        stop = _PRE_STOP.match(text, pos) or _match(r"\s*$", text[pos:pos + 1]) and pos >= limit
-        if stop:
-            break
-        e = _rx(r";|\.\s*\n|:\s*\n|\n\s*\n|\.\s*$").search(text, pos, limit)
+    while pos < limit and not _PRE_STOP.match(text, pos):
+        e = _CLAUSE_END.search(text, pos, limit)
         end = e.end() if e else limit
         chunk = text[pos:end]
         new_kind = next((k for k, rx in _PRE_KIND if rx.match(chunk)), None)
         if new_kind:
             kind = new_kind
         elif kind is None or not (_match(r"\s*\p{Ll}", chunk) or _LEFT_TYPE.match(chunk.lstrip())):
-            break
+            break  # the body begins
         clauses.append((pos, end, kind))
-        if e is None or _match(r"\.|:", e.group()) and not new_kind and kind != "căn cứ":
-            pos = end
-            if e is None:
-                break
+        if e is None:
+            break
         pos = end
         while pos < limit and text[pos] in " \t\n":
             pos += 1
-        if _PRE_STOP.match(text, pos):
-            break
     return clauses
 
 
@@ -579,6 +595,7 @@ _TRAILING_PIN = regex.compile(
     r"(?i)(?:(?:tiết|điểm|khoản|điều|mục|chương|phụ\s+lục)\s+[\p{L}\d.]+(?:\s*(?:,|và)\s*)?\s*)+(?:của\s+)?$")
 _GUIDED_AT = regex.compile(
     r"(?i)theo\s+(?:chỉ\s+đạo|hướng\s+dẫn|yêu\s+cầu|tinh\s+thần)(?:\s+của\s+[^;.]{0,90}?)?\s+tại\s*$")
+_IMPLEMENT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?<!(?:kết\s+quả|tình\s+hình|việc|quá\s+trình)\s+)thực\s+hiện(?![\p{L}])")
 _STRONG_REFER = regex.compile(r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])theo\s*$")
 
 
@@ -588,6 +605,11 @@ def _relation_from_left(left: str, right: str) -> str:
     near = left[-60:]
     if _GUIDED_AT.search(left[-160:]):
         return "thực hiện"
+    done = list(_IMPLEMENT_VERB.finditer(left[-200:]))
+    if done:
+        rest = left[-200:][done[-1].start():]
+        if _search(r"(?i)\stại\s*$", rest) and not _search(r"(?i)quy\s+định|[;.:]", rest) and len(rest.split()) <= 18:
+            return "thực hiện"  # "thực hiện thắng lợi các mục tiêu của Chương trình ... tại Quyết định số ..."
     strong_refer = bool(_STRONG_REFER.search(near))
     for rel, rx in _CUES:
         hits = list(rx.finditer(left))
@@ -599,8 +621,8 @@ def _relation_from_left(left: str, right: str) -> str:
         at_start = not strong_refer and len(
             _sub(r"(?i)^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?(?:Điều\s+\d+\.\s*)?", "", before).split()) <= 2
         if (direct or at_start) and not _BLOCK.search(before[-40:] if direct else before):
-            if _search(r"(?i)(?:được|bị|đã\s+được)\s*$", before):
-                continue
+            if _search(r"(?i)(?<![\p{L}])(?:được|bị)(?:\s+\S+){0,6}\s*$", before) or _match(r"(?i)\s*bởi(?![\p{L}])", after):
+                continue  # "được sửa đổi, bổ sung bởi ...": done by another document, not this one
             return rel
     if _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right):
         return "bãi bỏ"
@@ -701,6 +723,7 @@ def find_citations(text: str, seg=None, ex=None) -> list[Cite]:
     titles = [c.title_span for c in cites if c.title_span]
     cites += _law_cites(text, taken + titles, [c.title for c in cites if c.doc_type == "Luật" and c.title])
     cites += _treaty_cites(text, [(c.start, c.end) for c in cites] + titles)
+    cites += _congress_cites(text, titles)
     year = _doc_year(text, ex)
     for c in cites:
         if c.key:

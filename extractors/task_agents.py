@@ -32,7 +32,7 @@ SECTORS = sorted([
 ], key=len, reverse=True)
 _SECTOR = "(?:" + "|".join(regex.escape(s) for s in SECTORS) + f"){E}"
 
-ADMIN = r"(?:tỉnh|huyện|quận|thị xã|thị trấn|thành phố|xã|phường|cấp tỉnh|cấp huyện|cấp xã|các cấp|đặc khu)"
+ADMIN = r"(?:tỉnh|huyện|quận|thị\s+xã|thị\s+trấn|thành\s+phố|xã|phường|cấp\s+tỉnh|cấp\s+huyện|cấp\s+xã|các\s+cấp|đặc\s+khu)"
 PROPER = r"(?:\p{Lu}[\p{Ll}\p{M}]*(?:[ -]\p{Lu}[\p{Ll}\p{M}]*)*)"
 _PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{E})*"
            rf"(?:\s+trực\s+thuộc\s+(?:Trung\s+ương|trung\s+ương|tỉnh))?(?:\s*:\s*{PROPER}(?:\s*,\s*{PROPER})*|\s+{PROPER})?)")
@@ -104,13 +104,13 @@ STRONG_PRED = regex.compile(
 _PRED = regex.compile(W + "(?:" + "|".join(sorted((regex.escape(p) for p in PRED_WORDS), key=len, reverse=True))
                       + ")" + E)
 # Lowercase words that continue a body name.
-NAME_LOWER = regex.compile(
+NAME_LOWER = regex.compile((
     W + r"(?:các|nhân dân|nhà nước|ngang bộ|liên quan|có liên quan|khác|trực thuộc|thuộc|trung ương|"
     r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|"
-    r"công nghiệp|nông thôn|"
-    + ADMIN[3:-1] + r")" + E)
-_TRAIL = regex.compile(r"\s+(?:trên địa bàn(?:\s+(?:tỉnh|huyện|xã|thành phố|cả nước))?|có liên quan|liên quan)"
-                       + E)
+    r"công nghiệp|nông thôn|" + ADMIN[3:-1] + r")" + E).replace(" ", r"\s+"))
+_TRAIL = regex.compile(r"\s+(?:trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|xã|thành\s+phố|cả\s+nước))?|có\s+liên\s+quan|"
+                       r"liên\s+quan|chức\s+năng)" + E)
+_LICENSED = regex.compile(r"\s+được\s+cấp(?:\s+giấy)?(?:\s+phép)?" + E)  # "tổ chức, cá nhân được cấp phép ..."
 _CONNECT = regex.compile(r"\s*(?:,|;|và|&|-|–)\s*")
 
 GENERIC = regex.compile(
@@ -170,15 +170,27 @@ def body_at(s: str, pos: int) -> Body | None:
     sm = regex.match(r"\s+" + _SECTOR, s[end:])
     if sm:
         end += sm.end()
-    free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở")) or "cá nhân" in head
-    end = _extend(s, end, free, pos)
-    text = s[pos:end].rstrip(" ,;:-–")
+    free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan")) or "cá nhân" in head
+    end = _extend(s, end, free, pos, head)
+    text = regex.sub(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$", "", s[pos:end].rstrip(" ,;:-–"))
     if not text:
         return None
     return Body(text, pos, pos + len(text), weak)
 
 
-def _extend(s: str, end: int, free: bool = False, start: int = 0) -> int:
+TITLE_HEADS = {"văn phòng", "giám đốc", "phó giám đốc", "chủ tịch", "phó chủ tịch", "thủ trưởng", "bộ trưởng",
+               "chánh văn phòng", "cục trưởng", "vụ trưởng", "trưởng ban", "lãnh đạo", "người đứng đầu", "thành viên",
+               "trưởng đoàn", "phó trưởng đoàn", "tổng giám đốc", "phòng", "ban", "chi cục", "trung tâm", "đoàn",
+               "thanh tra", "ban quản lý", "ban chỉ đạo", "tổ công tác", "tổ giúp việc", "ủy ban"}
+_INSTITUTION = regex.compile(r"(?:Bộ|Sở|Ủy ban nhân dân|UBND|Cục|Tổng cục|Công an|Thuế|Ngân hàng|Kho bạc|Đài|Báo)"
+                             r"(?![\p{L}\p{M}])")
+
+
+def _starts_institution(s: str, pos: int) -> bool:
+    return bool(_INSTITUTION.match(s, pos))
+
+
+def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = "") -> int:
     """Consume the qualifier of a name: capitalised words, place words, name-internal lowercase words."""
     n = len(s)
     while end < n:
@@ -186,7 +198,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0) -> int:
         if pm and pm.end() > 0:
             end += pm.end()
             continue
-        tm = _TRAIL.match(s, end)
+        tm = _TRAIL.match(s, end) or (_LICENSED.match(s, end) if free else None)
         if tm:
             end = tm.end()
             continue
@@ -219,6 +231,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0) -> int:
         if regex.match(r"\p{Lu}", rest):
             if _PRED.match(rest.lower()) and ("\n" in sep or _looks_pred(rest)):
                 break
+            if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt):
+                break  # "... ngang bộ Bộ Tư pháp": a second body begins
             wm = regex.match(r"[\p{L}\p{M}\d&/]+", rest)
             if not wm:
                 break

@@ -19,7 +19,7 @@ import regex
 from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at
 
 REQUEST = regex.compile(
-    r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+cho)?|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|[Pp]hân công|"
+    r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+cho)?|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|"
     r"[Kk]ính đề nghị|[Đđ]ồng ý giao)\s+[\"“]?")
 LEAD_ADVERBIAL = regex.compile(
     r"^(?:Trên cơ sở|Căn cứ|Hàng năm|Hằng năm|Hàng tháng|Hằng tháng|Định kỳ|Trong|Sau khi|Đối với|Để|Nhằm|Khi|"
@@ -30,10 +30,14 @@ NON_PRED = regex.compile(
     r"^\s*(?:của|về|đã|đang|vừa|là|tại|ngày|số|thuộc|được(?!\s+giao)|và|cho biết|báo cáo kết quả|"
     r"gồm|bao gồm|với|như|năm|theo đề nghị|cũng|cho rằng|nhấn mạnh|đề ra|phát biểu|ghi nhận|khẳng định|"
     r"nêu rõ|trình bày|\(|–|-)(?![\p{L}\p{M}])")
+# A subject followed by a preposition is part of a larger phrase ("nhiệm vụ của các ngành ... trong toàn xã hội"),
+# except in the frames "trong phạm vi chức năng", "theo chức năng".
+_PREPOSITION = regex.compile(r"^(?:trong|tại|về|với|của|cho|từ|đến|trên|giữa|bằng)(?![\p{L}\p{M}])"
+                             r"(?!\s+(?:phạm vi|chức năng|thẩm quyền))")
 OBLIGATION = regex.compile(
     r"^\s*(?:có trách nhiệm|chịu trách nhiệm|phải|có nghĩa vụ|cần|được giao)(?![\p{L}\p{M}])")
 FRAME_LEAD = regex.compile(
-    r"^(?:\s*[:,]?\s*(?:có trách nhiệm|chịu trách nhiệm chính|được giao|được|"
+    r"(?:\s*[:,]?\s*(?:có trách nhiệm|chịu trách nhiệm chính|được giao|được|"
     r"chủ trì(?:\s*,\s*|\s+)(?:và\s+)?(?=phối hợp)|chủ trì\s*,?|căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:,?\s*quyền hạn)?"
     r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|đơn vị|ngành)))?\s*,?|"
     r"theo chức năng,?\s*nhiệm vụ(?:,?\s*thẩm quyền)?(?:\s+được giao)?\s*,?|"
@@ -75,6 +79,8 @@ def _pred_follows(s: str, end: int, weak: bool) -> bool:
     if NON_PRED.match(rest):
         return False
     r = rest.lstrip(" ,:")
+    if _PREPOSITION.match(r):
+        return False
     return bool(r) and (r[:1].islower() or bool(_PRED.match(r.lower())))
 
 
@@ -85,8 +91,17 @@ def _subject_positions(s: str):
             yield m.end()
 
 
+# "Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung; ..." (duties of a named member of a team).
+PERSON_DUTY = regex.compile(
+    r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s*:?\s*(?P<who>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}\s*[-–,]\s*"
+    r"[^:;\n]{2,80}?)\s*:\s*(?=\p{Lu})")
+
+
 def find_directive(s: str) -> Directive | None:
     """The frame of one sentence `s`, or None when no body is named as its agent."""
+    pm = PERSON_DUTY.match(s)
+    if pm:
+        return Directive([Body(pm["who"], pm.start("who"), pm.end("who"))], pm.end(), form="person")
     m = REQUEST.search(s)
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
         bl = bodies_at(s, m.end())

@@ -11,7 +11,7 @@ read as narration ("Sở Công Thương đã tổ chức ...").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -19,6 +19,7 @@ from extractors.bodies import canonical_body
 from extractors.task_agents import Body, bodies_at, body_at, is_generic
 from extractors.task_classifier import task_probability
 from extractors.task_frames import Directive, action_start, coordinators_in, find_directive, is_closing
+from extractors.task_tables import TableTask, labelled_tasks, pdf_table_tasks
 from extractors.task_units import Unit, build_units, sentences
 from pipeline.records import Task
 
@@ -84,7 +85,7 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
         rest = lead[bl.end:].strip(" .")
         if _ISSUER_VERB.match(rest):
             return None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:": the issuer, not the assignee
-        if not rest or rest == ":" or len(rest.split()) <= 12 and rest.endswith(":"):
+        if not rest or rest == ":" or len(rest.split()) <= 12 and rest.endswith(":") and _DUTY_LEAD.match(rest):
             coords = coordinators_in(rest)
             return bl.items, coords
         if not u.children:
@@ -120,9 +121,45 @@ def extract(doc, seg, ex) -> list[Task]:
     root = build_units(text, _body_start(text, seg), _body_end(text, seg))
     addressees = recipients(text)
     tasks: list[Task] = []
-    _visit(root, text, _Ctx([], []), addressees, tasks)
+    _visit(root, text, _Ctx([], [], quotes=_quoted_spans(text)), addressees, tasks)
+    tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
+    tables = [x for t in tables for x in _per_deadline(t, ex)]
+    if tables:
+        spans = [(t.start, t.end) for t in tables]
+        tasks = [t for t in tasks if not any(a <= t.start < b for a, b in spans)] + tables
+        tasks.sort(key=lambda t: t.start)
     _link_deadlines(tasks, ex)
     return tasks
+
+
+def _per_deadline(t: Task, ex) -> list[Task]:
+    """A table row with two results due at two dates is two tasks, one per deadline."""
+    ds = [d for d in (getattr(ex, "deadlines", None) or []) if t.start <= d.start < t.end and d.date]
+    if len({d.date for d in ds}) < 2:
+        return [t]
+    return [replace(t, deadline=d) for d in ds]
+
+
+def _table_task(r: TableTask, text: str) -> Task | None:
+    lead = bodies_at(regex.sub(r"\([^)]*\)", "", r.lead), 0)
+    if not lead or len(r.task.split()) < 2:
+        return None
+    coord = bodies_at(regex.sub(r"\([^)]*\)", "", r.coord), 0) if r.coord else None
+    names, printed = _names(lead.items)
+    cnames, cprinted = _names(coord.items) if coord else ([], [])
+    return Task(text=_clean(text[r.start:r.end]), start=r.start, end=r.end, assignees=names,
+                assignees_printed=printed, coordinators=cnames, coordinators_printed=cprinted, action=r.task,
+                recurrence=_recurrence(" ".join(r.cells)), section="Phụ lục" if r.cells else None, confidence=0.85)
+
+
+_QUOTE = regex.compile(r"[“\"][^“”\"]{40,4000}[”\"]")
+_CITATION = regex.compile(r"^(?:[-–+•]\s*)?(?:Theo quy định tại|Tại|Theo)?\s*(?:[Đđ]iểm\s+\S+\s+)?(?:[Kk]hoản\s+\d+[^:]{0,80})?"
+                          r"Điều\s+\d+[^:]{0,160}\bquy định\b")
+
+
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of quoted text ("Khoản 1 Điều 12 Luật ... quy định: “...”"): provisions cited, not directives."""
+    return tuple((m.start(), m.end()) for m in _QUOTE.finditer(text))
 
 
 def _body_start(text: str, seg) -> int:
@@ -153,6 +190,14 @@ class _Ctx:
     coords: list[Body]
     direct: bool = True
     rights: bool = False  # under "Quyền hạn của X": powers granted, not duties
+    quotes: tuple[tuple[int, int], ...] = ()  # quoted provisions of other documents
+
+    def quoted(self, pos: int) -> bool:
+        return any(a < pos < b for a, b in self.quotes)
+
+
+def _sub(ctx: _Ctx, bodies: list[Body], coords: list[Body], direct: bool = True, rights: bool = False) -> _Ctx:
+    return _Ctx(bodies, coords, direct, rights, ctx.quotes)
 
 
 def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
@@ -166,11 +211,11 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             last = _last_sentence(c.text)
             hb = _heading_bodies(c)
             if _QUOTE_LEAD.search(last):
-                ctx = _Ctx([], [], False)  # what follows quotes a regulation
+                ctx = _sub(ctx, [], [], False)  # what follows quotes a regulation
             elif hb is not None and hb[0]:
-                ctx = _Ctx(_resolve(hb[0], addressees), hb[1])
+                ctx = _sub(ctx, _resolve(hb[0], addressees), hb[1])
             elif addressees and _REQUEST_LEAD.search(last):
-                ctx = _Ctx([Body(a, c.start, c.end) for a in addressees], [])
+                ctx = _sub(ctx, [Body(a, c.start, c.end) for a in addressees], [])
             continue
         if c.kind == "row":
             t = _row_task(c, text)
@@ -178,17 +223,17 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
                 out.append(t)
             continue
         if c.children and _RIGHTS.match(c.text):
-            _visit(c, text, _Ctx([], [], False, True), addressees, out)
+            _visit(c, text, _sub(ctx, [], [], False, True), addressees, out)
             continue
         if c.children and _is_heading(c):
             hb = _heading_bodies(c)
             if _QUOTE_LEAD.search(c.text):
-                _visit(c, text, _Ctx([], [], False), addressees, out)
+                _visit(c, text, _sub(ctx, [], [], False), addressees, out)
                 continue
             if hb is not None:
-                sub = _Ctx(hb[0] or ctx.bodies, hb[1] or ctx.coords, bool(hb[0]) or ctx.direct)
+                sub = _sub(ctx, hb[0] or ctx.bodies, hb[1] or ctx.coords, bool(hb[0]) or ctx.direct)
             else:
-                sub = _Ctx(ctx.bodies, ctx.coords, False)
+                sub = _sub(ctx, ctx.bodies, ctx.coords, False)
             _visit(c, text, sub, addressees, out)
             continue
         out.extend(_leaf_tasks(c, text, ctx, addressees))
@@ -196,6 +241,7 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             _visit(c, text, ctx, addressees, out)
 
 
+_FOR_BODY = regex.compile(r"(?:Đối với|Trách nhiệm của|Nhiệm vụ của)\s+")
 _DUTY_LEAD = regex.compile(r"(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|tổ chức thực hiện|có nhiệm vụ|"
                           r"cần|phải|khẩn trương|tập trung|chỉ đạo)", regex.IGNORECASE)
 _RIGHTS = regex.compile(r"^(?:Quyền hạn|Quyền lợi|Quyền)\b(?!\s+(?:và|,)\s+(?:nghĩa vụ|trách nhiệm))")
@@ -227,22 +273,31 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
     groups: list[_Group] = []
     own = ctx
     # A heading joined to its first paragraph: "7) Sở Văn hóa - Thể thao và Du lịch Triển khai ...".
-    bl = bodies_at(raw, 0)
     raw_off = 0
-    if bl and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
+    dm = _FOR_BODY.match(raw)
+    if dm and (fb := bodies_at(raw, dm.end())) and regex.match(r"\s*:", raw[fb.end:]):
+        # "6.1. Đối với Đoàn kiểm tra: Các thành viên Đoàn thực hiện ...": the item names its body first.
+        own = _sub(ctx, fb.items, [])
+        raw_off = fb.end + regex.match(r"\s*:\s*", raw[fb.end:]).end()
+    bl = bodies_at(raw, 0)
+    if not raw_off and bl and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
             r"\s*(?::\s*|\n\s*)?\p{Lu}", raw[bl.end:]) and not find_directive(raw):
-        own = _Ctx(bl.items, [])
+        own = _sub(ctx, bl.items, [])
         hm = regex.match(r"\s*:?\s*", raw[bl.end:])
         raw_off = bl.end + (hm.end() if hm else 0)
     for a, b in sentences(raw[raw_off:]):
         a += raw_off
         b += raw_off
         s = raw[a:b]
-        if is_closing(s) or s.rstrip().endswith(":"):
+        if is_closing(s) or s.rstrip().endswith(":") and not _standalone_lead(s):
             continue
         d = find_directive(s)
         if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < VETO_BELOW:
             d = None
+        if d and ctx.quoted(u.body_start + a) and not _OBLIGED.search(s):
+            d = None  # a provision quoted from another document, with no obligation in it
+        if not d and addressees:
+            d = _bare_request(s, addressees)
         if d and d.assignees:
             assignees = _resolve(d.assignees, addressees)
             if groups and _key(groups[-1].assignees) == _key(assignees):
@@ -256,11 +311,40 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
             groups[-1].end = u.body_start + b
             groups[-1].coordinators.extend(coordinators_in(s))
             continue
-        if own.bodies and (own.direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
+        if own.bodies and not ctx.quoted(u.body_start + a) and not _CITATION.match(_clean(s)) and (
+                own.direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
             pos, coords = action_start(s, 0)
             groups.append(_Group(list(own.bodies), coords + list(own.coords), u.body_start + a,
                                  u.body_start + b, u.body_start + a + pos, "inherit"))
     return [t for g in groups if (t := _task(g, u, text))]
+
+
+_LEAD_OUT = regex.compile(r"\s*(?:(?:cụ thể\s+)?như sau|(?:các|một số|những)?\s*(?:nội dung|nhiệm vụ|yêu cầu)(?: cụ thể)?"
+                          r"\s+(?:sau|sau đây|như sau)|sau đây|cụ thể)?\s*:\s*$")
+_GENERIC_ACTION = regex.compile(r"^(?:thực hiện|triển khai|chỉ đạo|tập trung)(?:\s+(?:đầy đủ|nghiêm túc|tốt|thực hiện|"
+                                r"triển khai|một số|các|những))*\s*$")
+
+
+_BARE_REQUEST = regex.compile(r"^(?:[^,]{0,60},\s*)?(?:[Kk]ính\s+)?(?:[Đđ]ề nghị|[Yy]êu cầu)\s+(?=\p{Ll})")
+
+
+def _bare_request(s: str, addressees: list[str]) -> Directive | None:
+    """"Bên cạnh đó, đề nghị lưu ý ...": a letter's request with no body named is to its addressees."""
+    m = _BARE_REQUEST.match(s)
+    if not m or bodies_at(s, m.end()):
+        return None
+    bodies = [Body(a, m.start(), m.end()) for a in addressees]
+    return Directive(bodies, m.end(), form="request")
+
+
+def _standalone_lead(s: str) -> bool:
+    """A request ending in a colon that is a task in itself ("đề nghị lưu ý tuân thủ quy định tại Điều 58
+    ... như sau:"), not just the opener of a list ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
+    d = find_directive(s) or _bare_request(s, ["?"])
+    if not d or not d.assignees or d.form != "request":
+        return False
+    action = _LEAD_OUT.sub("", " ".join(s[d.action_start:].split()))
+    return len(action.split()) >= 5 and not _GENERIC_ACTION.match(action)
 
 
 def _resolve(bodies: list[Body], addressees: list[str]) -> list[Body]:
@@ -340,6 +424,8 @@ def _row_task(u: Unit, text: str) -> Task | None:
 def _link_deadlines(tasks: list[Task], ex) -> None:
     deadlines = list(getattr(ex, "deadlines", None) or [])
     for t in tasks:
+        if t.deadline is not None:
+            continue
         for d in deadlines:
             if t.start <= d.start < t.end:
                 t.deadline = d

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import signal
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -96,17 +98,29 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def extract_job(path: str, extract: Callable = process) -> tuple[str, ExtractedDoc | str]:
-    """Run in a worker: extraction with every failure turned into a reason."""
+def extract_job(path: str, extract: Callable = process, spool: str | None = None) -> tuple[str, ExtractedDoc | str]:
+    """Run in a worker: extraction with every failure turned into a reason.
+
+    With `spool` (a directory) the record goes to a file there and only its name
+    comes back through the pool's pipe: a message that small is written
+    atomically, so a worker killed mid-send cannot leave half a message that
+    hangs the pool (CPython's ProcessPoolExecutor waits for the rest forever).
+    """
     try:
         res = extract(path)
     except IngestError as e:
-        return "failed", e.reason
+        return "failed", e.reason[:400]
     except Exception as e:  # an extractor bug must not stop the batch
-        return "failed", f"extraction failed: {type(e).__name__}: {e}"
+        return "failed", f"extraction failed: {type(e).__name__}: {e}"[:400]
     d = res.document
-    return "ok", ExtractedDoc(source_path=path, content_hash=d.content_hash, format=d.format, status=d.status,
-                              pages=d.pages, text=d.text, warnings=list(d.warnings), extraction=res.extraction)
+    item = ExtractedDoc(source_path=path, content_hash=d.content_hash, format=d.format, status=d.status,
+                        pages=d.pages, text=d.text, warnings=list(d.warnings), extraction=res.extraction)
+    if spool is None:
+        return "ok", item
+    fd, name = tempfile.mkstemp(suffix=".pickle", dir=spool)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(item, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return "spooled", name
 
 
 def _worker_init() -> None:
@@ -202,7 +216,11 @@ class Importer:
 
     # -- writing: main process only
     def _write(self, job: _Job, status: str, payload: ExtractedDoc | str) -> None:
-        if status != "ok":
+        if status == "spooled":
+            with open(payload, "rb") as f:
+                payload = pickle.load(f)
+            os.unlink(f.name)
+        elif status != "ok":
             self._fail(job.path, job.content_hash, str(payload))
             return
         item = payload
@@ -278,6 +296,7 @@ class Importer:
         retry: deque[_Job] = deque()
         inflight: dict[Future, _Job] = {}
         pool: ProcessPoolExecutor | None = None
+        spool = tempfile.TemporaryDirectory(prefix="vanban-import-")
 
         def next_job() -> _Job | None:
             if retry:
@@ -298,7 +317,7 @@ class Importer:
                     if job is None:
                         break
                     try:
-                        inflight[pool.submit(extract_job, job.path, self.extract)] = job
+                        inflight[pool.submit(extract_job, job.path, self.extract, spool.name)] = job
                     except BrokenProcessPool:
                         retry.appendleft(job)
                         broken = True
@@ -330,6 +349,7 @@ class Importer:
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+            spool.cleanup()
 
     def _crashed(self, job: _Job, retry: deque[_Job]) -> None:
         job.crashes += 1

@@ -109,7 +109,8 @@ NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|T
 _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
-    r"|(?<=[;,.]|^-.*)\s+(?=(?:TM|KT|TL|TUQ)\.\s*\p{Lu})")
+    r"|(?<=[;,.]|^-.*)\s+(?=(?:TM|KT|TL|TUQ)\.\s*\p{Lu})"
+    r"|(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]*?)\s+(?=PHÓ\s+\p{Lu})")
 VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)
@@ -495,7 +496,8 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
         if OPENER.match(txt) or KINH_GUI.match(txt) or DECISION.match(txt) or mk or NOI_NHAN.match(txt):
             break
         if ENACTING.match(txt) or (prev and regex.match(
-                r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời)\b", txt)):
+                r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời|Năm|Vừa qua|Hiện nay|Thời gian"
+                r"|Tại|Với|Tiếp theo|Theo|Căn cứ)\b", txt)):
             break
         if is_upper(txt) and (AUTHORITY.match(txt) or txt.strip() in org_texts):
             break
@@ -792,7 +794,8 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
         if name_at is not None:
             return i, name_at, collected
         if best is None and any(MARK.match(c.text) for c in collected):
-            best = (i, i + len(collected) - 1 if collected else i, collected)
+            last = max(k for k in range(i, min(n, i + 24)) if lines[k].start <= collected[-1].start)
+            best = (i, last, collected)
     return best
 
 

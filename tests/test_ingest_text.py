@@ -9,7 +9,7 @@ import pytest
 from pipeline.ingest import IngestError, load
 from pipeline.ingest.encodings import (
     TCVN3,
-    _VNI,
+    VNI,
     is_syllable,
     repair_mojibake,
     tcvn3_to_unicode,
@@ -31,7 +31,7 @@ SAMPLE = (
 
 _TCVN3_INV = {v: k for k, v in TCVN3.items()}
 _VNI_INV: dict[str, str] = {}
-for _seq, _u in _VNI.items():
+for _seq, _u in VNI.items():
     _VNI_INV.setdefault(_u, _seq)
 
 

@@ -271,6 +271,20 @@ def test_keys_unify_spellings():
     assert lk.code_doc_type("7540/BCT-CNĐP") == "Công văn"
 
 
+def test_aliases_let_partial_citations_resolve():
+    assert lk.aliases("45/2012/NĐ-CP") == ["NĐ:45/2012", "NĐ:45"]
+    assert lk.aliases("11-CT/TU") == ["CT:11"]
+    # a partial citation's key is one of the aliases of the full number
+    assert lk.partial_key("NĐ", "45", 2012) in lk.aliases("45/2012/NĐ-CP")
+
+
+def test_party_congress_documents_by_name():
+    # "... các quan điểm, chủ trương trong Văn kiện Đại hội\nđại biểu toàn quốc lần thứ XIV của Đảng"
+    _, refs = refs_of("048_congbao")
+    (r,) = [x for x in refs if x.doc_type == "Văn kiện"]
+    assert r.title == "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"
+
+
 def test_law_keys_pick_the_version():
     assert lk.law_key("Luật Ngân sách nhà nước", year=2015) == "83/2015/QH13"
     assert lk.law_key("Luật Ban hành văn bản quy phạm pháp luật", date="2025-02-19") == "64/2025/QH15"

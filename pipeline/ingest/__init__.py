@@ -82,11 +82,12 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
         raise IngestError("empty file", p)
     if size > MAX_BYTES:
         raise IngestError(f"file too large ({size // 2**20} MiB > {MAX_BYTES // 2**20} MiB)", p)
-    data = p.read_bytes()
-    fmt = sniff_format(p, data)
+    with p.open("rb") as fh:
+        fmt = sniff_format(p, fh.read(4096))
     if fmt in ("txt", "html") and size > MAX_TEXT_BYTES:
         raise IngestError(f"text file too large to process ({size / 2**20:.0f} MiB > "
                           f"{MAX_TEXT_BYTES // 2**20} MiB): split it into its documents", p)
+    data = p.read_bytes()
     try:
         raw: RawText = _reader(fmt, _ocr_default() if ocr is None else ocr)(data, p)
     except IngestError as e:

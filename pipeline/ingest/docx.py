@@ -43,7 +43,7 @@ class _Reader:
 
         def flush() -> None:
             if cell_lines and "".join(cell_lines).strip():
-                self.out.add("\n".join(cell_lines), **where)
+                self.out.add("\n".join(cell_lines).strip("\n"), **where)
             cell_lines.clear()
 
         for child in element.iterchildren():

@@ -72,13 +72,13 @@ def _vni_table() -> dict[str, str]:
     return table
 
 
-_VNI = _vni_table()
-_VNI_RE = regex.compile("|".join(sorted(map(regex.escape, _VNI), key=len, reverse=True)))
+VNI = _vni_table()
+_VNI_RE = regex.compile("|".join(sorted(map(regex.escape, VNI), key=len, reverse=True)))
 
 
 def vni_to_unicode(s: str) -> str:
     """VNI-Windows text read as CP1252/Latin-1 -> Unicode."""
-    return _VNI_RE.sub(lambda m: _VNI[m.group()], s)
+    return _VNI_RE.sub(lambda m: VNI[m.group()], s)
 
 
 def tcvn3_to_unicode(s: str) -> str:

@@ -46,8 +46,8 @@ def _run(image, *config: str) -> str:
 
 def ocr_words(image, dpi: int = DPI) -> list[dict]:
     """Words of a PIL image with their boxes in PDF points (x0, x1, top, bottom, text,
-    and Tesseract's line id), the shape pdfplumber gives, so scans go through
-    the same column reading."""
+    and Tesseract's line id), the shape the text layer's words have, so scans
+    go through the same column reading."""
     scale = 72 / dpi
     words = []
     for row in _run(image, "tsv").splitlines()[1:]:

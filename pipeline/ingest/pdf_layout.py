@@ -2,10 +2,10 @@
 
 The issuer / national motto header and the "Nơi nhận / signer" block are two
 columns side by side. A plain text layer interleaves them line by line
-("BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI ..."). Here words (from pdfplumber) are grouped
-into lines, and a run of lines that are two-column or sit on one side of the
-page is read left column first, then right column, like the Word table the
-document was typed in.
+("BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI ..."). Here words (from pdfium's character
+boxes, or Tesseract's) are grouped into lines, and a run of lines that are
+two-column or sit on one side of the page is read left column first, then
+right column, like the Word table the document was typed in.
 """
 
 from __future__ import annotations

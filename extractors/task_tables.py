@@ -1,0 +1,155 @@
+"""Task tables whose cells lost their grid: PDF text of an appendix "danh mục nhiệm vụ".
+
+Text taken from a PDF keeps a table's cells as runs of short lines: the row
+number alone, the task name wrapped over a few lines, then the lead body, the
+coordinating bodies, the expected result and the deadline. The row number
+(1, 2, 3 ... in sequence) opens a row; inside it the first line that starts a
+body name after the task name opens the lead-body cell, and its wrapped
+continuation lines (after a comma, or starting lowercase) belong to it. The
+labelled form of a single task ("1. Tên nhiệm vụ: ... 2. Cơ quan chủ trì: ...")
+is read here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from extractors.task_agents import bodies_at
+
+_HEADER_WORDS = regex.compile(
+    r"^(?:TT|STT|Số TT|Tên nhiệm vụ|Nhiệm vụ|Nội dung(?: công việc| nhiệm vụ)?|Cơ quan|chủ trì|phối hợp|Cơ quan chủ trì|"
+    r"Cơ quan phối hợp|Đơn vị chủ trì|Đơn vị phối hợp|Kết quả|Sản phẩm|Thời gian|hoàn thành|Thời gian hoàn thành|"
+    r"Căn cứ|bổ sung|Căn cứ bổ sung|Ghi chú|Tiến độ)\s*$")
+_FURNITURE = regex.compile(r"^\s*(?:CÔNG BÁO/.*|Ký bởi:.*|Cơ quan: VĂN PHÒNG.*|Ngày ký:.*)\s*$")
+_FOOTNOTE = regex.compile(r"^\s{0,3}\d{1,2}\s+\p{Lu}[^|]{60,}$")
+_CELL_GAP = regex.compile(r"\s{2,}")
+LABELLED = regex.compile(
+    r"(?:\d+\.\s*)?Tên nhiệm vụ\s*:\s*(?P<task>.+?)\s*(?:\d+\.\s*)?Cơ quan chủ trì\s*:\s*(?P<lead>.+?)\s*[\.;]?\s*"
+    r"(?:(?:\d+\.\s*)?Cơ quan phối hợp\s*:\s*(?P<coord>.+?)\s*[\.;]?\s*)?(?=\d+\.\s*\S|$)", regex.DOTALL)
+
+
+@dataclass
+class TableTask:
+    start: int
+    end: int
+    task: str
+    lead: str
+    coord: str = ""
+    cells: list[str] = field(default_factory=list)
+
+
+def _segments(text: str, start: int, end: int):
+    """(offset, text) of each line piece; pieces of one line split where two or more spaces separate cells."""
+    pos = start
+    for line in text[start:end].split("\n"):
+        if not _FURNITURE.match(line) and not _FOOTNOTE.match(line):
+            col = 0
+            for piece in _CELL_GAP.split(line.rstrip()):
+                idx = line.find(piece, col) if piece else -1
+                if piece.strip() and idx >= 0:
+                    yield pos + idx, piece.strip()
+                    col = idx + len(piece)
+        pos += len(line) + 1
+
+
+def _is_task_table_header(segs: list[tuple[int, str]], i: int) -> bool:
+    window = " ".join(s for _, s in segs[i:i + 8]).lower()
+    return ("tên nhiệm vụ" in window or "nội dung" in window or "nhiệm vụ" in window) and "chủ trì" in window
+
+
+def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
+    """Rows of task tables in `text[start:end]`, as flattened by PDF extraction."""
+    end = len(text) if end is None else end
+    segs = list(_segments(text, start, end))
+    out: list[TableTask] = []
+    i = 0
+    while i < len(segs):
+        if regex.match(r"^(?:TT|STT|Số TT)$", segs[i][1]) and _is_task_table_header(segs, i):
+            i = _read_rows(text, segs, i + 1, out)
+        else:
+            i += 1
+    return out
+
+
+def _row_start(seg: str, n: int) -> str | None:
+    m = regex.match(rf"^{n}(?:\s+(?P<rest>.+))?$", seg)
+    return None if m is None else (m["rest"] or "")
+
+
+def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTask]) -> int:
+    n = 1
+    rows: list[list[tuple[int, str]]] = []
+    while i < len(segs):
+        off, s = segs[i]
+        rest = _row_start(s, n)
+        if rest is not None:
+            rows.append([(off, rest)] if rest else [])
+            rows[-1].insert(0, (off, "")) if not rest else None
+            n += 1
+        elif rows and not _HEADER_WORDS.match(s) and not regex.match(r"^\d{1,4}$", s):
+            if regex.match(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)", s):
+                break
+            rows[-1].append((off, s))
+        i += 1
+    for row in rows:
+        t = _row_task(row)
+        if t:
+            out.append(t)
+    return i
+
+
+def _row_task(row: list[tuple[int, str]]) -> TableTask | None:
+    cells = [(o, s) for o, s in row if s]
+    if len(cells) < 2:
+        return None
+    lead_i = next((k for k in range(1, len(cells))
+                   if _starts_body(cells[k][1]) and not _OPEN_END.search(cells[k - 1][1])), None)
+    if lead_i is None:
+        return None
+    task = " ".join(s for _, s in cells[:lead_i])
+    lead, j = _cell(cells, lead_i)
+    coord, _ = _cell(cells, j) if j < len(cells) and _starts_body(cells[j][1]) else ("", j)
+    start = row[0][0]
+    end = cells[-1][0] + len(cells[-1][1])
+    return TableTask(start, end, task, lead, coord, [s for _, s in cells])
+
+
+_OPEN_END = regex.compile(r"(?:của|tại|với|và|theo|cho|về|đối với|trong|thuộc|giữa|từ|đến|-|,)\s*$")
+
+
+def _starts_body(s: str) -> bool:
+    b = bodies_at(s, 0)
+    return bool(b) and not b.weak
+
+
+def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
+    """Join a body cell's wrapped lines: after a trailing comma, or before a lowercase start."""
+    parts = [cells[k][1]]
+    k += 1
+    while k < len(cells):
+        nxt = cells[k][1]
+        if parts[-1].rstrip().endswith((",", "và")) or nxt[:1].islower() or nxt.startswith("("):
+            parts.append(nxt)
+            k += 1
+        else:
+            break
+    joined = " ".join(parts)
+    bl = bodies_at(joined, 0)
+    if bl and bl.end < len(joined) and bodies_at(joined, len(joined) - len(joined[bl.end:].lstrip())):
+        # two cells on one line ("cơ quan ngang bộ  Bộ Tư pháp"): the second opens the next cell
+        rest = joined[bl.end:].strip()
+        cells.insert(k, (cells[k - 1][0] + len(cells[k - 1][1]) - len(rest), rest))
+        joined = joined[:bl.end]
+    return joined, k
+
+
+def labelled_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
+    """"1. Tên nhiệm vụ: X. 2. Cơ quan chủ trì: Y. 3. Cơ quan phối hợp: Z." as one task."""
+    end = len(text) if end is None else end
+    out = []
+    for m in LABELLED.finditer(text, start, end):
+        out.append(TableTask(m.start(), m.end(), " ".join(m["task"].split()).rstrip("."),
+                             " ".join(m["lead"].split()).rstrip("."), " ".join((m["coord"] or "").split()).rstrip(".")))
+    return out
