@@ -1,11 +1,16 @@
 """Header fields (gold/SCHEMA.md) read from the segmented header, title and signature.
 
 Rules read the printed header first; where it is missing or unreadable the
-value falls back on what else the document says about itself, in this order:
-the signature block, the website metadata block, the enacting formula
-("Thủ tướng Chính phủ ban hành Quyết định ..."), the type code in the number
-(QĐ → Quyết định). Fuzzy readings (OCR) and fallbacks get a lower
-confidence; a value nothing settles stays empty rather than guessed.
+value falls back on what else the document says about itself: the signature
+block ("TM. ỦY BAN NHÂN DÂN"), the website metadata block, the enacting
+formula ("Thủ tướng Chính phủ ban hành Quyết định ..."), the type code in the
+number (QĐ → Quyết định), the e-signature stamp or the document citing itself
+("Kèm theo Quyết định số X ngày D") for a date, and last a small model
+(models/doctype.joblib, trained by models/train_doctype.py) for the type.
+OCR damage is tolerated where the rest of the text settles the value (a code
+one letter off the one the text repeats or the issuer's own: "CT-TTs" →
+"CT-TTg"); fuzzy readings and fallbacks get a lower confidence, and a value
+nothing settles stays empty rather than guessed.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ _EFFECT = regex.compile(
 _SELF = regex.compile(r"(?:Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Giấy phép|Kế hoạch|Văn bản|Quy chế"
                       r"|Quy định|Thông báo|Luật|Pháp lệnh|Hướng dẫn|Chương trình)\s+này", regex.IGNORECASE)
 _MARKS = {"TM": "TM.", "T/M": "TM.", "T.M": "TM.", "KT": "KT.", "K/T": "KT.", "K.T": "KT.", "TL": "TL.",
+          "T/L": "TL.", "T.L": "TL.",
           "TUQ": "TUQ.", "Q": "Q."}
 
 
@@ -268,7 +274,9 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
             pname = body_name(parent.text)
             h.issuer_parent = _field(pname, parent)
             pm = _PLACE.search(pname)
-            if pm and not _PLACE.search(name) and _ATTACHED_PLACE.match(name):
+            if name.casefold() == "văn phòng":  # the office of the body above it
+                name = f"Văn phòng {pname}"
+            elif pm and not _PLACE.search(name) and _ATTACHED_PLACE.match(name):
                 name = f"{name} {pm.group()}"
         h.issuer = _field(name, issuer)
         return
@@ -284,7 +292,12 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
             return
     meta = seg.metadata.get("Cơ quan ban hành")
     if meta and meta.text.strip():
-        h.issuer = _field(body_name(meta.text), meta, 0.7)
+        name = body_name(meta.text)
+        code = (h.number_parts.issuer_code or "").split("-")[0]
+        by_code = ISSUER_CODES.get(code)
+        if by_code and by_code != name and by_code.casefold().endswith(name.casefold()):
+            name = by_code  # the site files a Prime Minister's decision under "Chính phủ"; "QĐ-TTg" says who
+        h.issuer = _field(name, meta, 0.7)
         return
     zone = seg.preamble or Span(0, min(len(doc.text), 3000), doc.text[:3000])
     for m in regex.finditer(r"(?m)^.*$", zone.text):

@@ -34,8 +34,14 @@ _SECTOR = "(?:" + "|".join(regex.escape(s) for s in SECTORS) + f"){E}"
 
 ADMIN = r"(?:tỉnh|huyện|quận|thị\s+xã|thị\s+trấn|thành\s+phố|xã|phường|cấp\s+tỉnh|cấp\s+huyện|cấp\s+xã|các\s+cấp|đặc\s+khu)"
 PROPER = r"(?:\p{Lu}[\p{Ll}\p{M}]*(?:[ -]\p{Lu}[\p{Ll}\p{M}]*)*)"
+# Capitalised directive verbs that open a new line after a heading's place name ("... tỉnh\nChỉ đạo ...").
+_VERB_START = (r"(?i:chỉ\s+đạo|chủ\s+trì|phối\s+hợp|thực\s+hiện|tổ\s+chức|xây\s+dựng|tham\s+mưu|triển\s+khai|"
+               r"tăng\s+cường|hướng\s+dẫn|kiểm\s+tra|rà\s+soát|có\s+trách|chịu\s+trách|tiếp\s+tục|phụ\s+trách|"
+               r"quán\s+triệt|đẩy\s+mạnh|nghiên\s+cứu|theo\s+dõi|báo\s+cáo|căn\s+cứ|khẩn\s+trương|chủ\s+động)"
+               r"(?![\p{L}\p{M}])")
 _PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{E})*"
-           rf"(?:\s+trực\s+thuộc\s+(?:Trung\s+ương|trung\s+ương|tỉnh))?(?:\s*:\s*{PROPER}(?:\s*,\s*{PROPER})*|\s+{PROPER})?)")
+           rf"(?:\s+trực\s+thuộc\s+(?:Trung\s+ương|trung\s+ương|tỉnh))?(?:\s*:\s*{PROPER}(?:\s*,\s*{PROPER})*|"
+           rf"\s+(?!{_VERB_START}){PROPER})?)")
 
 # Heads of body names. Strong heads name an institution and may open a sentence
 # as its subject; weak heads ("tổ chức, cá nhân", "cơ sở") only count before an
@@ -88,13 +94,14 @@ PRED_WORDS = [
     "lãnh đạo", "quán triệt", "đẩy mạnh", "tập trung", "thống nhất", "phân công", "cử", "giao", "yêu cầu",
     "đề nghị", "bảo đảm", "đảm bảo", "phê duyệt", "tiếp nhận", "tiếp thu", "đánh giá", "tổng hợp", "hỗ trợ",
     "xử lý", "quản lý", "chấp hành", "tuân thủ", "nắm", "nộp", "lựa chọn", "ưu tiên", "vận động", "tuyên truyền",
-    "phổ biến", "cập nhật", "kê khai", "thống kê", "lưu giữ", "chuẩn bị", "mở", "cấp", "thu hồi", "điều chỉnh",
+    "phổ biến", "cập nhật", "kê khai", "thống kê", "lưu giữ", "chuẩn bị", "mở", "cấp", "điều chỉnh",
     "sửa đổi", "bổ sung", "chuyển", "phản ánh", "trao đổi", "làm việc", "rút kinh nghiệm", "khắc phục",
     "hoàn trả", "thanh toán", "áp dụng", "chú trọng", "nâng cao", "củng cố", "kiện toàn", "sắp xếp", "định hướng",
     "giúp", "thẩm tra", "vận hành", "duy trì", "đăng ký", "thông báo", "công bố", "ký", "dự thảo", "soạn thảo",
     "tiến hành", "đẩy nhanh", "rà", "xác định", "xem", "tạo", "huy động", "lồng ghép", "hợp tác", "tham gia",
     "phát hiện", "ngăn chặn", "thanh tra", "theo chức năng", "trên cơ sở", "căn cứ vào", "nhằm", "thuộc",
     "ngày", "số", "năm", "và các", "cùng", "gồm", "bao gồm", "như", "hoặc", "nhưng", "tiếp", "sớm",
+    "trực tiếp", "tích cực", "trước", "sau", "nghiêm", "khi", "đều", "vẫn", "còn", "chưa", "không", "luôn",
 ]
 # The predicate openers that also end a free descriptor ("tổ chức, cá nhân khai thác, thu hồi khoáng sản").
 STRONG_PRED = regex.compile(
@@ -193,10 +200,12 @@ def _starts_institution(s: str, pos: int) -> bool:
 def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = "") -> int:
     """Consume the qualifier of a name: capitalised words, place words, name-internal lowercase words."""
     n = len(s)
+    placed = False  # a place name ("thành phố Hà Nội") closes the name to compound syllables
     while end < n:
         pm = regex.match(_PLACES, s[end:])
         if pm and pm.end() > 0:
             end += pm.end()
+            placed = True
             continue
         tm = _TRAIL.match(s, end) or (_LICENSED.match(s, end) if free else None)
         if tm:
@@ -219,7 +228,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             if _head_at(s, nxt):
                 break
-            if free and "," in sep and regex.match(r"\p{Ll}", rest) and not STRONG_PRED.match(rest):
+            if free and "," in sep and regex.match(r"\p{Ll}", rest) and not _PRED.match(rest):
                 wm = regex.match(r"[\p{L}\p{M}]+", rest)
                 end = nxt + wm.end()
                 continue
@@ -231,7 +240,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if regex.match(r"\p{Lu}", rest):
             if _PRED.match(rest.lower()) and ("\n" in sep or _looks_pred(rest)):
                 break
-            if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt):
+            if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
+                    not regex.search(r"(?:thuộc|của)$", s[:end]):
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
             wm = regex.match(r"[\p{L}\p{M}\d&/]+", rest)
             if not wm:
@@ -242,7 +252,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if lm:
             end = nxt + lm.end()
             continue
-        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (free or _in_name(s, end)):
+        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (free or not placed and _in_name(s, end)):
             wm = regex.match(r"[\p{L}\p{M}]+", rest)
             end = nxt + wm.end()
             continue

@@ -22,13 +22,25 @@ def tokens(s: str) -> str:
     return " ".join(w.replace(" ", "_") for w in word_tokenize(s.lower()))
 
 
+_override: list = []  # a model set by `use_model` (cross-validation of the whole extractor)
+
+
 @lru_cache(maxsize=1)
 def _model():
+    if _override:
+        return _override[0]
     if not MODEL_PATH.exists():
         return None
     import joblib
 
     return joblib.load(MODEL_PATH)
+
+
+def use_model(model) -> None:
+    """Use `model` instead of the shipped file (None: back to the file)."""
+    _override[:] = [model] if model is not None else []
+    _model.cache_clear()
+    task_probability.cache_clear()
 
 
 @lru_cache(maxsize=4096)

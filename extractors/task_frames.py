@@ -48,7 +48,7 @@ COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
 EXEC_FORMULA = regex.compile(
     rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?(?:thi hành|thực hiện)(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}\s+này)?"
-    r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
+    r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:và\s+)?(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
 PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)

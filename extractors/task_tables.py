@@ -66,7 +66,8 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
     out: list[TableTask] = []
     i = 0
     while i < len(segs):
-        if regex.match(r"^(?:TT|STT|Số TT)$", segs[i][1]) and _is_task_table_header(segs, i):
+        if regex.match(r"^(?:TT|STT|Số TT)$", segs[i][1]) and _is_task_table_header(segs, i) and \
+                not any(t.start <= segs[i][0] < t.end for t in out):
             i = _read_rows(text, segs, i + 1, out)
         else:
             i += 1
@@ -74,7 +75,7 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
 
 
 def _row_start(seg: str, n: int) -> str | None:
-    m = regex.match(rf"^{n}(?:\s+(?P<rest>.+))?$", seg)
+    m = regex.match(rf"^{n}\.?(?:\s+(?P<rest>.+))?$", seg)
     return None if m is None else (m["rest"] or "")
 
 
@@ -100,8 +101,26 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
     return i
 
 
+def _merge_short(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A narrow column wraps a name one or two words per line ("Các / bộ / ở / Trung ương,"): rejoin such runs."""
+    out: list[tuple[int, str]] = []
+    run: list[tuple[int, str]] = []
+    for c in cells + [(-1, "")]:
+        if c[1] and len(c[1]) <= 16:
+            run.append(c)
+            continue
+        if len(run) >= 3 and 2 * sum(len(s.split()) == 1 for _, s in run) >= len(run):
+            out.append((run[0][0], " ".join(s for _, s in run)))
+        else:
+            out.extend(run)
+        run = []
+        if c[1]:
+            out.append(c)
+    return out
+
+
 def _row_task(row: list[tuple[int, str]]) -> TableTask | None:
-    cells = [(o, s) for o, s in row if s]
+    cells = _merge_short([(o, s) for o, s in row if s])
     if len(cells) < 2:
         return None
     lead_i = next((k for k in range(1, len(cells))

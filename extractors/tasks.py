@@ -118,10 +118,11 @@ def _is_heading(u: Unit) -> bool:
 
 def extract(doc, seg, ex) -> list[Task]:
     text = doc.text
-    root = build_units(text, _body_start(text, seg), _body_end(text, seg))
     addressees = recipients(text)
+    quotes = _quoted_spans(text)
     tasks: list[Task] = []
-    _visit(root, text, _Ctx([], [], quotes=_quoted_spans(text)), addressees, tasks)
+    for a, b in _regions(text, seg):
+        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes), addressees, tasks)
     tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
@@ -129,7 +130,21 @@ def extract(doc, seg, ex) -> list[Task]:
         tasks = [t for t in tasks if not any(a <= t.start < b for a, b in spans)] + tables
         tasks.sort(key=lambda t: t.start)
     _link_deadlines(tasks, ex)
+    _seg_sections(tasks, seg)
     return tasks
+
+
+def _seg_sections(tasks: list[Task], seg) -> None:
+    """Section paths from segmentation's tree where it has one ("II > 4. > a)"); ours otherwise."""
+    roots = [r for r in [getattr(seg, "body", None), *(getattr(seg, "appendices", None) or [])]
+             if r is not None and r.children]
+    for t in tasks:
+        for r in roots:
+            if r.start <= t.start < r.end:
+                chain = [c.label for c in r.path_to(t.start)[1:] if c.label]
+                if chain:
+                    t.section = " > ".join(chain)
+                break
 
 
 def _per_deadline(t: Task, ex) -> list[Task]:
@@ -172,6 +187,22 @@ def _body_start(text: str, seg) -> int:
         return nl.end() if nl else m.end()
     m = regex.search(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n", text[:4000])
     return m.end() if m else 0
+
+
+_APPENDIX = regex.compile(
+    r"^\s*(?:PHỤ LỤC|Phụ lục|DANH MỤC|Danh mục|CHƯƠNG TRÌNH|KẾ HOẠCH|QUY CHẾ|QUY ĐỊNH|ĐỀ ÁN|PHƯƠNG ÁN|"
+    r"\((?:Ban hành\s+)?[Kk]èm theo)", regex.MULTILINE)
+
+
+def _regions(text: str, seg) -> list[tuple[int, int]]:
+    """The body, and the appendices after the signature and "Nơi nhận" block (task tables live there)."""
+    start, end = _body_start(text, seg), _body_end(text, seg)
+    out = [(start, end)]
+    if end < len(text):
+        m = _APPENDIX.search(text, end)
+        if m:
+            out.append((m.start(), len(text)))
+    return out
 
 
 def _body_end(text: str, seg) -> int:
@@ -387,7 +418,7 @@ def _recurrence(action: str) -> str | None:
 
 def _section(u: Unit) -> str | None:
     chain = [u, *u.ancestors()][::-1]
-    labels = [c.label for c in chain if c.label and c.kind != "row"]
+    labels = [c.label.rstrip(".") if c.kind == "article" else c.label for c in chain if c.label and c.kind != "row"]
     return " > ".join(labels) or None
 
 

@@ -35,7 +35,11 @@ spaces (PDF layout), joins cells with " | " (DOCX rows), or puts each cell on
 its own lines between lines holding only "|" (HTML copies). `Document.text`
 has its spaces collapsed, so cells are found in the raw text through the
 offset map. `header_lines` / `signature_lines` hold the cells put back
-together, `header_cells` / `signature_cells` the same with offsets.
+together, `header_cells` / `signature_cells` the same with offsets. Single-
+spaced OCR lines that run two columns together are cut where the motto, a
+place-and-date or an authority mark begins. The signer's name is the first
+line of two to five capitalised words after the mark/position lines; a name
+printed in capitals is accepted when underthesea's bundled NER tags it PER.
 """
 
 from __future__ import annotations
@@ -94,7 +98,7 @@ def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
 
 UP = r"\p{Lu}"
 _GAP = regex.compile(r"[ \u00a0]{3,}|\t+[ \u00a0]*|[ \t\u00a0]*\|[ \t\u00a0]*")
-MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|(?:CỘNG\s*HÒA){e<=1}\s*XÃ|(?:CỘNG\s*HOÀ){e<=1}\s*XÃ"
+MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|(?:CỘNG\s*HÒA){e<=1}\s*XÃ|(?:CỘNG\s*HOÀ){e<=1}\s*XÃ"
                       r"|(?:Độc\s*lập){e<=1}\s*[-–—]?\s*(?:Tự\s*do){e<=1}|(?:Hạnh\s*phúc){e<=1}$",
                       regex.IGNORECASE)
 NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
@@ -125,14 +129,14 @@ ENACTING = regex.compile(
 AUTHORITY = regex.compile(
     rf"^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|[UỦ]Y BAN|UỶ BAN|HỘI ĐỒNG|QUỐC HỘI|GIÁM ĐỐC|CỤC TRƯỞNG"
     rf"|TỔNG CỤC TRƯỞNG|TỔNG GIÁM ĐỐC|CHÁNH |TRƯỞNG |THỐNG ĐỐC|VIỆN TRƯỞNG|TỔNG KIỂM TOÁN|BỘ |SỞ |BAN )[{UP}\s,&-]*$")
-MARK = regex.compile(r"^\W{0,3}(?P<mark>TM|KT|TL|TUQ|Q|T/M|K/T|T\.M|K\.T)\s*[.:]\s*(?=[" + UP + r"])")
+MARK = regex.compile(r"^\W{0,3}(?P<mark>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[.:]\s*(?=[" + UP + r"])")
 POSITION = regex.compile(
     r"^\W{0,3}(?:PHÓ\s+|Q\.\s*)?(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG"
     r"|TỔNG CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG ĐOÀN"
     r"|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|HIỆU TRƯỞNG|CHỦ NHIỆM|TỔNG THƯ KÝ|KIỂM TOÁN TRƯỞNG"
     r"|CHỦ TỊCH QUỐC HỘI|TỔNG BÍ THƯ|TRƯỞNG)\b[" + UP + r"\s,-]*\W{0,3}$")
 SIGNED = regex.compile(r"^\W{0,2}(?:\(?\s*(?:Đã ký|đã ký|Ký|ký|Chữ ký|chữ ký)[^)]{0,40}\)?|\(Ký[^)]*\)|\[.*\]|[\W\w]{0,2})\W{0,2}$")
-_NAME_WORD = regex.compile(r"^\p{Lu}\p{Ll}+$")
+_NAME_WORD = regex.compile(r"^\p{Lu}\p{Ll}*$")
 APPX_HEAD = regex.compile(r"^(?:PHỤ\s*LỤC|Phụ\s*lục|PHỤ\s*BIỂU|Phụ\s*biểu)\b(?!\s+(?:kèm|đính kèm))")
 KEM_THEO = regex.compile(r"^\(?\s*(?:Ban hành |ban hành )?(?:[Kk]èm theo|[Đđ]ính kèm)")
 META_KEYS = ["Số hiệu", "Loại văn bản", "Ngày ban hành", "Ngày có hiệu lực", "Cơ quan ban hành", "Người ký",
@@ -287,7 +291,8 @@ def is_upper(s: str) -> bool:
 def is_person_name(s: str) -> bool:
     """"Nguyễn Thành Sinh": two to five capitalised Vietnamese words, nothing else."""
     words = s.strip(" .*").split()
-    return 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
+    return (2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
+            and sum(len(w) > 1 for w in words) >= 2)
 
 
 _NER_CACHE: dict[str, bool] = {}
@@ -466,8 +471,8 @@ def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
     return out
 
 
-def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) -> tuple[int, int | None]:
-    """Lines t..k-1 are the type line and the trích yếu; returns k and the authority line index."""
+def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) -> int:
+    """Lines t..k-1 are the type line and the trích yếu; returns k."""
     first = lines[t]
     rest = first.text[(match_type_name(first.text) or ("", 0, 0, False))[2]:].strip()
     upper = is_upper(rest) if rest else None
@@ -512,7 +517,7 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
         gap = False
         k += 1
         last = k
-    return (last if prev or rest else k), None
+    return last if prev or rest else k
 
 
 def segment(doc: Document) -> Segments:
@@ -611,7 +616,7 @@ def segment(doc: Document) -> Segments:
     cursor = head_end
     org_texts = [c.text for c in cells if not _is_header_cell(c.text)]
     if t is not None:
-        k, _ = _title_block(lines, t, search_hi, org_texts)
+        k = _title_block(lines, t, search_hi, org_texts)
         tl = lines[t]
         mt = match_type_name(tl.text)
         seg.type_name = _span(doc, tl.start + mt[1], tl.start + mt[2])
@@ -848,6 +853,7 @@ def _appendix(doc: Document, lines: list[Line], a: int, b: int) -> Section:
         if lines[k].text and KEM_THEO.match(lines[k].text):
             kem = k
             break
+    kem_start = kem
     if kem is not None:  # "(Ban hành kèm theo ...\n... của ...)" may wrap
         while kem + 1 < b and "(" in lines[kem].text and ")" not in lines[kem].text and kem < a + 8:
             kem += 1
@@ -856,7 +862,8 @@ def _appendix(doc: Document, lines: list[Line], a: int, b: int) -> Section:
         while j < b and lines[j].text and is_upper(lines[j].text) and not _marker(lines[j].text) and j < a + 4:
             title_end = j
             j += 1
-    title = " ".join(ln.text for ln in lines[a + 1:title_end + 1] if ln.text and not KEM_THEO.match(ln.text))
+    title_lines = lines[a + 1:kem_start] if kem_start is not None else lines[a + 1:title_end + 1]
+    title = " ".join(ln.text for ln in title_lines if ln.text)
     end_line = b - 1
     while end_line > a and not lines[end_line].text:
         end_line -= 1

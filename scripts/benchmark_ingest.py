@@ -4,7 +4,7 @@
 
 Prints documents/second for text and DOCX files, pages/second for PDF text
 layers (vanban's reader, and raw pypdfium2 / pdfplumber extraction for
-comparison) and for OCR, with the peak Python memory of each phase
+comparison) and for OCR, with the peak Python memory of one document
 (tracemalloc) and the process's peak RSS.
 """
 
@@ -18,17 +18,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def measure(label: str, items: list, fn: Callable, unit: str, count: Callable = lambda r: 1) -> None:
-    tracemalloc.start()
+def measure(label: str, items: list, fn: Callable, unit: str, count: Callable = lambda r: 1,
+            memory: bool = True) -> None:
+    """Time one untraced pass; then, if asked, a second pass under tracemalloc
+    (which slows Python code several times) for the peak memory of one item."""
     t = time.perf_counter()
-    n = 0
-    for item in items:
-        n += count(fn(item))
+    n = sum(count(fn(item)) for item in items)
     elapsed = time.perf_counter() - t
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     rate = n / elapsed if elapsed else float("inf")
-    print(f"{label:<34}{n:>6} {unit:<6}{elapsed:>8.2f} s{rate:>9.1f} {unit}/s   peak {peak / 2**20:7.1f} MiB")
+    line = f"{label:<36}{n:>5} {unit:<6}{elapsed:>7.2f} s{rate:>8.1f} {unit}/s"
+    if memory:
+        peak = 0
+        for item in items:
+            tracemalloc.start()
+            fn(item)
+            peak = max(peak, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        line += f"   peak/item {peak / 2**20:6.1f} MiB"
+    print(line)
 
 
 def main() -> None:
@@ -78,9 +85,9 @@ def main() -> None:
                 read_columns(page.extract_words(), float(page.width))
             return len(pdf.pages)
 
-    measure("pdf text layer: raw pypdfium2", text_pdfs, pdfium_text, "pages", lambda n: n)
-    measure("pdf text layer: raw pdfplumber", text_pdfs, plumber_text, "pages", lambda n: n)
-    measure("pdf columns via pdfplumber words", text_pdfs, plumber_columns, "pages", lambda n: n)
+    measure("pdf text layer: raw pypdfium2", text_pdfs, pdfium_text, "pages", lambda n: n, memory=False)
+    measure("pdf text layer: raw pdfplumber", text_pdfs, plumber_text, "pages", lambda n: n, memory=False)
+    measure("pdf columns via pdfplumber words", text_pdfs, plumber_columns, "pages", lambda n: n, memory=False)
 
     if not args.no_ocr:
         why = ocr_mod.available()
@@ -97,7 +104,8 @@ def main() -> None:
                 read_columns(ocr_mod.ocr_words(image), page.get_size()[0])
                 return 1
 
-            measure(f"pdf OCR at {ocr_mod.DPI} dpi (Tesseract vie)", pages, ocr_page, "pages", lambda n: n)
+            measure(f"pdf OCR at {ocr_mod.DPI} dpi (Tesseract vie)", pages, ocr_page, "pages", lambda n: n,
+                    memory=False)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak RSS: {rss:.0f} MiB")
 

@@ -157,3 +157,11 @@ def test_doctype_model_is_the_fallback():
     _, h = _header("051_congbao")
     assert h.doc_type.value == "Nghị quyết" and h.doc_type.confidence <= 0.6
     assert header.MODEL_PATH.exists()
+
+
+def test_office_under_its_committee_and_party_header():
+    _, h = _damaged("022_sct_TB-1894", (" SỞ CÔNG THƯƠNG ", " VĂN PHÒNG "),
+                    ("CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM"),
+                    ("Số: 1894 /TB-SCT", "Số 02-TB/VP"))
+    assert h.issuer.value == "Văn phòng Ủy ban nhân dân tỉnh Lào Cai"
+    assert h.number.value == "02-TB/VP" and h.number_parts.type_code == "TB"

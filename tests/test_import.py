@@ -135,7 +135,7 @@ def test_import_cli_reports_failures_and_exit_status(tmp_path):
     docs = copy_docs(tmp_path / "docs", names=[])
     (docs / "empty.txt").write_bytes(b"")
     db = tmp_path / "v.db"
-    r = CliRunner().invoke(cli, ["import", str(docs), "--db", str(db), "--workers", "1", "-q"])
+    r = CliRunner().invoke(cli, ["import", str(docs), "--db", str(db), "--workers", "0", "-q"])
     assert r.exit_code == 0
     assert "6 files: 5 added" in r.output and "1 failed" in r.output and "empty.txt: empty file" in r.output
     r = CliRunner().invoke(cli, ["import", str(docs / "empty.txt"), "--db", str(db), "-q", "--retry-failed"])
@@ -180,32 +180,36 @@ def test_sigkilled_import_then_rerun_gives_the_same_database(backend, tmp_path):
     """The import process (and its workers) SIGKILLed while documents are being written; a re-run completes it."""
     docs = copy_docs(tmp_path / "docs", names=DEV_FEW[:2])
     for p in sorted(SEEDS.glob("*.txt")):  # 12 files
-        (docs / f"copy_{p.name}").write_bytes(p.read_bytes() + b"\n")
+        (docs / "copies").mkdir(exist_ok=True)
+        (docs / "copies" / p.name).write_bytes(p.read_bytes() + b"\n")
     fifo = tmp_path / "zz_blocks.txt"  # named last: the importer blocks reading it, mid-run
     os.mkfifo(fifo)
     url = fresh_db(backend, tmp_path)
-    cmd = [sys.executable, "-m", "pipeline.cli", "import", str(docs), str(fifo), "--db", url, "--workers", "1", "-q"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from test_store import gold_extract; "
+              "from pipeline.importer import import_paths; from pipeline.store import open_store; "
+              "import_paths(open_store(sys.argv[2], create=True), sys.argv[3:], workers=1, extract=gold_extract, "
+              "extractor_version='gold')")
+    cmd = [sys.executable, "-c", script, str(Path(__file__).parent), url, str(docs), str(fifo)]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
-        while _count(url) < 12 - 4 and time.monotonic() < deadline:  # all but the pool's window of 4 written
-            time.sleep(0.05)
+        while _count(url) < 12 - 4 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)  # wait until all but the pool's window of 4 are written
         time.sleep(0.3)
+        assert proc.poll() is None, proc.stderr.read().decode()
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     written = _count(url)
     assert 1 <= written < 12, "the import should have been killed mid-run"
     fifo.unlink()
-    r = CliRunner().invoke(cli, ["import", str(docs), "--db", url, "--workers", "2", "-q"])
-    assert r.exit_code == 0, r.output
-    assert f"{12 - written} added" in r.output and f"{written} unchanged" in r.output
+    res = _import(url, [docs], workers=2)
+    assert (res.added, res.unchanged, res.failed) == (12 - written, written, 0)
     with open_store(url, readonly=True) as s:
         after = snapshot(s)
         assert s.scalar("SELECT COUNT(*) AS n FROM import_runs WHERE status = 'interrupted'") == 1
     ref = fresh_db(backend, tmp_path)
-    r = CliRunner().invoke(cli, ["import", str(docs), "--db", ref, "--workers", "1", "-q"])
-    assert r.exit_code == 0, r.output
+    _import(ref, [docs])
     with open_store(ref, readonly=True) as s:
         assert snapshot(s) == after
     if parse_db_url(url).dialect == "sqlite":
@@ -247,7 +251,8 @@ def real_db(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("real")
     docs = copy_docs(tmp / "docs")
     url = fresh_db(request.param, tmp)
-    r = CliRunner().invoke(cli, ["import", str(docs), "--db", url, "--workers", "2", "-q"])
+    # in this process (--workers 0): extractor start-up is paid once per test session
+    r = CliRunner().invoke(cli, ["import", str(docs), "--db", url, "--workers", "0", "-q"])
     assert r.exit_code == 0, r.output
     return url
 

@@ -251,3 +251,20 @@ def test_office_formats_without_libreoffice_name_the_tool(tmp_path, monkeypatch)
     f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     with pytest.raises(IngestError, match=r"cannot read \.doc: LibreOffice \(soffice\) is not installed"):
         load(f)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(office_mod.soffice() is None, reason="needs LibreOffice")
+def test_doc_through_libreoffice_reads_like_the_docx(tmp_path, docx_docs):
+    """A Word 97 .doc made from corpus 009 by LibreOffice itself, read back."""
+    import subprocess
+
+    src = next(p for p in DOCX if p.name.startswith("009"))
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([office_mod.soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "doc", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=120)
+    doc = load(tmp_path / f"{src.stem}.doc")
+    assert doc.format == "doc"
+    want = [key(ln) for ln in docx_docs["009"].text.splitlines() if key(ln)][:8]
+    assert [key(ln) for ln in doc.text.splitlines() if key(ln)][:8] == want
+    assert any(b.kind == "table_cell" for b in doc.blocks)

@@ -3,8 +3,10 @@ points (escaping, parameterised queries, uploads, sign-in, CSRF, expiry)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 pytest.importorskip("flask_wtf")
 
 from click.testing import CliRunner  # noqa: E402
-from e2e.webdb import TODAY, build_db  # noqa: E402
+from e2e.webdb import TODAY, build_db, pg_schema_url  # noqa: E402
 
 from pipeline.cli import main as cli_main  # noqa: E402
 from pipeline.store import open_store  # noqa: E402
@@ -25,15 +27,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "mat-khau-thu-1"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+PG_URL = os.environ.get("VANBAN_TEST_PG_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="VANBAN_TEST_PG_URL not set")])]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
-    db = build_db(tmp, seeds="004_*")  # one real document keeps the module fast
-    with open_store(str(db)) as s:
+    url = pg_schema_url(PG_URL, f"web_{uuid.uuid4().hex[:10]}") if request.param == "postgres" else None
+    db = build_db(tmp, seeds="004_*", db=url)  # one real document keeps the module fast
+    with open_store(db) as s:
         set_user(s, "lan", hash_password(PASSWORD))
         ids = {Path(r["source_path"]).name: r["id"] for r in s.query("SELECT id, source_path FROM documents")}
-    app = create_app(str(db), import_dir=tmp / "imports", TODAY=TODAY, TESTING=True)
-    return {"app": app, "db": str(db), "tmp": tmp, "ids": ids}
+    app = create_app(db, import_dir=tmp / "imports", TODAY=TODAY, TESTING=True)
+    return {"app": app, "db": db, "tmp": tmp, "ids": ids}
 
 
 @pytest.fixture()
@@ -110,6 +118,9 @@ def test_task_tracker_colours_overdue_and_due_soon(site, client):
     assert re.search(rf'<tr id="row-{late}" class="overdue"', html)
     assert re.search(rf'<tr id="row-{soon}" class="soon"', html)
     assert re.search(rf'<tr id="row-{none}" class=""', html)
+    loads = re.search(r'<details class="card" id="per-body".*?</details>', html, re.S).group(0)
+    assert re.search(r'>Sở Công Thương</a></td>\s*<td>1</td><td class="late">1</td><td class="">0</td>', loads)
+    assert re.search(r'>Sở Tài chính</a></td>\s*<td>1</td><td class="">0</td><td class="soon">1</td>', loads)
     overdue = client.get("/api/tasks?due=overdue").get_json()
     assert late in [t["id"] for t in overdue["results"]] and soon not in [t["id"] for t in overdue["results"]]
     assert [t["id"] for t in client.get("/api/tasks?due=soon").get_json()["results"]] == [soon]
@@ -328,3 +339,10 @@ def test_pictures_escape_labels():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "x&amp;y" in svg and "Luật &lt;b&gt;" in svg
     chart = str(bar_chart(Chart("t", ["Sở <i>A</i>"], {"Chưa thực hiện": [2.0]}, "nhiệm vụ")))
     assert "<i>" not in chart and "Sở &lt;i&gt;A&lt;/i&gt;" in chart and ">2 nhiệm vụ<" in chart
+
+
+def test_repeated_wrong_passwords_are_throttled(site):
+    c = create_app(site["db"], import_dir=site["tmp"] / "imports", LOGIN_FAILURES=3, TESTING=True).test_client()
+    assert [login(c, password=f"sai-{i}").status_code for i in range(3)] == [401, 401, 401]
+    assert login(c).status_code == 429  # even the right password, for a while
+    assert login(c, name="minh-khac").status_code == 401  # other names are not locked out

@@ -44,6 +44,12 @@ def _run(image, *config: str) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
+def _noise(word: str, conf: float) -> bool:
+    """Specks, rules and stamp edges read as words: very low confidence, or
+    no letter or digit at a middling one."""
+    return conf < 15 or (conf < 50 and not any(c.isalnum() for c in word))
+
+
 def ocr_words(image, dpi: int = DPI) -> list[dict]:
     """Words of a PIL image with their boxes in PDF points (x0, x1, top, bottom, text,
     and Tesseract's line id), the shape the text layer's words have, so scans
@@ -53,6 +59,8 @@ def ocr_words(image, dpi: int = DPI) -> list[dict]:
     for row in _run(image, "tsv").splitlines()[1:]:
         f = row.split("\t")
         if len(f) != 12 or f[0] != "5" or not f[11].strip():
+            continue
+        if _noise(f[11].strip(), float(f[10])):
             continue
         left, top, width, height = (int(v) for v in f[6:10])
         words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale,

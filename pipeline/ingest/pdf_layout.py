@@ -27,32 +27,29 @@ def _mid(w: dict) -> float:
 
 
 def _lines(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into visual lines by their vertical middle.
+    """Words grouped into visual lines.
 
-    Words carrying a "line" key (OCR: Tesseract's own line id) start grouped by
-    it, since OCR boxes hug the glyphs and their middles move with accents and
-    descenders; groups side by side (two columns) are then merged.
+    Text-layer words are grouped by their vertical middle. OCR words carry
+    Tesseract's own line id ("line"): its lines, in its order, are kept, since
+    its boxes hug the glyphs (middles move with accents and descenders) and it
+    follows the skew of a scan; it already puts side-by-side blocks one after
+    the other, or one line across both columns, which the column split handles.
     """
     if not words:
         return []
+    if "line" in words[0]:
+        groups: dict[object, list[dict]] = {}
+        for w in words:
+            groups.setdefault(w["line"], []).append(w)
+        return [_join_touching(sorted(g, key=lambda w: w["x0"])) for g in groups.values()]
     heights = sorted(w["bottom"] - w["top"] for w in words)
     tol = max(_LINE_TOL, 0.45 * heights[len(heights) // 2])
-    groups: dict[object, list[dict]] = {}
-    for n, w in enumerate(words):
-        groups.setdefault(w.get("line", n), []).append(w)
-
-    def mid(g: list[dict]) -> float:
-        mids = sorted(_mid(w) for w in g)
-        return mids[len(mids) // 2]
-
     lines: list[list[dict]] = []
-    first = 0.0
-    for g in sorted(groups.values(), key=mid):
-        if lines and mid(g) - first <= tol:
-            lines[-1].extend(g)
+    for w in sorted(words, key=_mid):
+        if lines and _mid(w) - _mid(lines[-1][0]) <= tol:
+            lines[-1].append(w)
         else:
-            lines.append(list(g))
-            first = mid(g)
+            lines.append([w])
     return [_join_touching(sorted(ln, key=lambda w: w["x0"])) for ln in lines]
 
 
@@ -76,6 +73,11 @@ def _split(line: list[dict], width: float) -> tuple[str, list[dict], list[dict]]
     page and is well above the line's usual word spacing (justified body lines
     have even gaps), with some text on both sides.
     """
+    x0, x1 = line[0]["x0"], line[-1]["x1"]
+    if x0 >= 0.45 * width:  # wholly in the right half: a gap in it is not a column gap
+        return "right", line, []
+    if x1 <= 0.5 * width:
+        return "left", line, []
     gaps = sorted(line[i + 1]["x0"] - line[i]["x1"] for i in range(len(line) - 1))
     if gaps:
         usual = gaps[len(gaps) // 2]
@@ -85,9 +87,6 @@ def _split(line: list[dict], width: float) -> tuple[str, list[dict], list[dict]]
         if (gap >= max(_MIN_GAP, 3 * usual) and 0.2 * width <= centre <= 0.8 * width
                 and len(_join(line[: i + 1])) >= 3 and len(_join(line[i + 1:])) >= 3):
             return "two", line[: i + 1], line[i + 1:]
-    x0, x1 = line[0]["x0"], line[-1]["x1"]
-    if x0 >= 0.45 * width:
-        return "right", line, []
     if x1 <= 0.62 * width and (x0 + x1) / 2 < 0.42 * width:
         return "left", line, []
     return "full", line, []

@@ -64,6 +64,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
 
     CSRFProtect(app)
     app.extensions["vanban"] = WebData(db)
+    app.extensions["vanban_throttle"] = auth.Throttle(app.config.get("LOGIN_FAILURES", 5))
     app.teardown_appcontext(app.extensions["vanban"].close_request)
 
     app.register_blueprint(auth.bp)
@@ -104,7 +105,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
         if request.path.startswith("/api/"):
             return {"error": e.description}, e.code
         messages = {404: "Không tìm thấy", 403: "Không có quyền", 413: "Tệp quá lớn", 400: "Yêu cầu không hợp lệ",
-                    405: "Phương thức không được phép", 401: "Cần đăng nhập"}
+                    405: "Phương thức không được phép", 401: "Cần đăng nhập", 429: "Quá nhiều yêu cầu"}
         return render_template("error.html", code=e.code, message=messages.get(e.code, e.name)), e.code
 
     return app

@@ -7,7 +7,9 @@ is dropped once either is too old, whatever the browser keeps.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import defaultdict, deque
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -54,6 +56,34 @@ def login_required(view):
     return wrapped
 
 
+class Throttle:
+    """Refuses sign-in after `limit` failures for one name from one address within `window` seconds:
+    guessing passwords through the form becomes slow. In memory: one server process."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0):
+        self.limit, self.window = limit, window
+        self._fails: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        q = self._fails[key]
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return len(self._recent(key, time.time())) >= self.limit
+
+    def fail(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._recent(key, time.time()).append(time.time())
+
+    def clear(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._fails.pop(key, None)
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths: an attacker's link must not bounce a user off-site after sign-in."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -65,15 +95,22 @@ def safe_next(target: str | None) -> str:
 def login():
     data = current_app.extensions["vanban"]
     if request.method == "POST":
-        name = request.form.get("username", "").strip()
+        name = request.form.get("username", "").strip()[:64]
         password = request.form.get("password", "")
+        key = (request.remote_addr or "", name.casefold())
+        throttle: Throttle = current_app.extensions["vanban_throttle"]
+        if throttle.blocked(key):
+            flash("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.", "error")
+            return render_template("login.html", next=request.form.get("next", "")), 429
         stored = data.user_hash(name) if name else None
         if stored and verify_password(stored, password):
+            throttle.clear(key)
             session.clear()
             session.permanent = True
             session["user"] = name
             session["login_at"] = session["seen_at"] = time.time()
             return redirect(safe_next(request.form.get("next")))
+        throttle.fail(key)
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
     return render_template("login.html", next=request.args.get("next", ""))

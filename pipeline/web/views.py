@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from pipeline.web.auth import login_required, safe_next
 from pipeline.web.highlight import Span, highlight
-from pipeline.web.models import STATUSES, DocDetail
+from pipeline.web.models import CLOSED, STATUSES, DocDetail, TaskRow
 from pipeline.web.svg import Chart, Edge, Node, bar_chart, neighbourhood
 
 bp = Blueprint("views", __name__)
@@ -106,7 +107,30 @@ def tasks():
     }
     rows = data().tasks(today=today(), **f)
     return render_template("tasks.html", rows=rows, f=f, statuses=STATUSES, due_filters=DUE_FILTERS,
-                           assignees=data().assignees(), today=today())
+                           assignees=data().assignees(), today=today(), per_body=_per_body(rows, today()))
+
+
+@dataclass
+class BodyLoad:
+    name: str
+    total: int = 0
+    overdue: int = 0
+    soon: int = 0
+    closed: int = 0
+
+
+def _per_body(rows: list[TaskRow], t: date) -> list[BodyLoad]:
+    """What each assignee holds of the listed tasks, most overdue first."""
+    loads: dict[str, BodyLoad] = {}
+    for r in rows:
+        u = r.urgency(t)
+        for name in r.assignees or ["(chưa rõ cơ quan)"]:
+            b = loads.setdefault(name, BodyLoad(name))
+            b.total += 1
+            b.overdue += u == "overdue"
+            b.soon += u == "soon"
+            b.closed += r.status in CLOSED
+    return sorted(loads.values(), key=lambda b: (-b.overdue, -b.soon, -(b.total - b.closed), b.name))
 
 
 def _back(default: str):

@@ -37,13 +37,13 @@ def server(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("e2e")
     db = build_db(tmp, crafted=False)
-    with open_store(str(db)) as s:
+    with open_store(db) as s:
         set_user(s, USER, hash_password(PASSWORD))
-    app = create_app(str(db), import_dir=tmp / "imports")
+    app = create_app(db, import_dir=tmp / "imports")
     srv = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: a free one
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{srv.server_port}", "db": str(db)}
+    yield {"url": f"http://127.0.0.1:{srv.server_port}", "db": db}
     srv.shutdown()
     thread.join(5)
 

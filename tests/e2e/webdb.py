@@ -93,9 +93,20 @@ def _extract(path: str) -> Result:
     return Result(doc, segment(doc), CRAFTED[name][1](doc.text))
 
 
-def build_db(tmp: Path, *, seeds: str = "*", crafted: bool = True) -> Path:
-    """A new SQLite database under `tmp` with the seeds matching the glob `seeds`; returns its path."""
-    db = tmp / "web.db"
+def pg_schema_url(pg_url: str, name: str) -> str:
+    """A fresh, empty schema of the PostgreSQL test database, selected through the URL."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    return pg_url + ("&" if "?" in pg_url else "?") + f"options=-csearch_path%3D{name}"
+
+
+def build_db(tmp: Path, *, seeds: str = "*", crafted: bool = True, db: str | None = None) -> str:
+    """A new database (SQLite under `tmp` unless `db` names one) with the seeds matching the glob
+    `seeds`; returns its location."""
+    db = db or str(tmp / "web.db")
     files: list[Path] = []
     if crafted:
         cdir = tmp / "crafted"
@@ -105,7 +116,7 @@ def build_db(tmp: Path, *, seeds: str = "*", crafted: bool = True) -> Path:
             files.append(cdir / name)
     if seeds:
         files += sorted(SEEDS.glob(f"{seeds}.txt"))
-    with open_store(str(db), create=True) as store:
+    with open_store(db, create=True) as store:
         summary = import_paths(store, files, workers=0, extract=_extract)
     assert summary.failed == 0, summary.failures
     return db
