@@ -14,6 +14,7 @@ from pipeline.normalise import fix_word
 # Longest first where one abbreviation contains another.
 ABBREVIATIONS: list[tuple[str, str]] = [
     (r"TTKC\s*&\s*TVPTCN", "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp"),
+    (r"TTKC\s*&\s*TVCN", "Trung tâm Khuyến công và Tư vấn công nghiệp"),
     (r"TTKC", "Trung tâm Khuyến công"),
     (r"UBND", "Ủy ban nhân dân"),
     (r"HĐND", "Hội đồng nhân dân"),
@@ -26,6 +27,13 @@ ABBREVIATIONS: list[tuple[str, str]] = [
     (r"Sở\s+NN\s*&\s*MT|Sở\s+NNMT|SNNMT", "Sở Nông nghiệp và Môi trường"),
     (r"Sở\s+LĐ\s*-?\s*TB\s*&\s*XH|Sở\s+LĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
     (r"Sở\s+KH\s*&\s*CN|Sở\s+KHCN", "Sở Khoa học và Công nghệ"),
+    (r"Sở\s+GD\s*&\s*ĐT|Sở\s+GDĐT", "Sở Giáo dục và Đào tạo"),
+    (r"Sở\s+TT\s*&\s*TT|Sở\s+TTTT", "Sở Thông tin và Truyền thông"),
+    (r"Sở\s+VH\s*[,-]?\s*TT\s*&\s*DL|Sở\s+VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+    (r"BHXH", "Bảo hiểm xã hội"),
+    (r"NHNN", "Ngân hàng Nhà nước"),
+    (r"KBNN", "Kho bạc Nhà nước"),
+    (r"BQL", "Ban quản lý"),
     (r"Sở\s+GTVT", "Sở Giao thông vận tải"),
     (r"Sở\s+XD", "Sở Xây dựng"),
     (r"Sở\s+TC", "Sở Tài chính"),

@@ -58,6 +58,7 @@ STRONG_HEADS = [
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
     r"Người đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
+    r"BHXH", r"NHNN", r"KBNN", r"BQL", r"TTKC",
 ]
 WEAK_HEADS = [
     r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",

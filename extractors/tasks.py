@@ -30,6 +30,9 @@ _RECURRENCE = regex.compile(
     r"(?:trước|vào|chậm nhất)?\s*(?:ngày\s+\d{1,2}\s+)?(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm|ngày)|"
     r"định kỳ(?:\s+(?:hằng|hàng))?\s+(?:tuần|tháng|quý|năm|\d+\s+tháng)", regex.IGNORECASE)
 VETO_BELOW = 0.15  # classifier probability under which a bare-subject sentence reads as narration
+# In reports and submissions most "X did Y" sentences narrate: there the classifier must agree outright.
+NARRATIVE_TYPES = {"Báo cáo", "Tờ trình", "Biên bản"}
+VETO_BELOW_NARRATIVE = 0.5
 
 
 @dataclass
@@ -111,6 +114,9 @@ def _is_heading(u: Unit) -> bool:
     bl = bodies_at(t, 0)
     if bl and not t[bl.end:].strip(" .:"):
         return True
+    hb = _heading_bodies(u)
+    if hb is not None and hb[0] and _FOR_BODY_HEAD.match(t):
+        return True  # "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép ..."
     if find_directive(t):
         return False
     return not t.endswith((".", ";")) or len(t.split()) <= 14
@@ -118,11 +124,13 @@ def _is_heading(u: Unit) -> bool:
 
 def extract(doc, seg, ex) -> list[Task]:
     text = doc.text
+    doc_type = getattr(getattr(getattr(ex, "header", None), "doc_type", None), "value", None)
+    veto = VETO_BELOW_NARRATIVE if doc_type in NARRATIVE_TYPES else VETO_BELOW
     addressees = recipients(text)
     quotes = _quoted_spans(text)
     tasks: list[Task] = []
     for a, b in _regions(text, seg):
-        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes), addressees, tasks)
+        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto), addressees, tasks)
     tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
@@ -135,10 +143,14 @@ def extract(doc, seg, ex) -> list[Task]:
 
 
 def _seg_sections(tasks: list[Task], seg) -> None:
-    """Section paths from segmentation's tree where it has one ("II > 4. > a)"); ours otherwise."""
+    """Section paths from segmentation's tree ("II > 4. > a)") for tasks our item tree gave none (table rows).
+
+    Our own item tree is preferred: it is built for the task unit and keeps the appendix's parts apart."""
     roots = [r for r in [getattr(seg, "body", None), *(getattr(seg, "appendices", None) or [])]
              if r is not None and r.children]
     for t in tasks:
+        if t.section:
+            continue
         for r in roots:
             if r.start <= t.start < r.end:
                 chain = [c.label for c in r.path_to(t.start)[1:] if c.label]
@@ -222,13 +234,14 @@ class _Ctx:
     direct: bool = True
     rights: bool = False  # under "Quyền hạn của X": powers granted, not duties
     quotes: tuple[tuple[int, int], ...] = ()  # quoted provisions of other documents
+    veto: float = VETO_BELOW
 
     def quoted(self, pos: int) -> bool:
         return any(a < pos < b for a, b in self.quotes)
 
 
 def _sub(ctx: _Ctx, bodies: list[Body], coords: list[Body], direct: bool = True, rights: bool = False) -> _Ctx:
-    return _Ctx(bodies, coords, direct, rights, ctx.quotes)
+    return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto)
 
 
 def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
@@ -272,6 +285,7 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             _visit(c, text, ctx, addressees, out)
 
 
+_FOR_BODY_HEAD = regex.compile(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ)\b.{0,30}?\bcủa|Yêu cầu đối với|Đề nghị|Giao)\s+")
 _FOR_BODY = regex.compile(r"(?:Đối với|Trách nhiệm của|Nhiệm vụ của)\s+")
 _DUTY_LEAD = regex.compile(r"(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|tổ chức thực hiện|có nhiệm vụ|"
                           r"cần|phải|khẩn trương|tập trung|chỉ đạo)", regex.IGNORECASE)
@@ -323,7 +337,7 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
         if is_closing(s) or s.rstrip().endswith(":") and not _standalone_lead(s):
             continue
         d = find_directive(s)
-        if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < VETO_BELOW:
+        if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < ctx.veto:
             d = None
         if d and ctx.quoted(u.body_start + a) and not _OBLIGED.search(s):
             d = None  # a provision quoted from another document, with no obligation in it

@@ -346,6 +346,8 @@ class Importer:
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = None
                     self.summary.pool_restarts += 1
+            pool.shutdown(wait=True)  # reap the workers (their memory shows in RUSAGE_CHILDREN)
+            pool = None
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)

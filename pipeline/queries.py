@@ -15,7 +15,7 @@ from pathlib import Path
 from extractors.bodies import canonical_body
 from pipeline.store import Store, now
 from pipeline.store.bodies import body_key
-from pipeline.store.keys import number_key, title_key
+from pipeline.store.keys import document_keys, number_key, title_key
 from pipeline.store.searchtext import search_words, snippet
 
 RELATIONS = ["căn cứ", "thực hiện", "thay thế", "bãi bỏ", "sửa đổi", "hướng dẫn", "dẫn chiếu"]
@@ -107,7 +107,7 @@ def find_document(store: Store, ref: str | int) -> DocumentSummary:
         row = store.one(f"SELECT {_SUMMARY} FROM documents d WHERE d.source_path = ?", (str(p.resolve()),))
         if row:
             return _summary(row)
-    rows = store.query(f"SELECT {_SUMMARY} FROM documents d WHERE d.doc_key = ? ORDER BY d.id", (number_key(s),))
+    rows = _by_key(store, s)
     if not rows:
         rows = store.query(f"SELECT {_SUMMARY} FROM documents d WHERE d.source_path LIKE ? ORDER BY d.id",
                            (f"%/{p.name}",))
@@ -117,6 +117,12 @@ def find_document(store: Store, ref: str | int) -> DocumentSummary:
         ids = ", ".join(str(r["id"]) for r in rows[:10])
         raise QueryError(f"{s!r} matches {len(rows)} documents (ids {ids}); give the id")
     raise QueryError(f"no document {s!r} in the database (give an id, a number or a file path)")
+
+
+def _by_key(store: Store, number: str) -> list[dict]:
+    keys = list({k for k in (number_key(number), document_keys(number, None)[0]) if k}) or [""]
+    return store.query(f"SELECT {_SUMMARY} FROM documents d WHERE d.id IN (SELECT document_id FROM document_keys "
+                       f"WHERE alias = 0 AND key IN ({', '.join('?' * len(keys))})) ORDER BY d.id", keys)
 
 
 @dataclass
@@ -191,18 +197,18 @@ class Cites:
 def cites(store: Store, key: str) -> Cites:
     """Documents citing a given document (by number, title, id or path), grouped by relation."""
     s = key.strip()
+    if not s:
+        raise QueryError("give a document number, title, id or path")
     keys = {k for k in (number_key(s), title_key(None, s)) if k}
+    keys |= {a for a in document_keys(s, None)[1] if "/" in a}  # "NĐ:45/2012": cited without the code
     cited = None
     if s.isdigit() or Path(s).exists():
         cited = find_document(store, s)
     else:
-        row = store.one(f"SELECT {_SUMMARY}, d.doc_key FROM documents d WHERE d.doc_key = ? ORDER BY d.id",
-                        (number_key(s),))
-        cited = _summary(row) if row else None
+        rows = _by_key(store, s)
+        cited = _summary(rows[0]) if rows else None
     if cited is not None:
-        own = store.scalar("SELECT doc_key FROM documents WHERE id = ?", (cited.id,))
-        if own:
-            keys.add(own)
+        keys |= {r["key"] for r in store.query("SELECT key FROM document_keys WHERE document_id = ?", (cited.id,))}
     marks = ", ".join("?" * len(keys))
     params: list = list(keys)
     cond = f"r.cited_key IN ({marks})"

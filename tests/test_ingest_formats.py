@@ -63,10 +63,8 @@ def test_docx_merged_cells_nested_tables_text_boxes_headers(tmp_path):
     inner.cell(0, 0).text = "Nơi nhận:"
     inner.cell(0, 1).text = "CHỦ TỊCH"
     d.add_paragraph("Điều 1. Ban hành kèm theo Quyết định này.")
-    buf = io.BytesIO()
-    d.save(buf)
     f = tmp_path / "t.docx"
-    f.write_bytes(buf.getvalue())
+    f.write_bytes(_docx_bytes(d))
     doc = load(f)
     assert doc.text.count("ỦY BAN NHÂN DÂN") == 1
     assert doc.text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1
@@ -79,24 +77,50 @@ def test_docx_merged_cells_nested_tables_text_boxes_headers(tmp_path):
     assert doc.text.endswith("DỰ THẢO")  # page furniture after the body
 
 
+def _docx_bytes(d) -> bytes:
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
 def test_docx_text_box_is_read_once():
+    import docx
     from docx.oxml import parse_xml
 
-    from pipeline.ingest.docx import _Reader
-    from pipeline.ingest.raw import TextBuilder
+    from pipeline.ingest.docx import read_docx
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
     box = '<w:txbxContent><w:p><w:r><w:t>MẬT</w:t></w:r></w:p></w:txbxContent>'
-    body = parse_xml(
-        f'<w:body {w} {mc}><w:p><w:r><w:t>Số: 12/QĐ-UBND</w:t></w:r><w:r><mc:AlternateContent>'
+    p = parse_xml(
+        f'<w:p {w} {mc}><w:r><w:t>Số: 12/QĐ-UBND</w:t></w:r><w:r><mc:AlternateContent>'
         f'<mc:Choice Requires="wps"><w:drawing><x {w}>{box}</x></w:drawing></mc:Choice>'
-        f'<mc:Fallback><w:pict><y {w}>{box}</y></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p></w:body>')
-    reader = _Reader.__new__(_Reader)
-    reader.out, reader.tables = TextBuilder(), 0
-    reader.container(body, None)
-    assert reader.out.text() == "Số: 12/QĐ-UBND\nMẬT"
-    assert [b.kind for b in reader.out.blocks] == ["paragraph", "text_box"]
+        f'<mc:Fallback><w:pict><y {w}>{box}</y></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    d = docx.Document()
+    d.element.body.insert(0, p)
+    raw = read_docx(_docx_bytes(d))
+    assert raw.text == "Số: 12/QĐ-UBND\nMẬT"
+    assert [b.kind for b in raw.blocks] == ["paragraph", "text_box"]
+
+
+def test_docx_runs_in_legacy_vietnamese_fonts_are_converted():
+    """Archives typed before Unicode: the XML holds TCVN3/VNI bytes as Latin-1
+    letters, and only the font (.VnTime, .VnTimeH, VNI-Times) says so."""
+    import docx
+
+    from pipeline.ingest.docx import read_docx
+
+    d = docx.Document()
+    d.add_paragraph().add_run("uû ban nh©n d©n tØnh").font.name = ".VnTimeH"  # all-capitals font
+    d.add_paragraph().add_run("V/v: §Ýnh chÝnh QuyÕt ®Þnh sè 29/2007/Q§-BXD").font.name = ".VnTime"
+    d.add_paragraph().add_run("Ñoäc laäp - Töï do - Haïnh phuùc").font.name = "VNI-Times"
+    style = d.styles.add_style("VanBan", 1)
+    style.font.name = ".VnArial"  # the font comes from the paragraph style
+    d.add_paragraph("C¨n cø LuËt Tæ chøc ChÝnh phñ", style="VanBan")
+    d.add_paragraph("Hà Nội, ngày 12 tháng 3 năm 2026")  # Unicode text stays as it is
+    assert read_docx(_docx_bytes(d)).text.splitlines() == [
+        "UỶ BAN NHÂN DÂN TỈNH", "V/v: Đính chính Quyết định số 29/2007/QĐ-BXD", "Độc lập - Tự do - Hạnh phúc",
+        "Căn cứ Luật Tổ chức Chính phủ", "Hà Nội, ngày 12 tháng 3 năm 2026"]
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +194,21 @@ def test_scanned_pdf_without_tesseract_needs_ocr(monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: "Tesseract is not installed")
     doc = load(next(FILES.glob("029_*.pdf")), ocr=True)
     assert doc.status == "needs_ocr" and "Tesseract is not installed" in doc.warnings[0]
+
+
+def test_ocr_failure_leaves_the_page_for_ocr(monkeypatch):
+    from pipeline.ingest import ocr
+
+    def broken(image, dpi=300):
+        raise RuntimeError("Error opening data file vie.traineddata")
+
+    monkeypatch.setattr(ocr, "available", lambda: None)
+    monkeypatch.setattr(ocr, "ocr_words", broken)
+    doc = load(next(FILES.glob("051_*.pdf")), ocr=True)
+    assert doc.status == "needs_ocr"
+    assert doc.warnings == ["OCR failed on page 1: Error opening data file vie.traineddata",
+                            "OCR failed on page 2: Error opening data file vie.traineddata"]
+    assert "CÔNG BÁO/Số 271/Ngày 12-05-2026" in doc.text  # the running head that has a text layer
 
 
 @pytest.mark.ocr
@@ -268,3 +307,11 @@ def test_doc_through_libreoffice_reads_like_the_docx(tmp_path, docx_docs):
     want = [key(ln) for ln in docx_docs["009"].text.splitlines() if key(ln)][:8]
     assert [key(ln) for ln in doc.text.splitlines() if key(ln)][:8] == want
     assert any(b.kind == "table_cell" for b in doc.blocks)
+
+
+def test_html_main_element_without_named_container(tmp_path):
+    f = tmp_path / "page.htm"
+    f.write_bytes(("<html><body><div class='main-menu'><a>Trang chủ</a> <a>Tin tức</a></div>"
+                   "<main><h1>CHỈ THỊ</h1><p>Về việc sắp xếp thôn, tổ dân phố</p></main>"
+                   "<div id='footer'>Liên hệ</div></body></html>").encode())
+    assert load(f).text == "CHỈ THỊ\nVề việc sắp xếp thôn, tổ dân phố"

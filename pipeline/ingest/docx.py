@@ -20,12 +20,24 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipeline.ingest.encodings import legacy_converter, repair_mojibake
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.raw import RawText, TextBuilder
 
 _P, _TBL, _SDT, _TC, _TR = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tc"), qn("w:tr")
 _T, _TAB, _BR, _CR, _TXBX = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:txbxContent")
-_PTAB, _NBH = qn("w:ptab"), qn("w:noBreakHyphen")
+_PTAB, _NBH, _R, _RFONTS = qn("w:ptab"), qn("w:noBreakHyphen"), qn("w:r"), qn("w:rFonts")
+
+
+def _font_name(rfonts) -> str | None:
+    if rfonts is None:
+        return None
+    return rfonts.get(qn("w:ascii")) or rfonts.get(qn("w:hAnsi"))
+
+
+def _run_font(run) -> str | None:
+    rpr = run.find(qn("w:rPr"))
+    return _font_name(rpr.find(_RFONTS)) if rpr is not None else None
 # Deleted revisions, properties, and the VML copy of shapes drawn by DrawingML.
 _SKIP = {qn("w:del"), qn("w:pPr"), qn("w:rPr"), qn("w:instrText"),
          "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
@@ -36,6 +48,8 @@ class _Reader:
         self.doc = document
         self.out = TextBuilder()
         self.tables = 0
+        fonts = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+        self.default_font = _font_name(fonts)
 
     def container(self, element, parent, **where) -> None:
         """Paragraphs and tables of a body, cell, header or content control, in order."""
@@ -67,17 +81,18 @@ class _Reader:
                     self.container(content, parent, **where)
         flush()
 
-    @staticmethod
-    def paragraph(p: Paragraph) -> tuple[str, list]:
+    def paragraph(self, p: Paragraph) -> tuple[str, list]:
         """The paragraph's text and its text boxes.
 
         Walks the XML itself: python-docx's `Paragraph.text` skips runs inside
         smart tags, content controls and field results, which official templates
         use for place names ("VIỆT NAM") and dates. Text boxes are returned
-        apart, and their Fallback (VML) copy is skipped.
+        apart, and their Fallback (VML) copy is skipped. Runs set in a legacy
+        Vietnamese font (.VnTime = TCVN3, VNI-Times = VNI) are converted.
         """
         parts: list[str] = []
         boxes: list = []
+        base_font = self.style_font(p.style) or self.default_font
 
         def walk(el) -> None:
             for child in el.iterchildren():
@@ -94,11 +109,26 @@ class _Reader:
                     boxes.append(child)
                 elif tag in _SKIP or not isinstance(tag, str):
                     continue
+                elif tag == _R:
+                    start = len(parts)
+                    walk(child)
+                    convert = legacy_converter(_run_font(child) or base_font)
+                    if convert and len(parts) > start:
+                        parts[start:] = [convert("".join(parts[start:]))]
                 else:
                     walk(child)
 
         walk(p._p)
         return "".join(parts), boxes
+
+    def style_font(self, style) -> str | None:
+        """A paragraph style's font, following its base styles."""
+        seen = 0
+        while style is not None and seen < 20:
+            if style.font is not None and style.font.name:
+                return style.font.name
+            style, seen = style.base_style, seen + 1
+        return None
 
     def table(self, table: Table) -> None:
         index = self.tables
@@ -136,4 +166,10 @@ def read_docx(data: bytes, path: Path | None = None) -> RawText:
     reader = _Reader(document)
     reader.container(document.element.body, document._body)
     reader.headers_footers()
-    return RawText(reader.out.text(), encoding=None, blocks=reader.out.blocks)
+    text, blocks = reader.out.text(), reader.out.blocks
+    fixed, legacy = repair_mojibake(text)  # legacy text whose font did not say so
+    if legacy:
+        # TCVN3 repair keeps every length, VNI joins letter pairs: its blocks would be misplaced.
+        return RawText(fixed, blocks=blocks if len(fixed) == len(text) else [], warnings=[
+            f"repaired {legacy.upper()} text that had been mis-decoded as Latin-1"])
+    return RawText(text, encoding=None, blocks=blocks)

@@ -108,6 +108,22 @@ def _recase_word(m: regex.Match) -> str:
     return w
 
 
+def legacy_converter(font: str | None):
+    """The converter for text set in a legacy Vietnamese font, or None.
+
+    TCVN3 fonts are named ".VnTime", ".VnArial"...; their "H" variants
+    (".VnTimeH") show every letter as a capital. VNI fonts are "VNI-Times"...
+    """
+    name = (font or "").strip().strip("'\"").lower()
+    if name.startswith(".vn"):
+        if name.endswith("h"):
+            return lambda s: tcvn3_to_unicode(s).upper()
+        return tcvn3_to_unicode
+    if name.startswith("vni-") or name.startswith("vni "):
+        return vni_to_unicode
+    return None
+
+
 # --- scoring ---------------------------------------------------------------
 
 _WORDISH = regex.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’/\\\-–—_*+=<>|#%&@…]+")

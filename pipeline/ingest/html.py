@@ -17,7 +17,7 @@ import regex
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from pipeline.ingest.encodings import repair_mojibake, tcvn3_to_unicode, vni_to_unicode
+from pipeline.ingest.encodings import legacy_converter, repair_mojibake
 from pipeline.ingest.raw import RawText, TextBuilder
 
 _DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
@@ -28,7 +28,7 @@ _CHROME = regex.compile(
     r"advert|ads|login|search|topbar|toolbar|pagination|related|comment|popup|modal)(?:$|[-_\s\d])",
     regex.I,
 )
-_CONTENT = regex.compile(r"content|toanvan|noidung|fulltext|article|main|vanban|detail", regex.I)
+_CONTENT = regex.compile(r"content|toanvan|noidung|fulltext|vanban", regex.I)
 _BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
           "dl", "dt", "dd", "blockquote", "pre", "address", "center", "hr", "body", "html", "figure",
           "figcaption", "caption", "thead", "tbody", "tfoot"}
@@ -38,14 +38,12 @@ _FONT = regex.compile(r"font-family\s*:\s*([^;]+)", regex.I)
 
 
 def _legacy_font(tag: Tag):
-    """The converter for text in a TCVN3 (".VnTime", ".VnArial"...) or VNI ("VNI-Times") font."""
+    """The converter for the legacy font an element sets, if any (style or <font face>)."""
     m = _FONT.search(tag.get("style") or "")
-    face = (m.group(1) if m else "") + " " + (tag.get("face") or "")
-    face = face.lower()
-    if regex.search(r"(?:^|[\s,'\"])\.vn", face):
-        return tcvn3_to_unicode
-    if "vni-" in face or "vni " in face:
-        return vni_to_unicode
+    for face in ((m.group(1) if m else "").split(",") + (tag.get("face") or "").split(",")):
+        convert = legacy_converter(face)
+        if convert:
+            return convert
     return None
 
 

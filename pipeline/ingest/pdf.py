@@ -11,6 +11,7 @@ through the same column reading), else the document is marked `needs_ocr`.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -118,7 +119,6 @@ def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True) -> RawText
             scans.append(i)
     warnings: list[str] = []
     status = "ok"
-    ocred: set[int] = set()
     ocr_layout: dict[int, list] = {}
     if scans:
         why = "OCR disabled" if not ocr else ocr_mod.available()
@@ -130,11 +130,14 @@ def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True) -> RawText
             for i in scans:
                 page = pdf[i]
                 image = page.render(scale=ocr_mod.DPI / 72, grayscale=True).to_pil()
-                layout_pieces, _ = read_columns(ocr_mod.ocr_words(image), page.get_size()[0])
-                ocr_layout[i] = layout_pieces
-                ocred.add(i)
-            warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(str(i + 1) for i in sorted(ocred))}")
-    layout = ocr_layout
+                try:
+                    ocr_layout[i], _ = read_columns(ocr_mod.ocr_words(image), page.get_size()[0])
+                except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+                    status = "needs_ocr"
+                    warnings.append(f"OCR failed on page {i + 1}: {e}")
+            if ocr_layout:
+                warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(str(i + 1) for i in sorted(ocr_layout))}")
+    layout = dict(ocr_layout)
     for i in {0, n - 1} - set(scans):
         page = pdf[i]
         pieces, found = read_columns(_page_words(page), page.get_size()[0])

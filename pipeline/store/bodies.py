@@ -6,8 +6,8 @@ from __future__ import annotations
 import regex
 
 from extractors.bodies import canonical_body
-from pipeline.normalise import strip_marks
 from pipeline.store.backend import Store
+from pipeline.store.searchtext import index_text
 
 _LEVELS = [
     ("trung ương", regex.compile(r"^(bo |chinh phu|thu tuong|quoc hoi|uy ban thuong vu quoc hoi|cuc |tong cuc |vu |"
@@ -20,7 +20,7 @@ _LEVELS = [
 
 
 def body_key(name: str) -> str:
-    return " ".join(regex.findall(r"\w+", strip_marks(name)))
+    return index_text(name)
 
 
 def body_level(name: str) -> str | None:

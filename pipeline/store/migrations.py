@@ -228,5 +228,18 @@ INITIAL = Migration(1, "initial", common=[
     "CREATE INDEX ix_documents_search ON documents USING GIN (search_vector)",
 ])
 
-MIGRATIONS: list[Migration] = [INITIAL]
+# Every key a document answers to: its own number's key, and the partial keys
+# ("NĐ:45/2012") that citations printing only part of the number resolve to.
+DOCUMENT_KEYS = Migration(2, "document keys", common=[
+    """CREATE TABLE document_keys (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        alias INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (document_id, key)
+    )""",
+    "CREATE INDEX ix_document_keys_key ON document_keys(key)",
+    "INSERT INTO document_keys (document_id, key, alias) SELECT id, doc_key, 0 FROM documents WHERE doc_key IS NOT NULL",
+])
+
+MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS]
 LATEST = MIGRATIONS[-1].version

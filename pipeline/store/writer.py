@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pipeline.records import Extraction, Task
 from pipeline.store.backend import Store, now
 from pipeline.store.bodies import body_key, ensure_body
-from pipeline.store.keys import number_key, reference_key
+from pipeline.store.keys import document_keys, reference_key
 from pipeline.store.searchtext import index_text, search_words
 
 
@@ -61,7 +61,7 @@ def _derived(cols: dict, text: str) -> dict:
     year = int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
     title = " ".join(x for x in (cols.get("doc_type"), cols.get("number"), cols.get("subject")) if x)
     return {
-        "doc_key": number_key(cols.get("number")),
+        "doc_key": document_keys(cols.get("number"), cols.get("doc_type"))[0],
         "issue_year": year,
         "type_key": body_key(cols["doc_type"]) if cols.get("doc_type") else None,
         "issuer_key": body_key(cols["issuer"]) if cols.get("issuer") else None,
@@ -169,19 +169,33 @@ def _write_children(store: Store, doc_id: int, ex: Extraction) -> None:
     _write_tasks(store, doc_id, ex)
 
 
+_TARGET = (
+    "COALESCE((SELECT MIN(k.document_id) FROM document_keys k WHERE k.key = doc_references.cited_key "
+    "AND k.alias = 0 AND k.document_id <> doc_references.document_id), "
+    # a partial key ("NĐ:45") links only when one stored document answers to it
+    "(SELECT MIN(k.document_id) FROM document_keys k WHERE k.key = doc_references.cited_key "
+    "AND k.alias = 1 AND k.document_id <> doc_references.document_id HAVING COUNT(DISTINCT k.document_id) = 1))")
+
+
 def resolve_references(store: Store, doc_id: int) -> None:
-    """Link citations to stored documents, in both directions."""
-    key = store.scalar("SELECT doc_key FROM documents WHERE id = ?", (doc_id,))
-    # citations that pointed here under an old key (number corrected or re-read)
-    store.execute("UPDATE doc_references SET cited_document_id = NULL WHERE cited_document_id = ? "
-                  "AND (cited_key IS NULL OR cited_key <> ?)", (doc_id, key or ""))
-    if key:
-        store.execute("UPDATE doc_references SET cited_document_id = ? WHERE cited_key = ? AND document_id <> ? "
-                      "AND (cited_document_id IS NULL OR cited_document_id > ?)", (doc_id, key, doc_id, doc_id))
-    store.execute(
-        "UPDATE doc_references SET cited_document_id = (SELECT MIN(d.id) FROM documents d "
-        "WHERE d.doc_key = doc_references.cited_key AND d.id <> doc_references.document_id) "
-        "WHERE document_id = ? AND cited_key IS NOT NULL", (doc_id,))
+    """Store the document's keys and re-link every citation they touch: its own,
+    those of its keys old and new, and those that pointed at it before."""
+    old = [r["key"] for r in store.query("SELECT key FROM document_keys WHERE document_id = ?", (doc_id,))]
+    row = store.one("SELECT number, doc_type FROM documents WHERE id = ?", (doc_id,))
+    own, aliases = document_keys(row["number"], row["doc_type"])
+    store.execute("UPDATE documents SET doc_key = ? WHERE id = ?", (own, doc_id))
+    store.execute("DELETE FROM document_keys WHERE document_id = ?", (doc_id,))
+    new = ([own] if own else []) + [a for a in aliases if a != own]
+    for i, k in enumerate(new):
+        store.execute("INSERT INTO document_keys (document_id, key, alias) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                      (doc_id, k, 0 if i == 0 and own else 1))
+    keys = sorted(set(old) | set(new))
+    cond = "document_id = ? OR cited_document_id = ?"
+    params: list = [doc_id, doc_id]
+    if keys:
+        cond += f" OR cited_key IN ({', '.join('?' * len(keys))})"
+        params += keys
+    store.execute(f"UPDATE doc_references SET cited_document_id = {_TARGET} WHERE {cond}", params)
 
 
 def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None,

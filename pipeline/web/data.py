@@ -239,7 +239,7 @@ class WebData:
             out.append(TaskRow("task", r.id, x.get("start_offset"), x.get("end_offset"), r.text, d.id, label,
                                r.assignees, r.coordinators, r.action or "", r.due_date,
                                r.status if r.status in STATUSES else "open", x.get("status_changed_by"),
-                               x.get("status_changed_at"), notes[r.id]))
+                               _when(x.get("status_changed_at")), notes[r.id]))
         return out
 
     def set_task_status(self, task_id: int, status: str, user: str, note: str | None = None) -> bool:
@@ -293,7 +293,14 @@ def _note(h: dict) -> Note:
     if h["old_status"] != h["new_status"]:
         change = f"{STATUSES.get(h['old_status'], h['old_status'])} → {STATUSES.get(h['new_status'], h['new_status'])}"
         text = f"{change}. {text}" if text else change
-    return Note(h["changed_by"] or "", (h["changed_at"] or "").replace("T", " ").replace("+00:00", " UTC"), text)
+    return Note(h["changed_by"] or "", _when(h["changed_at"]) or "", text)
+
+
+def _when(iso: str | None) -> str | None:
+    """The store's UTC time stamp, as staff read it: 23/11/2026 06:50 UTC."""
+    if not iso or len(iso) < 16:
+        return iso
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]} {iso[11:16]} UTC"
 
 
 def _shown_name(path: str) -> str:

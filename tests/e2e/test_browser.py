@@ -68,9 +68,9 @@ def page(browser):
     assert not errors, errors  # no script errors, no CSP violations
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def sign_in(page, url: str) -> None:
@@ -127,7 +127,8 @@ def test_sign_in_mark_overdue_task_done_and_it_leaves_the_list(server, page):
     assert page.locator("#tasks tbody tr.overdue").count() == before - 1
     page.goto(server["url"] + "/nhiem-vu")
     assert "Hoàn thành" in page.locator(f"#row-{task_id}").inner_text()
-    shot(page, "tasks")
+    page.locator(f"#row-{task_id}").scroll_into_view_if_needed()
+    shot(page, "tasks", full_page=False)
     with open_store(server["db"]) as s:
         h = s.one("SELECT new_status, changed_by FROM task_status_history WHERE task_id = ?", (int(task_id),))
     assert h == {"new_status": "done", "changed_by": USER}
