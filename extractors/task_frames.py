@@ -47,7 +47,7 @@ FRAME_LEAD = regex.compile(
 COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
 EXEC_FORMULA = regex.compile(
-    rf"căn cứ\s+{_DOC}(?:\s+này)?\s+(?:để\s+)?(?:thi hành|thực hiện)\s*(?:\./\.|\.|/\.)?\s*$|"
+    rf"căn cứ\s+{_DOC}(?:\s+này)?\s+(?:để\s+)?(?:thi hành|thực hiện)\s*(?:\./\.|\.|/\.)?\s*$|trân trọng báo cáo|"
     rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?(?:thi hành|thực hiện)(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}\s+này)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:và\s+)?(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)

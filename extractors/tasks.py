@@ -356,8 +356,9 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
             groups[-1].end = u.body_start + b
             groups[-1].coordinators.extend(coordinators_in(s))
             continue
+        direct = own.direct and ctx.veto < VETO_BELOW_NARRATIVE  # in a report every bullet must read as a task
         if own.bodies and not ctx.quoted(u.body_start + a) and not _CITATION.match(_clean(s)) and (
-                own.direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
+                direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
             pos, coords = action_start(s, 0)
             groups.append(_Group(list(own.bodies), coords + list(own.coords), u.body_start + a,
                                  u.body_start + b, u.body_start + a + pos, "inherit"))

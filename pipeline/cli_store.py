@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.store import DEFAULT_DB, StoreError, open_store
+from pipeline.store import DEFAULT_DB, NeedsMigration, StoreError, open_store
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -31,8 +31,13 @@ def format_option(f):
 
 
 def _open(db: str, write: bool = False):
+    """Queries open read-only; a database of an older schema is upgraded first."""
     try:
-        return open_store(db, create=write, readonly=not write)
+        try:
+            return open_store(db, create=write, readonly=not write)
+        except NeedsMigration:
+            open_store(db).close()
+            return open_store(db, readonly=True)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
 

@@ -32,15 +32,20 @@ _OLD_TONE = regex.compile(
     rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\p{{L}}\p{{M}}])"
 )
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
-_TOKEN = regex.compile(
-    r"(?P<word>[\p{L}\p{M}]+)"
-    r"|(?P<nl>[ \t\u00a0\u2000-\u200a\u202f\u3000]*(?:\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c)"
-    r"(?:[ \t\u00a0\u2000-\u200a\u202f\u3000\r\n\u2028\u2029\x0b\x0c])*)"
-    r"|(?P<sp>[ \t\u00a0\u2000-\u200a\u202f\u3000]+)"
+_HS = r"[ \t\u00a0\u2000-\u200a\u202f\u3000]"
+_NL = r"(?:\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c)"
+_OLD_TONE_NFC = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ"
+# Only the places that need a change are visited; clean text between them is
+# copied as it is, which keeps normalisation fast on long documents.
+_TROUBLE = regex.compile(
+    rf"(?P<nl>{_HS}+{_NL}(?:{_HS}|{_NL})*|(?:[\r\u2028\u2029\x0b\x0c]|\n(?={_HS}|{_NL}))(?:{_HS}|{_NL})*)"
+    rf"|(?P<lead>\A{_HS}+)"
+    rf"|(?P<sp>{_HS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u3000])"
     r"|(?P<drop>[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u00ad\ufffe])"
-    r"|(?P<other>.)",
-    regex.DOTALL,
+    r"|(?P<word>[\p{M}\u00d0\u0189\u0256\u01a3\u01a2]"
+    rf"|(?:[oO][{_OLD_TONE_NFC}]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![\p{{L}}\p{{M}}]))",
 )
+_LETTER = regex.compile(r"[\p{L}\p{M}]")
 
 
 def fix_word(word: str) -> str:
@@ -54,31 +59,37 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
     """Normalise `raw`; return the text and the map of its offsets into `raw`."""
     out: list[str] = []
     omap = OffsetMap()
-    pos = 0
-    for m in _TOKEN.finditer(raw):
-        kind = m.lastgroup
-        tok = m.group()
+    pos = last = 0
+    for m in _TROUBLE.finditer(raw):
+        start, end, kind = m.start(), m.end(), m.lastgroup
+        if kind == "word":  # widen the trigger to its whole word
+            if start < last:
+                continue
+            while start > last and _LETTER.match(raw, start - 1):
+                start -= 1
+            while end < len(raw) and _LETTER.match(raw, end):
+                end += 1
+        if start > last:
+            out.append(raw[last:start])
+            pos += start - last
+        tok = raw[start:end]
         if kind == "word":
             rep = fix_word(tok)
         elif kind == "nl":
             breaks = sum(tok.count(c) for c in "\n\u2028\u2029\x0b\x0c") + tok.count("\r") - tok.count("\r\n")
             rep = "\n\n" if breaks > 1 else "\n"
-            if out and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]
-                pos -= 1
         elif kind == "sp":
-            rep = "" if (not out or out[-1].endswith("\n")) else " "
-        elif kind == "drop":
-            rep = ""
+            rep = " "
         else:
-            rep = unicodedata.normalize("NFC", tok)
-        omap.add(pos, m.start())
+            rep = ""
+        if rep != tok:
+            omap.add(pos, start)
+            omap.add(pos + len(rep), end)
         out.append(rep)
         pos += len(rep)
-        omap.add(pos, m.end())
-    text = "".join(out)
-    stripped = text.rstrip()
-    return stripped, omap
+        last = end
+    out.append(raw[last:])
+    return "".join(out).rstrip(), omap
 
 
 def fold(s: str) -> str:

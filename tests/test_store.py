@@ -37,7 +37,7 @@ from pipeline.queries import (
 from pipeline.records import Budget, Deadline, Extraction, Field, Header, Reference, Signer, Task
 from pipeline.run import Result
 from pipeline.segment import segment
-from pipeline.store import SCHEMA_VERSION, StoreError, open_store, parse_db_url
+from pipeline.store import SCHEMA_VERSION, NeedsMigration, StoreError, open_store, parse_db_url
 from pipeline.store.writer import correct_field
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -198,6 +198,23 @@ def test_new_database_is_at_latest_schema_and_reopens_without_migrating(db_url):
         assert s.scalar("SELECT COUNT(*) AS n FROM schema_version") == SCHEMA_VERSION
 
 
+def test_older_database_is_migrated_in_place_keeping_its_data(backend, tmp_path):
+    url = fresh_db(backend, tmp_path)
+    with open_store(url, create=True, upto=1) as s:  # a database made by the first release
+        assert s.schema_version() == 1 and "document_keys" not in s.table_names()
+        s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, doc_key, number, text, "
+                  "search_title, search_body, imported_at, updated_at) VALUES ('/a.txt', 'h', 'v', "
+                  "'2211/QĐ-UBND', '2211/QĐ-UBND', 'x', 'x', 'x', 't', 't')")
+    with pytest.raises(NeedsMigration, match="opened read-only"):
+        open_store(url, readonly=True)
+    r = CliRunner().invoke(cli, ["bases", "2211/QĐ-UBND", "--db", url])  # a query upgrades it first
+    assert r.exit_code == 0 and "no references" in r.output, r.output
+    with open_store(url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.query("SELECT key, alias FROM document_keys") == [{"key": "2211/QĐ-UBND", "alias": 0}]
+        assert find_document(s, "2211/qđ-ubnd").number == "2211/QĐ-UBND"
+
+
 def test_newer_schema_version_is_refused_and_nothing_written(db_url, tmp_path):
     with open_store(db_url, create=True) as s:
         s.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'future', 'x')",
@@ -205,7 +222,7 @@ def test_newer_schema_version_is_refused_and_nothing_written(db_url, tmp_path):
     with pytest.raises(StoreError, match="newer than this vanban"):
         open_store(db_url, create=True)
     res = CliRunner().invoke(cli, ["import", str(SEEDS), "--db", db_url, "-q"])
-    assert res.exit_code == 1 and "schema version 2" in res.output and "upgrade vanban" in res.output
+    assert res.exit_code == 1 and f"schema version {SCHEMA_VERSION + 1}" in res.output and "upgrade vanban" in res.output
     with _raw_count(db_url) as n:
         assert n == 0
 

@@ -347,3 +347,21 @@ def test_repeated_wrong_passwords_are_throttled(site):
     assert [login(c, password=f"sai-{i}").status_code for i in range(3)] == [401, 401, 401]
     assert login(c).status_code == 429  # even the right password, for a while
     assert login(c, name="minh-khac").status_code == 401  # other names are not locked out
+
+
+def test_plain_form_upload_reports_each_file_and_keeps_one_copy_of_duplicates(site, client):
+    import io
+
+    login(client)
+    imports = site["tmp"] / "imports"
+    text = (ROOT / "corpus/docs/seeds/004_9789b1cfca0ebaa2.txt").read_bytes()  # already in the database
+    before = set(imports.iterdir()) if imports.exists() else set()
+    resp = client.post("/tai-len", content_type="multipart/form-data", data={
+        "csrf_token": token(client, "/tai-len"),
+        "files": [(io.BytesIO(text), "qd-2211.txt"), (io.BytesIO(b"%PDF-1.4 nothing"), "<b>hong</b>.docx")]})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert '<li class="ok"><strong>qd-2211.txt</strong>: Văn bản này đã có trong cơ sở dữ liệu' in html
+    assert f'href="/van-ban/{site["ids"]["004_9789b1cfca0ebaa2.txt"]}"' in html
+    assert '<li class="err"><strong>&lt;b&gt;hong&lt;/b&gt;.docx</strong>: Nội dung tệp không khớp' in html
+    assert set(imports.iterdir()) == before  # the duplicate was not kept, the bad file never written

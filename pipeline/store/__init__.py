@@ -6,8 +6,8 @@ through `pipeline.queries`.
 """
 
 from pipeline.store.backend import Store, now, open_store
-from pipeline.store.errors import StoreError
+from pipeline.store.errors import NeedsMigration, StoreError
 from pipeline.store.migrations import LATEST as SCHEMA_VERSION
 from pipeline.store.url import DEFAULT_DB, parse_db_url
 
-__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "Store", "StoreError", "now", "open_store", "parse_db_url"]
+__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "NeedsMigration", "Store", "StoreError", "now", "open_store", "parse_db_url"]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.store.errors import StoreError
+from pipeline.store.errors import NeedsMigration, StoreError
 from pipeline.store.migrations import LATEST, MIGRATIONS
 from pipeline.store.url import DbUrl, parse_db_url
 
@@ -81,16 +81,16 @@ class Store:
                 "upgrade vanban to use it (nothing was written)")
         return v
 
-    def migrate(self) -> int:
-        """Apply the pending migrations, each in its own transaction."""
+    def migrate(self, upto: int | None = None) -> int:
+        """Apply the pending migrations (up to `upto`), each in its own transaction."""
         v = self.check_version()
         if v == 0 and self.table_names() - {"sqlite_sequence"}:
             raise StoreError(f"{self.url} already holds tables that are not a vanban database (nothing was written)")
         for m in MIGRATIONS:
-            if m.version <= v:
+            if m.version <= v or (upto is not None and m.version > upto):
                 continue
             if self.readonly:
-                raise StoreError(f"database {self.url} needs migration to schema version {LATEST} "
+                raise NeedsMigration(f"database {self.url} needs migration to schema version {LATEST} "
                                  "but was opened read-only; run `vanban import` once to upgrade it")
             with self.transaction():
                 if m.version == 1:
@@ -243,7 +243,8 @@ def _check_sqlite_target(url: DbUrl, create: bool, readonly: bool) -> None:
         raise StoreError(f"cannot create database {p}: directory {parent} is not writable")
 
 
-def open_store(db: str | None = None, *, create: bool = False, readonly: bool = False) -> Store:
+def open_store(db: str | None = None, *, create: bool = False, readonly: bool = False,
+               upto: int | None = None) -> Store:
     """Open (and migrate) the database named by a path or URL.
 
     `create`: make a new database if there is none (the import). `readonly`:
@@ -260,7 +261,7 @@ def open_store(db: str | None = None, *, create: bool = False, readonly: bool = 
         store.check_version()
         if store.schema_version() == 0 and not create:
             raise StoreError(f"{url} is not a vanban database yet; run `vanban import PATH... --db {db}` first")
-        store.migrate()
+        store.migrate(upto)
     except BaseException:
         store.close()
         raise

@@ -60,6 +60,7 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     pg = ctx.new_page()
+    pg.set_default_timeout(90_000)  # the machine may be busy: importing runs the whole pipeline
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
