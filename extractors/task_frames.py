@@ -40,9 +40,9 @@ FRAME_LEAD = regex.compile(
     r"(?:\s*[:,]?\s*(?:có trách nhiệm|chịu trách nhiệm chính|được giao|được|"
     r"chủ trì(?:\s*,\s*|\s+)(?:và\s+)?(?=phối hợp)|chủ trì\s*,?|căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:,?\s*quyền hạn)?"
     r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|đơn vị|ngành)))?\s*,?|"
-    r"theo chức năng,?\s*nhiệm vụ(?:,?\s*thẩm quyền)?(?:\s+được giao)?\s*,?|"
-    r"trong phạm vi chức năng,?\s*nhiệm vụ(?:\s+được giao)?\s*,?|"
-    r"theo chức năng,?\s*nhiệm vụ,?\s*quyền hạn\s*,?|thực hiện các nhiệm vụ sau|"
+    r"(?:trong phạm vi|theo|căn cứ(?:\s+vào)?)\s+(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền)"
+    r"(?:\s*,?\s*(?:và\s+)?(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền))*"
+    r"(?:\s+(?:được giao|của mình|của (?:bộ|ngành|đơn vị|cơ quan|địa phương)))?\s*,?|thực hiện các nhiệm vụ sau|"
     r"thực hiện (?:một số|các) nội dung sau|các nhiệm vụ sau))+\s*[:,]?\s*", regex.IGNORECASE)
 COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"

@@ -406,10 +406,11 @@ def _task(g: _Group, u: Unit, text: str) -> Task | None:
         return None
     names, printed = _names(g.assignees)
     cnames, cprinted = _names(g.coordinators)
+    start = u.start if g.start == u.body_start else g.start  # a whole item keeps its marker ("a) ...")
+    keep = [i for i, c in enumerate(cnames) if c not in names]
     return Task(
-        text=_clean(text[u.start if g.start == u.body_start else g.start:g.end]),
-        start=g.start, end=g.end, assignees=names, assignees_printed=printed,
-        coordinators=[c for c in cnames if c not in names], coordinators_printed=cprinted,
+        text=_clean(text[start:g.end]), start=start, end=g.end, assignees=names, assignees_printed=printed,
+        coordinators=[cnames[i] for i in keep], coordinators_printed=[cprinted[i] for i in keep],
         action=action, section=_section(u), recurrence=_recurrence(action),
         confidence=1.0 if g.form != "inherit" else 0.9)
 

@@ -479,6 +479,15 @@ def test_corrected_field_is_applied_and_searchable(backend, tmp_path):
         assert [h.document.id for h in search(s, "ban sua tay")] == [d.id]
         with pytest.raises(ValueError, match="cannot correct"):
             correct_field(s, d.id, "text", "x", "Lan")
+        url = s.url.target if s.dialect == "sqlite" else str(s.url)
+    r = CliRunner().invoke(cli, ["correct", "2211/QĐ-UBND", "issue_place", "tỉnh An Giang", "--by", "Lan", "--db", url])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["correct", "2211/QĐ-UBND", "text", "x", "--db", url])
+    assert r.exit_code == 2 and "one of: doc_type, number" in r.output
+    with open_store(url, readonly=True) as s:
+        assert s.query("SELECT field, value, corrected_by FROM corrections ORDER BY field") == [
+            {"field": "issue_place", "value": "tỉnh An Giang", "corrected_by": "Lan"},
+            {"field": "subject", "value": "Chương trình khuyến công An Giang (bản sửa tay)", "corrected_by": "Lan"}]
 
 
 @pytest.mark.parametrize("table", ["documents", "tasks", "references", "budgets"])

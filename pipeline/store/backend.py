@@ -93,6 +93,11 @@ class Store:
                 raise NeedsMigration(f"database {self.url} needs migration to schema version {LATEST} "
                                  "but was opened read-only; run `vanban import` once to upgrade it")
             with self.transaction():
+                if self.dialect == "postgres":  # two imports starting at once: one migrates, the other waits
+                    self.execute("SELECT pg_advisory_xact_lock(7261845)")
+                    if self.schema_version() >= m.version:
+                        v = m.version
+                        continue
                 if m.version == 1:
                     self.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                  "applied_at TEXT NOT NULL)")

@@ -63,11 +63,13 @@ def tasks():
     due = request.args.get("due") or None
     if due and due not in ("overdue", "soon", "none"):
         abort(400, "due must be overdue, soon or none")
+    limit = _int_arg("limit", 500, 1, 5000)
+    offset = _int_arg("offset", 0)
     rows = data().tasks(today=today(), assignee=request.args.get("assignee") or None, status=status, due=due,
                         doc_id=_int_arg("document"))
     t = today()
-    return jsonify({"total": len(rows), "today": t.isoformat(),
-                    "results": [asdict(r) | {"urgency": r.urgency(t)} for r in rows]})
+    return jsonify({"total": len(rows), "limit": limit, "offset": offset, "today": t.isoformat(),
+                    "results": [asdict(r) | {"urgency": r.urgency(t)} for r in rows[offset:offset + limit]]})
 
 
 @bp.route("/openapi.json")

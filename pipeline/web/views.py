@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from pipeline.web.auth import login_required, safe_next
+from pipeline.web.data import SEARCH_CAP
 from pipeline.web.highlight import Span, highlight
 from pipeline.web.models import CLOSED, STATUSES, DocDetail, TaskRow
 from pipeline.web.svg import Chart, Edge, Node, bar_chart, neighbourhood
@@ -45,7 +46,7 @@ def search():
     page = max(1, _int(request.args.get("page")) or 1)
     hits, total = data().search(q, limit=PAGE, offset=(page - 1) * PAGE, **filters)
     return render_template("search.html", q=q, hits=hits, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                           filters=filters, facets=data().facets())
+                           filters=filters, facets=data().facets(), capped=bool(q) and total >= SEARCH_CAP)
 
 
 def _spans(d: DocDetail) -> list[Span]:
