@@ -122,7 +122,8 @@ _LICENSED = regex.compile(r"\s+được\s+cấp(?:\s+giấy)?(?:\s+phép)?" + E)
 _CONNECT = regex.compile(r"\s*(?:,|;|và|&|-|–)\s*")
 
 GENERIC = regex.compile(
-    r"^(?:các\s+)?(?:công ty|doanh nghiệp|đơn vị|quý cơ quan|cơ quan|quý đơn vị|các đơn vị|quý công ty)$",
+    r"^(?:các\s+)?(?:công ty|doanh nghiệp|đơn vị|quý cơ quan|cơ quan|quý đơn vị|các đơn vị|quý công ty)"
+    r"(?:\s+(?:nêu trên|trên|này))?$",
     regex.IGNORECASE)
 
 
@@ -239,7 +240,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             break
         if regex.match(r"\p{Lu}", rest):
-            if _PRED.match(rest.lower()) and ("\n" in sep or _looks_pred(rest)):
+            if _PRED.match(rest.lower()) and ("\n" in sep or not free and _looks_pred(rest)) or \
+                    rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
                     not regex.search(r"(?:thuộc|của)$", s[:end]):

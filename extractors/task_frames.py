@@ -115,6 +115,23 @@ def find_directive(s: str) -> Directive | None:
     return None
 
 
+_PASSIVE = regex.compile(r"(?<![\p{L}\p{M}])do\s+(?=\p{Lu})")
+# Verbs of allotting, not of competence ("Thẩm quyền ... do Ủy ban nhân dân cấp xã thực hiện" describes a power).
+_PASSIVE_VERB = regex.compile(r"\s+(?:bố trí|phân công|đảm nhiệm|cung cấp|cử|chi trả)(?![\p{L}\p{M}])")
+
+
+def passive_agent(s: str) -> Directive | None:
+    """"Xe ô tô do Văn phòng Sở bố trí", "Nhiệm vụ ... do Trưởng đoàn phân công": the agent after "do" is
+    the one responsible; the action is the whole sentence."""
+    if s.lstrip().startswith(("Thẩm quyền", "Cơ quan")):
+        return None
+    for m in _PASSIVE.finditer(s):
+        bl = bodies_at(s, m.end())
+        if bl and _PASSIVE_VERB.match(s, bl.end):
+            return Directive(bl.items, 0, form="passive")
+    return None
+
+
 def _issuer_before(s: str, pos: int) -> bool:
     """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
     head = s[:pos].rstrip()

@@ -149,7 +149,10 @@ def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
     k += 1
     while k < len(cells):
         nxt = cells[k][1]
-        if parts[-1].rstrip().endswith((",", "và")) or nxt[:1].islower() or nxt.startswith("("):
+        joined = " ".join(parts)
+        grown = bodies_at(f"{joined} {nxt}", 0)
+        if parts[-1].rstrip().endswith((",", "và")) or nxt[:1].islower() or nxt.startswith("(") or \
+                grown is not None and grown.end > len(joined) + 1:
             parts.append(nxt)
             k += 1
         else:

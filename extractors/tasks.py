@@ -11,14 +11,21 @@ read as narration ("Sở Công Thương đã tổ chức ...").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import regex
 
 from extractors.bodies import canonical_body
 from extractors.task_agents import Body, bodies_at, body_at, is_generic
 from extractors.task_classifier import task_probability
-from extractors.task_frames import Directive, action_start, coordinators_in, find_directive, is_closing
+from extractors.task_frames import (
+    Directive,
+    action_start,
+    coordinators_in,
+    find_directive,
+    is_closing,
+    passive_agent,
+)
 from extractors.task_tables import TableTask, labelled_tasks, pdf_table_tasks
 from extractors.task_units import Unit, build_units, sentences
 from pipeline.records import Task
@@ -127,10 +134,11 @@ def extract(doc, seg, ex) -> list[Task]:
     doc_type = getattr(getattr(getattr(ex, "header", None), "doc_type", None), "value", None)
     veto = VETO_BELOW_NARRATIVE if doc_type in NARRATIVE_TYPES else VETO_BELOW
     addressees = recipients(text)
+    firms = [] if addressees else named_firms(text, _body_start(text, seg), _body_end(text, seg))
     quotes = _quoted_spans(text)
     tasks: list[Task] = []
     for a, b in _regions(text, seg):
-        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto), addressees, tasks)
+        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms), addressees, tasks)
     tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
@@ -235,13 +243,14 @@ class _Ctx:
     rights: bool = False  # under "Quyền hạn của X": powers granted, not duties
     quotes: tuple[tuple[int, int], ...] = ()  # quoted provisions of other documents
     veto: float = VETO_BELOW
+    firms: list[str] = field(default_factory=list)  # companies named in a letter without addressees
 
     def quoted(self, pos: int) -> bool:
         return any(a < pos < b for a, b in self.quotes)
 
 
 def _sub(ctx: _Ctx, bodies: list[Body], coords: list[Body], direct: bool = True, rights: bool = False) -> _Ctx:
-    return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto)
+    return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto, ctx.firms)
 
 
 def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
@@ -257,7 +266,7 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             if _QUOTE_LEAD.search(last):
                 ctx = _sub(ctx, [], [], False)  # what follows quotes a regulation
             elif hb is not None and hb[0]:
-                ctx = _sub(ctx, _resolve(hb[0], addressees), hb[1])
+                ctx = _sub(ctx, _resolve(hb[0], addressees or ctx.firms), hb[1])
             elif addressees and _REQUEST_LEAD.search(last):
                 ctx = _sub(ctx, [Body(a, c.start, c.end) for a in addressees], [])
             continue
@@ -275,7 +284,8 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
                 _visit(c, text, _sub(ctx, [], [], False), addressees, out)
                 continue
             if hb is not None:
-                sub = _sub(ctx, hb[0] or ctx.bodies, hb[1] or ctx.coords, bool(hb[0]) or ctx.direct)
+                bodies = _resolve(hb[0], addressees or ctx.firms) if hb[0] else ctx.bodies
+                sub = _sub(ctx, bodies, hb[1] or ctx.coords, bool(hb[0]) or ctx.direct)
             else:
                 sub = _sub(ctx, ctx.bodies, ctx.coords, False)
             _visit(c, text, sub, addressees, out)
@@ -295,8 +305,8 @@ _QUOTE_LEAD = regex.compile(r"quy định(?:\s+(?:như sau|cụ thể|sau đây|
                             r"(?:Luật|Nghị định|Thông tư|Điều\s+\d+|[Kk]hoản\s+\d+)[^:]{0,200}\s+như sau\s*:\s*$")
 _ISSUER_VERB = regex.compile(r"^(?:(?:tiếp tục|kính|trân trọng)\s+)?(?:yêu cầu|đề nghị|giao|chỉ đạo|thông báo|"
                              r"kết luận|quyết định)\b")
-_REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|như sau|nội dung sau|nhiệm vụ sau|cụ thể|sau đây)",
-                              regex.IGNORECASE)
+_REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|(?:thực hiện|triển khai)[^:]{0,60}(?:nội dung|nhiệm vụ|việc)[^:]{0,30}"
+                              r"(?:sau|sau đây|như sau))", regex.IGNORECASE)
 _OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
 INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task
 
@@ -343,8 +353,10 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
             d = None  # a provision quoted from another document, with no obligation in it
         if not d and addressees:
             d = _bare_request(s, addressees)
+        if not d and not groups:
+            d = passive_agent(s)
         if d and d.assignees:
-            assignees = _resolve(d.assignees, addressees)
+            assignees = _resolve(d.assignees, addressees or ctx.firms)
             if groups and _key(groups[-1].assignees) == _key(assignees):
                 groups[-1].end = u.body_start + b
                 groups[-1].coordinators.extend(d.coordinators)
@@ -393,8 +405,24 @@ def _standalone_lead(s: str) -> bool:
     return len(action.split()) >= 5 and not _GENERIC_ACTION.match(action)
 
 
+_FIRM = regex.compile(r"(?<![\p{L}\p{M}])(?:Tổng công ty|Công ty|Tập đoàn)\s+(?=(?:\S+\s+){0,3}?\S*\p{Lu})")
+
+
+def named_firms(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Companies the text names ("Công ty cổ phần X (Gói thầu ...); Tổng công ty Y ..."): what "Công ty" and
+    "các đơn vị nêu trên" refer back to in a notice that has no "Kính gửi". At most five, else none."""
+    out: list[str] = []
+    for m in _FIRM.finditer(text, start, len(text) if end is None else end):
+        b = bodies_at(text, m.start())
+        if b and len(b.items[0].text.split()) >= 3:
+            name = " ".join(b.items[0].text.split())
+            if name not in out:
+                out.append(name)
+    return out if len(out) <= 5 else []
+
+
 def _resolve(bodies: list[Body], addressees: list[str]) -> list[Body]:
-    """"đề nghị Công ty ...": a generic reference means the letter's addressees."""
+    """"đề nghị Công ty ...": a generic reference means the letter's addressees (or the companies it names)."""
     if addressees and all(is_generic(b.text) for b in bodies):
         return [Body(a, bodies[0].start, bodies[0].end) for a in addressees]
     return bodies

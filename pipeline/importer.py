@@ -238,7 +238,10 @@ class Importer:
                     _, outcome = write_document(store, item, self.version, row["id"] if row else None, run_id)
         except StoreError:
             raise
-        except Exception as e:  # a record the database refuses: log it, keep going
+        except Exception as e:
+            if type(e).__name__ == "OperationalError":  # locked, disk full, connection lost: not this file's fault
+                raise StoreError(f"database error while writing {job.path}: {e}; run the import again") from e
+            # a record the database refuses (constraint, value out of range): log it, keep going
             self._fail(job.path, job.content_hash, f"cannot store: {type(e).__name__}: {e}")
             return
         if outcome == "added":
@@ -280,9 +283,12 @@ class Importer:
             if self._bar is not None:
                 self._bar.close()
             if self.summary.run_id is not None:
-                with self.store.transaction():
-                    self.store.execute("UPDATE import_runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
-                                       (now(), self.summary.run_id))
+                try:
+                    with self.store.transaction():
+                        self.store.execute("UPDATE import_runs SET status = 'interrupted', finished_at = ? "
+                                           "WHERE id = ?", (now(), self.summary.run_id))
+                except Exception:  # the database itself is what failed; the next run marks it
+                    pass
             raise
         if self._bar is not None:
             self._bar.close()

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from test_store import (
     BACKENDS,
     DEV_FEW,
+    GOLD_BY_FILE,
     SEEDS,
     copy_docs,
     fresh_db,
@@ -129,6 +130,30 @@ def test_failures_are_logged_summarised_and_not_retried_unless_asked(backend, tm
     assert (again.failed, again.failed_before, again.unchanged) == (0, 3, 5)
     retried = _import(url, [docs], retry_failed=True)
     assert retried.failed == 3
+
+
+def gold_extract_unstorable(path):
+    """Seed 004 with a budget no database integer holds: refused after the document row is written."""
+    res = gold_extract(path)
+    if Path(path).name.startswith("004_"):
+        res.extraction.budgets[-1].amount_vnd = 10**30
+    return res
+
+
+def test_a_document_the_database_refuses_leaves_nothing_half_written(backend, tmp_path):
+    docs = copy_docs(tmp_path / "docs", names=[])
+    url = fresh_db(backend, tmp_path)
+    res = _import(url, [docs], extract=gold_extract_unstorable)
+    assert (res.added, res.failed) == (4, 1)
+    assert res.failures[0][1].startswith("cannot store:")
+    with open_store(url, readonly=True) as s:
+        assert s.scalar("SELECT COUNT(*) AS n FROM documents WHERE source_path LIKE ?", ("%004_%",)) == 0
+        for table in ("doc_references", "tasks", "deadlines", "budgets"):  # none of 004's records either
+            assert s.scalar(f"SELECT COUNT(*) AS n FROM {table} x JOIN documents d ON d.id = x.document_id "
+                            "WHERE d.number = '2211/QĐ-UBND'") == 0
+        assert s.scalar("SELECT COUNT(*) AS n FROM budgets") == sum(  # the other seeds' budgets are all there
+            len(GOLD_BY_FILE[p.name]["budgets"]) for p in SEEDS.glob("*.txt") if not p.name.startswith("004_"))
+        assert s.scalar("SELECT COUNT(*) AS n FROM import_log WHERE outcome = 'failed'") == 1
 
 
 def test_import_cli_reports_failures_and_exit_status(tmp_path):

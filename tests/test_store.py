@@ -213,6 +213,7 @@ def test_older_database_is_migrated_in_place_keeping_its_data(backend, tmp_path)
         assert s.schema_version() == SCHEMA_VERSION
         assert s.query("SELECT key, alias FROM document_keys") == [{"key": "2211/QĐ-UBND", "alias": 0}]
         assert find_document(s, "2211/qđ-ubnd").number == "2211/QĐ-UBND"
+        assert [h.document.number for h in search(s, "x")] == ["2211/QĐ-UBND"]  # index rebuilt over old rows
 
 
 def test_newer_schema_version_is_refused_and_nothing_written(db_url, tmp_path):
@@ -342,6 +343,9 @@ def test_sqlite_file_is_searchable_by_plain_sqlite_tools(loaded):
         rows = c.execute("SELECT d.number FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
                          "WHERE documents_fts MATCH 'nghi dinh 45 khuyen cong' ORDER BY rank").fetchall()
         assert ("2211/QĐ-UBND",) in rows
+        # Datasette's own test for "this table has a search index" (datasette.utils.detect_fts_sql)
+        assert c.execute("SELECT name FROM sqlite_master WHERE rootpage = 0 AND sql LIKE "
+                         "'%VIRTUAL TABLE%USING FTS%content=\"documents\"%'").fetchall() == [("documents_fts",)]
         # remove_diacritics also folds an accented query; only đ has no decomposition
         assert c.execute("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'khuyến công'").fetchone()[0] >= 5
 

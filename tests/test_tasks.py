@@ -218,3 +218,19 @@ def test_classifier_separates_directives_from_narration():
     narration = task_probability("Giai đoạn 2013 - 2015 đã tổ chức đào tạo nghề cho 1.250 lao động, kinh phí hỗ trợ "
                                  "là 1.800 triệu đồng.")
     assert directive > 0.5 > narration
+
+
+def test_passive_agent_and_member_duties(tasks_of):
+    ts = tasks_of("021_sct")  # "8. Nhiệm vụ cụ thể ... do Trưởng đoàn phân công."
+    assert _find(ts, "Trưởng đoàn", "Nhiệm vụ cụ thể của các thành viên")
+    assert _find(ts, "Đoàn kiểm tra", "Xây dựng và trình Giám đốc Sở phê duyệt Kế hoạch kiểm tra")
+    plan = tasks_of("020_sct")  # "4.1. Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung; ..."
+    assert _find(plan, "Hoàng Văn Thuân - Trưởng đoàn", "Phụ trách chung")
+
+
+def test_labelled_single_task_and_rights_are_not_duties(tasks_of):
+    ts = tasks_of("048_congbao")  # "1. Tên nhiệm vụ: ... 2. Cơ quan chủ trì: Bộ Tư pháp. 3. Cơ quan phối hợp: ..."
+    assert _find(ts, "Bộ Tư pháp", "Xây dựng Đề án hình thành, phát triển mạng lưới chuyên gia pháp lý")
+    board = tasks_of("030_congbao")  # "Điều 3. Quyền hạn của Ban Chỉ đạo" lists powers
+    assert not [t for t in board if t.action.startswith(("Lập Tổ Biên tập", "Mời lãnh đạo"))]
+    assert len([t for t in board if t.section and t.section.startswith("Điều 2")]) == 3

@@ -241,5 +241,15 @@ DOCUMENT_KEYS = Migration(2, "document keys", common=[
     "INSERT INTO document_keys (document_id, key, alias) SELECT id, doc_key, 0 FROM documents WHERE doc_key IS NOT NULL",
 ])
 
-MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS]
+# Datasette finds a table's search index by content="table" (double quotes) in
+# the FTS table's SQL; the first schema wrote content='documents'. Same index, rebuilt.
+FTS_FOR_DATASETTE = Migration(3, "search index declared for Datasette", common=[], sqlite=[
+    "DROP TABLE documents_fts",
+    """CREATE VIRTUAL TABLE documents_fts USING fts5(
+        search_title, search_body, content="documents", content_rowid="id",
+        tokenize='unicode61 remove_diacritics 2')""",
+    "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
+])
+
+MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS, FTS_FOR_DATASETTE]
 LATEST = MIGRATIONS[-1].version
