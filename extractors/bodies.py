@@ -56,7 +56,9 @@ ABBREVIATIONS: list[tuple[str, str]] = [
     (r"HTX", "hợp tác xã"),
     (r"DN", "doanh nghiệp"),
 ]
-_ABBREV_RE = [(regex.compile(rf"(?<![\p{{L}}\d]){p}(?![\p{{L}}\d])"), r) for p, r in ABBREVIATIONS]
+# "Sở", "Bộ" heads match in capitals too ("SỞ VH-TT&DL"); the codes themselves only as printed.
+_ABBREV_RE = [(regex.compile(rf"(?<![\p{{L}}\d])(?:{p.replace('Sở', '(?i:Sở)').replace('Bộ', '(?i:Bộ)')})(?![\p{{L}}\d])"), r)
+              for p, r in ABBREVIATIONS]
 
 # Words that keep their capital inside a body's name.
 PROPER = {
@@ -125,8 +127,28 @@ def with_province(name: str) -> str:
 
 
 def canonical_body(s: str) -> str:
-    """One name per body: abbreviations expanded, normal case, spaces collapsed."""
+    """One name per body: abbreviations expanded, normal case, spaces collapsed.
+
+    Expansions that are names in their own right ("Sở Văn hóa, Thể thao và Du
+    lịch") keep their case; only the printed words around them are re-cased.
+    """
     s = " ".join(s.split()).strip(" ,;:.-")
-    upper = is_upper(s)
-    s = normal_case(expand_abbreviations(s), force=upper)
+    names: list[str] = []
+    bare = s
+    for pat, _ in _ABBREV_RE:  # codes are capitals in any text: judge the case without them
+        bare = pat.sub(" ", bare)
+    upper = is_upper(bare)
+
+    def protect(rep: str):
+        def sub(_m) -> str:
+            if rep[:1].islower():  # a common noun ("thành phố"): cased with its context
+                return rep.upper() if upper else rep
+            names.append(rep)
+            return chr(0xE000 + len(names) - 1)
+        return sub
+
+    for pat, rep in _ABBREV_RE:
+        s = pat.sub(protect(rep), s)
+    s = normal_case(s, force=upper)
+    s = regex.sub(r"[\uE000-\uE0FF]", lambda m: names[ord(m.group()) - 0xE000], s)
     return s[:1].upper() + s[1:] if s else s
