@@ -35,6 +35,7 @@ PLANNED = regex.compile(
     r"\b(?:kế\s+hoạch|KH|dự\s+kiến|dự\s+toán|phân\s+bổ|bố\s+trí|được\s+giao|đề\s+nghị|phê\s+duyệt|định\s+mức"
     r"|tối\s+đa|tối\s+thiểu|mức\s+hỗ\s+trợ|được\s+duyệt|giao\s+vốn|sẽ|phấn\s+đấu|mục\s+tiêu)\b", I)
 PAGE_MARK = regex.compile(r"CÔNG\s+BÁO/Số\s+\d+/Ngày\s+[\d-]+\s*\d*|^\s*\d{1,4}\s*$", regex.M)
+AIM = regex.compile(r"\b(?:phấn\s+đấu|mục\s+tiêu|dự\s+kiến)\b", I)
 SPENT = regex.compile(
     r"\b(?:thực\s+hiện|giải\s+ngân|đã\s+chi|đạt|tạm\s+ứng|đã\s+thu|thu\s+được|quyết\s+toán|trúng\s+đấu\s+giá"
     r"|đã\s+sử\s+dụng|đã\s+hỗ\s+trợ|thanh\s+toán)\b", I)
@@ -85,9 +86,16 @@ def _purpose(text: str, lo: int, pos: int) -> str | None:
         raw = raw[starts[-1]:]
     s = " ".join(raw.split())
     if s.rfind("(") > s.rfind(")"):
-        s = s[:s.rfind("(")]  # "... đạt thấp (32%/KH: 44.993/...": the open parenthesis is not the purpose
+        inside = s[s.rfind("(") + 1:]
+        # "... đạt thấp (32%/KH: 44.993/...": figures in the open parenthesis are not the purpose; words are
+        # ("(theo hướng cụ thể như: chi phí cho hoạt động ..., tối đa 3 tỷ đồng")
+        s = s[:s.rfind("(")] if regex.match(r"\s*[\d%]", inside) or len(inside.split()) < 4 else inside
+    s = regex.sub(r"\s*(?:từ\s+)?\d[\d.,]*\s*(?:-|–|đến|tới)\s*$", "", s)  # "từ 50 -150 tỷ": the low end
     s = LEAD_JUNK.sub("", s)
     s = TAIL_JUNK.sub("", s)
+    label = s.rsplit(": ", 1)[-1]
+    if label != s and len(label.split()) >= 3:
+        s = label  # "..., cụ thể: Số tiền phải thu năm 2025: 242.684.254.344 đồng": the label says what it is
     if len(s.split()) > 3:
         s = TAIL_JUNK.sub("", regex.sub(r"\s*\b(?:với\s+)?(?:tổng\s+)?kinh\s+phí$", "", s, flags=I))
     words = s.split()
@@ -102,6 +110,8 @@ def _status(text: str, lo: int, pos: int) -> str | None:
     d = [m.end() for m in SPENT.finditer(window)]
     if not p and not d:
         return None
+    if AIM.search(window) and not regex.search(r"\bđã\b", window):
+        return "planned"  # "Phấn đấu ... đạt 20 triệu USD/năm": a target, not money spent
     return "planned" if (max(p) if p else -1) > (max(d) if d else -1) else "spent"
 
 
@@ -208,7 +218,8 @@ def extract(doc, seg, ex) -> list[Budget]:
     for a in amounts:
         if a.value is None:
             continue
-        if IN_WORDS.search(text[max(0, a.start - 20):a.start]) and any(
+        if (IN_WORDS.search(text[max(0, a.start - 20):a.start]) or regex.search(r"\(\s*$", text[max(0, a.start - 3):a.start])
+                and not regex.match(r"\d", a.text)) and any(
                 b.amount_vnd == to_vnd(a.value, a.currency) and a.start - b.end < 300 for b in out):
             prev_end = a.end
             continue  # "(Bằng chữ: ...)" restates the amount just given in digits

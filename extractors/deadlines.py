@@ -100,6 +100,7 @@ BASE_SELF = regex.compile(
     rf"^(?:{_S},)?{_S}(?:kể{_S})?từ{_S}ngày{_S}(?:ký|ban{_S}hành)(?:{_S}{_THIS_DOC}(?:{_S}này)?)?{_S}$", I)
 BASE_EFFECTIVE = regex.compile(
     rf"^(?:{_S},)?{_S}(?:kể{_S})?từ{_S}ngày{_S}{_THIS_DOC}{_S}này{_S}có{_S}hiệu{_S}lực(?:{_S}thi{_S}hành)?{_S}$", I)
+EFFECT_AFTER = regex.compile(rf"hiệu{_S}lực(?:{_S}thi{_S}hành)?{_S}$", I)
 LIMIT_OF = regex.compile(rf"(?:thời{_S}hạn|thời{_S}gian)[^.;]{{0,40}}$", I)
 BEFORE_EVENT = regex.compile(rf"\btrước{_S}(?:khi|ngày){_S}(?!\d)[^.;:,(|]{{3,80}}", I)
 BOUNDARY = regex.compile(r"[.;!?|:](?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))", I)
@@ -329,6 +330,8 @@ def extract(doc, seg, ex) -> list[Deadline]:
         tail = m["tail"]
         if not tail and not LIMIT_OF.search(text[max(0, m.start() - 60):m.start()]):
             continue  # a bare duration ("trong 02 ngày") is not a limit
+        if EFFECT_AFTER.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "có hiệu lực sau 10 ngày kể từ ngày ký": when the document takes effect, not a limit
         date = _resolve(m["n"], m["unit"], tail, issue, effective)
         add(_Hit(m.start(), m.end(), date, relative=None if date else " ".join(m.group().split()),
                  confidence=0.9 if date else 0.7))

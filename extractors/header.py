@@ -15,6 +15,7 @@ nothing settles stays empty rather than guessed.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import regex
@@ -60,7 +61,7 @@ _ORG_HEAD = regex.compile(
     r"|KIỂM TOÁN|HỘI)\b")
 _PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
 _ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
-_PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)\b", regex.IGNORECASE)
+_PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L})", regex.IGNORECASE)
 _ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
 _EFFECT = regex.compile(
     r"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:kể\s+)?(?:từ|từ\s+ngày|kể\s+từ)?\s*"
@@ -121,6 +122,9 @@ def _number(doc: Document, seg: Segments, h: Header) -> None:
             m = NUMBER_LINE.match(c.text)
             rest = c.text[m.end():]
             got = parse_number(rest)
+            ms = NUMBER.search(rest)
+            if got and ms and regex.search(r"[^\s:.]", rest[:ms.start()]):
+                return  # OCR junk glued to the serial ("Số: Á$3/KH-DCT"): the serial is unreadable
             if got:
                 value, parts, fuzzy = got
                 settled = _settle_code(doc.text, value, parts)
@@ -240,6 +244,8 @@ def _org_units(seg: Segments) -> list[Span]:
             continue
         if not units and not _ORG_HEAD.match(t):
             continue  # a gazette's section heading ("VĂN BẢN PHÁP LUẬT KHÁC"), not a body
+        if units and not _ORG_HEAD.match(t) and regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip()):
+            continue  # an OCR'd number line that lost its "Số:" ("ŸBCT-ATMT"): a code, not the name's next line
         if units and not _ORG_HEAD.match(t):
             u = units[-1]
             units[-1] = Span(u.start, c.end, u.text + " " + t)
@@ -278,7 +284,7 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
                 name = f"Văn phòng {pname}"
             elif pm and not _PLACE.search(name) and _ATTACHED_PLACE.match(name):
                 name = f"{name} {pm.group()}"
-        h.issuer = _field(name, issuer)
+        h.issuer = _field(settle_ocr_name(doc.text, name, (issuer.start, issuer.end)), issuer)
         return
     # No printed header: the signature's "TM. ..." body, the metadata, the enacting formula.
     for c in seg.signature_cells:
@@ -315,6 +321,47 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
         if len(t) < 80 and regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Tổng cục|Văn phòng)\s+\S", t):
             h.issuer = _field(with_province(body_name(t)), (m.start(1), m.end(1)), 0.4)
             return
+
+
+def _base(s: str) -> str:
+    """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d" for ch in s).casefold()
+
+
+def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None) -> str:
+    """An OCR'd header name with wrong marks ("Thành phó hò chí minh") takes the spelling the running text
+    gives the same letters ("Thành phố Hồ Chí Minh"); a name the text repeats as printed is kept."""
+    if len(name) < 8 or not regex.search(r"\s", name):
+        return name
+    folded, base = text.casefold(), _base(text)
+    outside = [i for i in (m.start() for m in regex.finditer(regex.escape(name.casefold()), folded))
+               if not span or not span[0] <= i < span[1]]
+    if outside:
+        return name
+    key = _base(name)
+    variants: dict[str, int] = {}
+    for m in regex.finditer(r"(?<!\p{L})" + regex.escape(key) + r"(?!\p{L})", base):
+        if span and span[0] <= m.start() < span[1]:
+            continue
+        v = text[m.start():m.end()]
+        if "\n" not in v:
+            variants[v] = variants.get(v, 0) + 1
+    if not variants:
+        return name
+    return max(variants, key=variants.get)
+
+
+_OFFICE = regex.compile(r"^(?:Bộ trưởng|Chủ tịch|Giám đốc|Cục trưởng|Tổng cục trưởng|Trưởng ban|Tổng giám đốc)\s+"
+                       r"(?=(?:Bộ|Ủy ban|Uỷ ban|Sở|Cục|Tổng cục|Ban|Tập đoàn|Tổng công ty)\s)")
+
+
+def _office_to_body(h: Header) -> None:
+    """"Bộ trưởng Bộ Xây dựng" read from an enacting line names the office holder; the issuer is his body
+    (the printed header would say "BỘ XÂY DỰNG"). "Thủ tướng Chính phủ" is itself the issuer."""
+    f = h.issuer
+    m = _OFFICE.match(f.value or "")
+    if m:
+        h.issuer = Field(f.value[m.end():], f.start + m.end() if f.start is not None else None, f.end, f.confidence)
 
 
 def _level(text: str) -> str:
@@ -478,6 +525,12 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
             if ds:
                 h.effective_date = _field(ds[-1].iso, (m.start(), m.end()))
             return
+    # A website page that carries only the record: its "Ngày có hiệu lực" line states the date.
+    meta = seg.metadata.get("Ngày có hiệu lực")
+    if meta:
+        ds = find_dates(meta.text)
+        if ds:
+            h.effective_date = _field(ds[0].iso, (meta.start + ds[0].start, meta.start + ds[0].end), 0.8)
 
 
 def _recipients(doc: Document, seg: Segments, h: Header) -> None:
@@ -537,6 +590,7 @@ def extract(doc: Document, seg: Segments, ex: Extraction | None = None) -> Heade
     _number(doc, seg, h)
     _date_place(doc, seg, h)
     _issuer(doc, seg, h)
+    _office_to_body(h)
     _fix_issuer_code(h)
     _doc_type(doc, seg, h)
     if h.doc_type.value is None:

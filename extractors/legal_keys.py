@@ -11,6 +11,7 @@ number); unknown ones key on their folded name ("LUẬT:đất đai:2024").
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +51,7 @@ ISSUER_CODES: dict[str, str] = {
 _CASE = {k.upper(): k for k in [*TYPE_CODES, *ISSUER_CODES]}
 # OCR and typing slips inside codes: letters without their stroke, swapped letters.
 _CODE_FIXES = {"TG": "TTg", "ND": "NĐ", "QD": "QĐ", "HDND": "HĐND", "UNBD": "UBND", "UBDN": "UBND", "BKHDT": "BKHĐT",
-               "CD": "CĐ", "DKT": "ĐKT"}
+               "CD": "CĐ", "DKT": "ĐKT", "NB": "NĐ", "QB": "QĐ", "NO": "NQ", "TIR": "TTr", "TLR": "TTr"}
 # Serials and years OCR'd with look-alike letters.
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 _TOKEN_SPLIT = regex.compile(r"[-/]")
@@ -94,7 +95,7 @@ def _split_glued(tok: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def parse_number(number: str, keep_zeros: bool = False) -> ParsedNumber | None:
     """Split a số, ký hiệu ("45/2012/NĐ-CP", "02-NQ/TU", "119/2026/UBTVQH15") into its parts."""
-    s = regex.sub(r"\s+", "", number or "")
+    s = regex.sub(r"\s+", "", number or "").replace("⁄", "/")
     m = _NUMBER_PARTS.match(s)
     if not m or not m["serial"][0].isdigit():
         return None
@@ -149,7 +150,7 @@ def clean_number(number: str | None) -> str | None:
 
 def number_key(number: str | None, keep_zeros: bool = False) -> str | None:
     """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone."""
-    s = regex.sub(r"\s+", "", number or "")
+    s = regex.sub(r"\s+", "", number or "").replace("⁄", "/")
     if s.upper().startswith("QCVN"):
         return "QCVN" + s[4:].lstrip("-").upper()
     p = parse_number(s, keep_zeros)
@@ -207,12 +208,22 @@ class Law:
     date: str | None
 
 
-_AMENDS = regex.compile(r"sửa đổi(?:,? bổ sung)?(?: một số điều)?(?: của)?")
+_AMENDS = regex.compile(r"sửa đ[ổồôỗ]i(?:,? b[ổồỗố] sung)?(?: một số điều)?(?: của)?")  # OCR: "sửa đồi"
 
 
 def law_name_key(name: str) -> str:
-    """Comparison form of a law's name: folded, and "sửa đổi, bổ sung một số điều của" said one way."""
-    return _AMENDS.sub("sửa đổi", fold(name))
+    """Comparison form of a law's name: folded, punctuation dropped ("Phòng cháy, chữa cháy và cứu nạn
+    cứu hộ" is printed with and without its commas), "sửa đổi, bổ sung một số điều của" said one way."""
+    key = _AMENDS.sub("sửa đổi", fold(name))
+    return " ".join(regex.sub(r"[,;.\-–]", " ", key).split())
+
+
+def _close_name(key: str) -> str | None:
+    """The table's name nearest to an OCR- or typo-damaged one ("khoán sản", "Chỉnh phú"), if one is close."""
+    if len(key) < 12:
+        return None
+    near = difflib.get_close_matches(key, list(laws()), n=2, cutoff=0.93)
+    return near[0] if len(near) == 1 or (near and near[0] == key) else None
 
 
 @lru_cache(maxsize=1)
@@ -238,12 +249,17 @@ def find_law(name: str, date: str | None = None, year: int | None = None, before
     The date or year printed with the name settles it; without either, the
     latest version not newer than the citing document (`before_year`).
     """
-    versions = laws().get(law_name_key(name))
+    key = law_name_key(name)
+    versions = laws().get(key) or laws().get(_close_name(key) or "")
     if not versions:
         return None
     if date:
         for v in versions:
             if v.date == date:
+                return v
+        for v in versions:  # the year mistyped: "ngày 29 tháng 11 năm 2025" for the law of 29/11/2024
+            if v.date and v.date[4:] == date[4:] and abs(int(v.date[:4]) - int(date[:4])) == 1 \
+                    and not any(w.year == int(date[:4]) for w in versions):
                 return v
         year = year or int(date[:4])
     if year:

@@ -18,7 +18,7 @@ _S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
 
 SCALES = {"nghìn tỷ": 10**12, "ngàn tỷ": 10**12, "nghìn tỉ": 10**12, "ngàn tỉ": 10**12, "triệu tỷ": 10**15,
           "tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3, "trăm nghìn": 10**5,
-          "trăm triệu": 10**8}
+          "trăm triệu": 10**8, "tr.": 10**6, "tr": 10**6}  # "120 tr.đồng", "45 trđ"
 CURRENCIES = {
     "đồng": "VND", "vnđ": "VND", "vnd": "VND", "đ": "VND",
     "usd": "USD", "đô la mỹ": "USD", "đô-la mỹ": "USD", "đôla mỹ": "USD", "đô la": "USD", "$": "USD",
@@ -34,20 +34,27 @@ _QUAL = r"(?:gần|hơn|trên|dưới|khoảng|tối{_S}đa|tối{_S}thiểu|x�
     "{_S}", _S)
 # "/người/tháng" after the currency: rates keep their denominator in the text.
 _PAIRS = ("người học|người chết|tập thể|tài sản|lần thưởng|doanh nghiệp|hộ gia đình|gia đình|đơn vị|lượt người"
-          "|cơ sở|tháng lương")
+          "|cơ sở|tháng lương|mô hình|đề án|sản phẩm|hợp tác xã|làng nghề")
 _PAIRS_RE = _PAIRS.replace(" ", _S)
 _PER = rf"(?:[ \t]?/[ \t]?(?!\d)(?:(?:{_PAIRS_RE})(?![\p{{L}}])|[\p{{L}}]+)){{1,3}}"
 
 AMOUNT = regex.compile(
     rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM})(?:{_S}/{_S}(?P<num2>{_NUM}))?"
-    rf"{_S}(?:(?P<scale>{_SCALE})(?![\p{{L}}])(?:{_S}(?P<num_b>\d{{1,3}}(?:,\d+)?){_S}(?P<scale_b>triệu|nghìn|ngàn)"
+    rf"{_S}(?:(?P<scale>(?:{_SCALE})(?![\p{{L}}])|tr\.?(?=[ \t]*đ))(?:{_S}(?P<num_b>\d{{1,3}}(?:,\d+)?){_S}(?P<scale_b>triệu|nghìn|ngàn)"
     rf"(?![\p{{L}}]))?)?{_S}(?P<cur>{_CUR})(?![\p{{L}}\d])(?P<per>{_PER})?",
     I,
 )
 # "hơn 272 tỉ" with no currency word: only the big scales, only where money is talked about.
 BARE = regex.compile(
     rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)"
-    rf"(?=\s*(?:[,.;:)]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b))",
+    rf"(?=\s*(?:[,.;:)]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b|sẽ\b|thì\b|trở\b|hoặc\b|được\b|phải\b))",
+    I,
+)
+
+# "Hỗ trợ 30 triệu/mô hình": a per-unit rate in millions without the currency word, after a money cue.
+BARE_RATE = regex.compile(
+    rf"(?<=(?:hỗ{_S}trợ|kinh{_S}phí|mức|chi|vốn|tiền|giá)(?:{_S}[\p{{L}}]+){{0,3}}{_S}(?:tối{_S}đa{_S}|là{_S})?)"
+    rf"(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>triệu|tỷ|tỉ)(?P<per>{_PER})",
     I,
 )
 
@@ -86,7 +93,12 @@ def parse_number(s: str) -> Decimal | None:
         s = s.replace(".", "").replace(",", ".")
     elif regex.fullmatch(r"\d+,\d+", s):
         s = s.replace(",", ".")
-    elif regex.fullmatch(r"\d+(?:\.\d+)+", s):  # malformed groups ("5.378.7000.000"): digits are the number
+    elif regex.fullmatch(r"\d{1,3}(?:\.\d{3,4})+", s) and s.count(".") > 1:
+        # a typo'd group ("5.378.7000.000", "3.6620.700.000"): the count of groups sets the size, so a
+        # four-digit group keeps its first three digits (5.378.700.000), not a tenfold amount
+        head, *groups = s.split(".")
+        s = head + "".join(g[:3] for g in groups)
+    elif regex.fullmatch(r"\d+(?:\.\d+)+", s):  # other malformed groups: digits are the number
         s = s.replace(".", "") if s.count(".") > 1 else s
     elif regex.fullmatch(r"\d+(?:,\d{3})+", s):  # English grouping
         s = s.replace(",", "")
@@ -175,7 +187,17 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             continue
         v = parse_number(m["num"])
         s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
+        low = RANGE_LOW.search(text, max(start, m.start("num") - 30), m.start("num"))
+        lo = parse_number(low["lo"]) if low else None
+        if lo is not None and v is not None and lo < v:  # "từ 50 -150 tỷ"
+            found.append(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale_of(m["scale"]), "VND"))
         found.append(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
+    for m in BARE_RATE.finditer(text, start, end):
+        if any(a.start <= m.start("num") < a.end for a in found):
+            continue
+        v = parse_number(m["num"])
+        if v is not None:
+            found.append(Amount(m.start("num"), m.end(), m.group(), v * scale_of(m["scale"]), "VND"))
     for m in WORDS_AMOUNT.finditer(text, start, end):
         if any(a.start < m.end() and m.start() < a.end for a in found):
             continue

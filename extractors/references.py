@@ -13,6 +13,7 @@ relation winning.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import regex
@@ -43,9 +44,9 @@ _TYPES_RE = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n, _ in TYPE_NAM
 
 _WS = r"[ \t]*(?:\n[ \t]*)?"  # numbers and names wrap across lines
 _SERIAL = r"(?<![\p{L}\d/.,:-])\d{1,5}(?:\.\d{1,3})?[a-z]?"
-_YEAR = rf"{_WS}/{_WS}(?:19|20)\d\d"
-_CODE_TOK = r"(?:TTg|Ttg|Tg|CTr|TTr|QĐi|[A-ZĐƯ]{1,10}\d{0,2})(?![\p{Ll}\d])"
-NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/-]{_WS}{_CODE_TOK})+")
+_YEAR = rf"{_WS}[/⁄]{_WS}(?:19|20)\d\d"  # "⁄": the fraction slash OCR puts for "/"
+_CODE_TOK = r"(?:[A-ZĐ]{1,4}(?:TTg|CTr|TTr)|TTg|Ttg|Tg|CTr|TTr|T[Il]r|QĐi|[A-ZĐƯ]{1,10}\d{0,2})(?![\p{Ll}\d])"
+NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/⁄-]{_WS}{_CODE_TOK})+")
 QCVN_RE = regex.compile(r"QCVN\s*\d+(?:-\d+)*\s*:\s*(?:19|20)\d\d\s*/\s*[A-ZĐ]+(?:-[A-ZĐ]+)*")
 # A type name with a bare serial: "Nghị định 45", "Nghị định số 45/2012".
 PARTIAL_RE = regex.compile(
@@ -60,30 +61,33 @@ _PINPOINT = regex.compile(
     r"Điều\s+\d+[a-z]?(?:\s*(?:,|và)\s*\d+[a-z]?)*)\s*,?\s*(?:của\s+|tại\s+)?(?:các\s+)?$")
 
 # Laws and codes cited by name.
-_LAW_HEAD = regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+luật|Luật|Pháp\s+lệnh)\s+(?=\p{L})")
+_LAW_HEAD = regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh)\s+(?=\p{L})")
 _LAW_STOP = regex.compile(
     r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
     r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|"
     r"sửa\s+đổi\s+năm|với|là|nêu|trên|cũ|gồm|như|nhằm|đối\s+với|và\s+hướng|hoặc|cùng|từ|đến|các|nay|vào|thành|"
     r"và\s+sửa|và\s+bổ|và\s+thay)(?![\p{L}])")
 _AMEND_LAW = regex.compile(
-    r"(?i)sửa\s+đổi(?:,?\s+bổ\s+sung)?\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
+    r"(?i)sửa\s+đ[ổồôỗ]i(?:,?\s+b[ổồỗố]\s+sung)?\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
 
 _TITLE_START = regex.compile(
-    r"(?i)^(?:về\s+việc\s+|v/v\s+)?(?=về\s|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|bổ\s+sung|"
+    r"(?i)^(?:về\s+việc\s+|v/v\s+)?(?=về\s|quy\s+định(?!\s*:)|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|bổ\s+sung|"
     r"thành\s+lập|kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|đẩy\s+mạnh|công\s+bố|bãi\s+bỏ|giao|"
     r"phân\s+công|quy\s+chế|tham\s+vấn|cho\s+phép|điều\s+chỉnh|tiến\s+hành|kiểm\s+tra|chấn\s+chỉnh|"
     r"phân\s+cấp|ủy\s+quyền|đính\s+chính|[\"“])")
 _TITLE_END = regex.compile(
     rf"\s(?=(?i:(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPES_RE})\s+(?:số\b|\d)))|"
-    r";|\.(?=\s|$)|:\s*\n|\n\s*\n|\n(?=\s*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét|Điều\s+\d|[-+•]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s))"
+    r";|\.(?=\s|$)|:\s*\n|\n\s*\n|\n(?=\s*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét|Kính\s+gửi|Thực\s+hiện|Triển\s+khai|Nơi\s+nhận|Điều\s+\d|[-+•]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s))"
     r"|,(?=\s*(?:\p{Lu}|đề\s+nghị|yêu\s+cầu|theo\s+đó|trong\s+đó|đồng\s+thời|nay|đã|được|thì|để|gồm|cụ\s+thể|như\s+sau"
     r"|tiếp\s+tục|có\s+hiệu\s+lực|trừ|kể\s+từ|sửa\s+đổi\s+bổ\s+sung\s+năm))"
-    r"|\)(?!\s*\p{Ll})|\s\((?=\s*(?:sau\s+đây|gọi\s+tắt|viết\s+tắt|Chương\s+trình\)|kèm))|”")
+    r"|\)(?!\s*\p{Ll})|\s\((?=\s*(?:sau\s+đây|gọi\s+tắt|viết\s+tắt|Chương\s+trình\)|kèm|có\s+hiệu\s+lực|đã\s+hết))|”"
+    r"|\s(?=(?:đã\s+)?[Đđ]ược\s+(?:sửa\s+đ[ổồôỗ]i|thay\s+thế\s+bởi|bãi\s+bỏ\s+bởi)|(?:đã\s+)?[Đđ]ược\s+b[ổồỗố]\s+sung\s+(?:bởi|tại|theo)"
+    r"|đã\s+(?:được\s+)?ban\s+hành\s+ngày|\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/]))")
 _NEXT_CITE = rf"(?:và|hoặc|,)\s+(?:các\s+)?(?:{_TYPES_RE})(?:\s+(?:số\b|\d)|\s+\p{{Lu}})"
 _ISSUER_END = regex.compile(
     rf"(?i)\s(?={_NEXT_CITE})|[,;.:()“”\"]|\n\s*\n|\s(?=(?:về|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|thành\s+lập|"
-    r"kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|ngày|cho\s+phép|tại|theo|đã|được|và\s+(?:các|những)|"
+    r"kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|ngày|cho\s+phép|tại|theo|đã|được|và\s+(?:các|những)|gửi|có\s+hiệu\s+lực|"
+    r"\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
     r"giao|tham\s+vấn|công\s+bố|kiểm\s+tra|chấn\s+chỉnh|điều\s+chỉnh|đính\s+chính|tiến\s+hành|quy\s+chế)(?![\p{L}]))")
 
 # Relation cues.
@@ -98,6 +102,7 @@ _CUES = [
     ("sửa đổi", regex.compile(
         r"(?i)(?<![\p{L}])(?:sửa\s+đổi|đính\s+chính|điều\s+chỉnh)(?![\p{L}])")),
 ]
+_REQUEST = regex.compile(r"(?i)(?<![\p{L}])(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất|yêu\s+cầu|sớm)(?![\p{L}])")
 _IMPLEMENT_START = regex.compile(
     r"(?i)^[\s\d.)\-+•*a-zđ]{0,6}(?:Điều\s+\d+\.\s*)?(?:để\s+)?(?:thực\s+hiện|triển\s+khai|quán\s+triệt|"
     r"theo(?!\s+(?:đề\s+nghị|quy\s+định|báo\s+cáo|ý\s+kiến|đó|dõi)))(?![\p{L}])")
@@ -247,7 +252,8 @@ def _tail(text: str, cite: Cite, pos: int) -> int:
     # Title: "về khuyến công", "quy định chi tiết ...", "phê duyệt ...", a quoted name
     m = _match(r"[\s,]*", text[end:end + 10])
     s = end + (m.end() if m else 0)
-    t = _TITLE_START.match(text[s:s + 200])
+    # a quote mark against the number closes a quotation; it does not open a title
+    t = None if text[end:end + 1] in "\"”" else _TITLE_START.match(text[s:s + 200])
     if t:
         ts = s + t.end()
         e = _TITLE_END.search(text, ts, min(n, ts + 600))
@@ -260,6 +266,23 @@ def _tail(text: str, cite: Cite, pos: int) -> int:
     return end
 
 
+_WRAPPED_CODE = regex.compile(r"[ \t]*\n[ \t]*(?P<code>[A-ZĐ]{2,8})(?=[ \t]+ngày|[ \t]*[\n,;.)])")
+
+
+def _repair_end(text: str, raw: str, end: int) -> int:
+    """End of a number the layout or OCR cut short: "QH1 5" (a digit split off), "2257/QĐ⏎UBND"
+    (pdftotext dropped the hyphen where the line wrapped)."""
+    m = _match(r"[ \t]\d(?![\d/\p{L}])", text[end:end + 3]) if _search(r"QH\d$", raw) else None
+    if m:
+        return end + m.end()
+    p = lk.parse_number(_sub(r"\s+", "", raw))
+    if p and p.type_code and not p.issuer_codes:
+        m = _WRAPPED_CODE.match(text, end)
+        if m and m["code"] in lk.ISSUER_CODES:
+            return m.end("code")
+    return end
+
+
 def _number_cites(text: str, own: set[str]) -> list[Cite]:
     cites = []
     spans = [(m.start(), m.end(), m.group()) for m in NUMBER_RE.finditer(text)]
@@ -268,6 +291,8 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
         split = _search(r"(?i)(?:số|só)\s+(\d{1,3})[ \t]$", text[max(0, s - 12):s])
         if split:  # OCR broke the serial: "số 1 25/2025/NĐ-CP"
             raw, s = split[1] + raw, s - len(split[0]) + split[0].index(split[1])
+        e = _repair_end(text, raw, e)
+        raw = text[s:e]
         number = lk.clean_number(raw) or _sub(r"\s+", "", raw)
         key = lk.number_key(number)
         if not key or key in own:
@@ -277,19 +302,29 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
             continue
         found = _type_before(text, s, lk.code_doc_type(number))
         start, doc_type, extra = (found if found else (s, None, None))
-        if not found and _search(r"(?i)(?<![\p{L}])Số\s*:?\s*$", left) and s < 3000:
+        if not found and "/" not in raw and not (lk.parse_number(number) or lk.ParsedNumber("", None, None, [])).type_code:
+            continue  # "mỏ Báo Đáp (1584-TD)": a site or file code, not a document
+        if not found and _search(r"(?:(?m:^)[ \t|]*(?:Số|SỐ)[ \t]*:?|(?<![\p{L}])(?:Số|SỐ)\s*:)\s*$", left) and s < 3000:
             continue  # the document's own "Số:" line
         if doc_type is None:
             doc_type = "Quy chuẩn kỹ thuật quốc gia" if number.startswith("QCVN") else lk.code_doc_type(number)
+        code_type = lk.code_doc_type(number)
+        if found and text[start:start + 7].lower() == "văn bản" and code_type not in (None, "Công văn"):
+            doc_type = code_type  # "văn bản số 364/TTr-BNG-NVVH": the code names the type
+        if not found and doc_type in ("Luật", "Bộ luật"):  # "Luật Xuất cảnh, nhập cảnh của công dân Việt Nam số 49/2019/QH14"
+            named = _law_named_before(text, s)
+            if named:
+                start, doc_type, extra = named
         title = None
         if doc_type == "Luật" and found:  # "Luật sửa đổi, bổ sung ... Luật A và Luật B số 52/2019/QH14"
             lo = max(0, start - 250)
-            amend = [m for m in _finditer(r"Luật\s+(?=sửa\s+đổi)", text[lo:start]) if ";" not in text[lo + m.end():s]]
-            if amend:
+            amend = [m for m in _finditer(r"Luật\s+(?=sửa\s+đ[ổồôỗ]i)", text[lo:start]) if ";" not in text[lo + m.end():s]]
+            if amend:  # the name may list many laws: "... của Luật Đấu thầu, ..., Luật Quản lý, sử dụng tài sản công"
                 a = lo + amend[-1].start()
-                a_end = _law_name(text, lo + amend[-1].end())
-                if a_end and _fullmatch(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*", text[a_end:s]):
-                    start, extra = a, _clean(text[lo + amend[-1].end():a_end])
+                name = text[lo + amend[-1].end():s]
+                tail = _search(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*$", name)
+                if tail and not _search(r"\d|\n\s*\n|[()“”\"]", name[:tail.start()]) and len(name.split()) <= 70:
+                    start, extra = a, _clean(name[:tail.start()])
         if extra and doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
             title = f"{doc_type} {extra}"
         elif extra:
@@ -309,11 +344,30 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
             t = text[cite.title_span[0]:cite.title_span[1]]
             t = _sub(r"(?i)^về\s+", "", _clean(t))
             cite.title = f"{doc_type} {t[:1].upper()}{t[1:]}"
+        by_code = lk.code_issuer(number)
         if not cite.issuer:
-            cite.issuer = lk.code_issuer(number)
+            cite.issuer = by_code
             cite.confidence = 0.9
+        elif by_code and cite.issuer != by_code and abs(len(cite.issuer) - len(by_code)) <= 2 and \
+                difflib.SequenceMatcher(None, fold(cite.issuer), fold(by_code)).ratio() >= 0.75:
+            cite.issuer = by_code  # the name OCR-damaged ("Chỉnh phú"), the code clean
         cites.append(cite)
     return cites
+
+
+def _law_named_before(text: str, pos: int) -> tuple[int, str, str] | None:
+    """(start, type, name) of a law named right before its number, when the name holds words
+    ("của", a comma) that the plain type-before-number reading refuses."""
+    lo = max(0, pos - 250)
+    heads = list(_LAW_HEAD.finditer(text, lo, pos))
+    if not heads:
+        return None
+    m = heads[-1]
+    name_end = _law_name(text, m.end())
+    if not name_end or not _fullmatch(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*", text[name_end:pos]):
+        return None
+    head = "Bộ luật" if m["head"].lower().startswith("bộ") else "Luật"
+    return m.start(), head, _clean(text[m.end():name_end])
 
 
 def _partial_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
@@ -409,10 +463,44 @@ def _known_law_re() -> regex.Pattern:
     return _KNOWN_LAW_RE
 
 
+def _amended_list_end(text: str, pos: int, name_end: int) -> int:
+    """End of an amending law's name that lists the laws it amends: "Luật sửa đổi, bổ sung một số điều
+    của Luật Thể dục, thể thao, Luật Du lịch, Luật Điện ảnh" (`pos` just after the first "Luật ")."""
+    if not _AMEND_LAW.match(text, pos):
+        return name_end
+    while True:
+        more = _match(r"\s*(?:,|và)\s*(?:\p{Ll}[^,;:\n()]{0,40}?\s*(?:,|và)\s*)?(?:Bộ\s+)?Luật\s+",
+                      text[name_end:name_end + 70])
+        nxt = _law_name(text, name_end + more.end()) if more else None
+        if not nxt:
+            return name_end
+        name_end = nxt
+
+
+_LIST_MARK = regex.compile(r"[ \t]*(?:[a-zđ]\)|\d+[.)]|[-+•])?[ \t]*")
+_INTRO_LINE = regex.compile(r"(?m)^[^\n]*:[ \t]*$")
+
+
+def _bill_list_item(text: str, pos: int) -> bool:
+    """Whether the law named at `pos` opens an item of a list of bills ("... 13 dự án luật sau đây:⏎a) Luật Hộ tịch")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not _LIST_MARK.fullmatch(text, line_start, pos):
+        return False
+    intros = list(_INTRO_LINE.finditer(text, max(0, line_start - 4000), line_start))
+    if not intros:
+        return False
+    between = text[intros[-1].end():line_start]
+    if _search(r"(?m)^[ \t]*(?:Điều\s+\d|[IVX]+\.\s)", between):
+        return False
+    return bool(_search(r"(?i)(?<![\p{L}])(?:dự\s+án|dự\s+thảo)(?![\p{L}])", intros[-1].group()))
+
+
 def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> list[Cite]:
     """Laws and codes cited by name; `numbered` are the titles of laws already found by number."""
     cites: list[Cite] = []
     skip: list[tuple[int, int]] = []
+    bills: set[str] = set()  # names the text gives to bills: the same name elsewhere (an appendix table) is one too
+    bill_ends: list[int] = []
     # names with commas, seen where a date or number closed them
     long_names = [fold(t.split(" ", 1)[1]) for t in numbered if "," in t and t.startswith("Luật ")]
     for m in _LAW_HEAD.finditer(text):
@@ -422,9 +510,15 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
         name_end = _law_name(text, m.end())
         if name_end is None:
             continue
-        if _search(r"(?i)(?:dự\s+án|dự\s+thảo|đề\s+nghị\s+xây\s+dựng|soạn\s+thảo)\s*$", text[max(0, m.start() - 30):m.start()]) \
-                or _match(r"\s*\((?:sửa\s+đổi|thay\s+thế)\)", text[name_end:name_end + 20]):
+        if _search(r"(?i)(?:dự\s+án|dự\s+thảo|đề\s+nghị\s+xây\s+dựng|soạn\s+thảo|chính\s+sách\s+của)\s*$"
+                   r"|(?:dự\s+án|dự\s+thảo)(?:\s+[^\s:;.]+){0,3}\s*:\s*$", text[max(0, m.start() - 40):m.start()]) \
+                or (bill_ends and _fullmatch(r"\s*[;,]\s*(?:và\s+)?", text[bill_ends[-1]:m.start()])) \
+                or _match(r"[^;\n()]{0,80}\((?:sửa\s+đổi|thay\s+thế)\)", text[name_end:name_end + 100]) \
+                or _bill_list_item(text, m.start()):
+            name_end = _amended_list_end(text, m.end(), name_end)
             skip.append((m.start(), name_end))
+            bills.add(fold(text[m.end():name_end]))
+            bill_ends.append(name_end)
             continue  # a bill still to be passed, not a document that exists
         for ln in long_names:  # "Luật Khoa học, công nghệ và đổi mới sáng tạo" cited again without its date
             if len(ln) > len(fold(text[m.end():name_end])):
@@ -433,6 +527,10 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
                     name_end = lm.end()
                     break
         name = _clean(text[m.end():name_end])
+        listed_end = _amended_list_end(text, m.end(), name_end)
+        if fold(text[m.end():name_end]) in bills or fold(text[m.end():listed_end]) in bills:
+            skip.append((m.start(), listed_end))
+            continue
         if "," in name:
             long_names.append(fold(name))
         after = text[name_end:name_end + 30]
@@ -511,7 +609,9 @@ def _tail_date_only(text: str, cite: Cite, pos: int) -> None:
         break
 
 
-_CLAUSE_END = regex.compile(r";|\.\s*\n|:\s*\n|\n\s*\n|\.\s*$")
+_CLAUSE_END = regex.compile(
+    r";|\.\s*\n|:\s*\n|\n\s*\n|\.\s*$|\n(?=[ \t]*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Thực\s+hiện)(?![\p{L}]))")
+_PAGE_NO = regex.compile(r"\d{1,3}[ \t]*\n\s*(?=\S)")
 _CLAUSE_START = regex.compile(r"(?m)^[ \t]*(?:Căn\s+cứ|Theo|Xét|Thực\s+hiện|Triển\s+khai)(?![\p{L}])")
 
 
@@ -554,6 +654,9 @@ def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
         pos = end
         while pos < limit and text[pos] in " \t\n":
             pos += 1
+        page = _PAGE_NO.match(text, pos, limit)
+        if page:  # a page number printed between two clauses
+            pos = page.end()
     return clauses
 
 
@@ -620,11 +723,17 @@ def _relation_from_left(left: str, right: str) -> str:
         direct = len(after.split()) <= 6 and not _search(r"[,;]", after)
         at_start = not strong_refer and len(
             _sub(r"(?i)^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?(?:Điều\s+\d+\.\s*)?", "", before).split()) <= 2
+        if _search(r"(?i)điều\s+chỉnh", h.group()):  # "điều chỉnh" governs the document only right before it
+            at_start = False
+            direct = direct and len(after.split()) <= 3 and not _search(r"(?i)quy\s+định|tại|theo", after)
+        if _REQUEST.search(before):
+            continue  # "đề nghị Chủ đầu tư ... thay thế QCVN ...": asked of someone else, not done here
         if (direct or at_start) and not _BLOCK.search(before[-40:] if direct else before):
             if _search(r"(?i)(?<![\p{L}])(?:được|bị)(?:\s+\S+){0,6}\s*$", before) or _match(r"(?i)\s*bởi(?![\p{L}])", after):
                 continue  # "được sửa đổi, bổ sung bởi ...": done by another document, not this one
             return rel
-    if _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right):
+    expiry = _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right)
+    if expiry and not _search(r"(?i)\(|đã\s+hết", expiry.group()):  # "(đã hết hiệu lực)" only describes it
         return "bãi bỏ"
     if _GUIDE_NEAR.search(left):
         return "hướng dẫn"
@@ -664,6 +773,36 @@ def _doc_year(text: str, ex) -> int | None:
     return max(int(d.iso[:4]) for d in ds) if ds else None
 
 
+def _known_code(p: lk.ParsedNumber) -> bool:
+    return all(t in lk.ISSUER_CODES or _fullmatch(r"(?:UBTVQH|QH)\d+", t) for t in p.issuer_codes)
+
+
+def _merge_code_slips(cites: list[Cite]) -> None:
+    """Re-key a number whose code has a typing slip ("36/2025/TT-BNMT", "TT-BNNPTNTT") onto the same
+    type, serial and year cited elsewhere with a known code one letter away."""
+    parsed = [(c, lk.parse_number(c.number or "")) for c in cites]
+    good = {c.key: p for c, p in parsed if p and p.issuer_codes and _known_code(p)}
+    for c, p in parsed:
+        if not p or not p.issuer_codes or c.key in good or _known_code(p) or not (p.year or not p.type_code):
+            continue
+        near = [k for k, q in good.items() if (q.type_code, q.serial, q.year) == (p.type_code, p.serial, p.year)
+                and difflib.SequenceMatcher(None, q.code, p.code).ratio() >= 0.8]
+        if not near and not p.type_code:  # the code OCR-wrecked ("Tờ trình số 4017/T1:-BNNMT"): the type and serial decide
+            near = list({x.key for x in cites if x.key in good and x.doc_type == c.doc_type
+                         and (good[x.key].serial, good[x.key].year) == (p.serial, p.year)})
+        if len(near) == 1:
+            c.key, c.number = near[0], next(x.number for x in cites if x.key == near[0])
+    # the type name printed contradicts the code ("Chỉ thị số 49-NQ/TW") and the document is cited
+    # elsewhere with the code that agrees: "Chỉ thị số 49-CT/TW"
+    for c, p in parsed:
+        if not p or not p.type_code or lk.TYPE_CODES[p.type_code] == c.doc_type:
+            continue
+        near = [x for x, q in parsed if q and q.type_code and lk.TYPE_CODES[q.type_code] == c.doc_type == x.doc_type
+                and (q.serial, q.year, q.issuer_codes) == (p.serial, p.year, p.issuer_codes)]
+        if len({x.key for x in near}) == 1:
+            c.key, c.number = near[0].key, near[0].number
+
+
 def _merge(cites: list[Cite]) -> list[Cite]:
     """One citation per key: partial keys resolved against full ones, the strongest relation kept."""
     full = [c for c in cites if not c.partial]
@@ -679,6 +818,7 @@ def _merge(cites: list[Cite]) -> list[Cite]:
             code, rest = c.key.split(":", 1)
             serial, _, year = rest.partition("/")
             c.key = by_parts.get((code, serial, int(year) if year else None), c.key)
+    _merge_code_slips(full)
     # laws cited once by number and elsewhere by name only
     by_title: dict[str, set[str]] = {}
     for c in cites:

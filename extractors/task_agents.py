@@ -30,14 +30,17 @@ SECTORS = sorted([
     "Công nghiệp", "Thương mại", "Thương mại và Du lịch", "Kế hoạch - Đầu tư", "Tư pháp",
     "Khoa học, Công nghệ và Đổi mới sáng tạo", "Dân tộc", "Thanh tra", "Nông nghiệp",
 ], key=len, reverse=True)
-_SECTOR = "(?:" + "|".join(regex.escape(s) for s in SECTORS) + f"){E}"
+_SECTOR = "(?:" + "|".join(regex.escape(s).replace(r"\ ", r"\s+") for s in SECTORS) + f"){E}"  # wrapped lines
 
-ADMIN = r"(?:tỉnh|huyện|quận|thị\s+xã|thị\s+trấn|thành\s+phố|xã|phường|cấp\s+tỉnh|cấp\s+huyện|cấp\s+xã|các\s+cấp|đặc\s+khu)"
+ADMIN = r"(?:tỉnh|huyện|quận|thị\s+xã|thị\s+trấn|thành\s+phố|xã(?!\s+hội)|phường|cấp\s+tỉnh|cấp\s+huyện|cấp\s+xã|các\s+cấp|đặc\s+khu)"
 PROPER = r"(?:\p{Lu}[\p{Ll}\p{M}]*(?:[ -]\p{Lu}[\p{Ll}\p{M}]*)*)"
 # Capitalised directive verbs that open a new line after a heading's place name ("... tỉnh\nChỉ đạo ...").
 _VERB_START = (r"(?i:chỉ\s+đạo|chủ\s+trì|phối\s+hợp|thực\s+hiện|tổ\s+chức|xây\s+dựng|tham\s+mưu|triển\s+khai|"
                r"tăng\s+cường|hướng\s+dẫn|kiểm\s+tra|rà\s+soát|có\s+trách|chịu\s+trách|tiếp\s+tục|phụ\s+trách|"
-               r"quán\s+triệt|đẩy\s+mạnh|nghiên\s+cứu|theo\s+dõi|báo\s+cáo|căn\s+cứ|khẩn\s+trương|chủ\s+động)"
+               r"quán\s+triệt|đẩy\s+mạnh|nghiên\s+cứu|theo\s+dõi|báo\s+cáo|căn\s+cứ|khẩn\s+trương|chủ\s+động|"
+               # function words that never open a place name ("... các xã, phường\nTheo chức năng, ...")
+               r"các|những|bộ|sở|ủy\s+ban|uỷ\s+ban|cục|văn\s+phòng|ngân\s+hàng|theo|trên|trong|đối\s+với|để|nhằm|đồng\s+thời|giao|phải|cần|kịp\s+thời|định\s+kỳ|"
+               r"thường\s+xuyên|nghiêm\s+túc|tập\s+trung|đẩy\s+nhanh|bảo\s+đảm|đảm\s+bảo|có)"
                r"(?![\p{L}\p{M}])")
 _PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{E})*"
            rf"(?:\s+trực\s+thuộc\s+(?:Trung\s+ương|trung\s+ương|tỉnh))?(?:\s*:\s*{PROPER}(?:\s*,\s*{PROPER})*|"
@@ -49,7 +52,7 @@ _PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{
 STRONG_HEADS = [
     r"Ủy ban nhân dân", r"Uỷ ban nhân dân", r"UBND", r"Hội đồng nhân dân", r"HĐND",
     r"Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", r"Ủy ban Mặt trận Tổ quốc(?: Việt Nam)?", r"UBMTTQ(?:VN)?",
-    r"Ủy ban Thường vụ Quốc hội", r"Ủy ban", r"Bộ Chỉ huy", r"Bộ", r"Sở", r"Tổng cục", r"Chi cục", r"Cục", r"Vụ",
+    r"Ủy ban Thường vụ Quốc hội", r"Mặt trận Tổ quốc(?: Việt Nam)?", r"Ủy ban", r"Bộ Chỉ huy", r"Bộ", r"Sở", r"Tổng cục", r"Chi cục", r"Cục", r"Vụ",
     r"Ban Thường vụ", r"Ban Chỉ đạo", r"Ban quản lý", r"Ban Quản lý", r"Ban", r"Văn phòng", r"Trung tâm",
     r"Học viện", r"Viện", r"Phòng", r"Đoàn kiểm tra", r"Đoàn", r"Ngân hàng", r"Kho bạc", r"Quỹ", r"Báo",
     r"Đài", r"Thanh tra", r"Công an", r"Thuế", r"Hải quan", r"Bảo hiểm xã hội", r"Tổng công ty", r"Công ty",
@@ -57,15 +60,15 @@ STRONG_HEADS = [
     r"Đảng ủy", r"Chính phủ", r"Thủ tướng Chính phủ", r"Tòa án", r"Viện kiểm sát", r"Bộ đội", r"Cảnh sát",
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
-    r"Người đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
+    r"[Nn]gười đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
     r"BHXH", r"NHNN", r"KBNN", r"BQL", r"TTKC",
 ]
 WEAK_HEADS = [
-    r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",
+    r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở(?!\s+(?:dữ liệu|hạ tầng|vật chất|pháp lý|khoa học|lý luận))", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",
     r"[Nn]gười", r"[Gg]iám đốc", r"[Nn]hà đầu tư", r"[Cc]á nhân",
 ]
 # After "các", institution words may be lowercase: "các bộ, ngành", "các sở, ban, ngành".
-GROUP_WORDS = (r"(?:bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|"
+GROUP_WORDS = (r"(?:cấp ủy|cấp uỷ|chính quyền|bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|"
                r"cấp|cơ quan ngang bộ|hội|đoàn thể|huyện|xã|phường|tỉnh|thành phố|thị xã|thành viên|"
                r"chủ đầu tư|công ty|hợp tác xã|trường|Bộ|Sở|Ban|Ngành|Cơ quan|Đơn vị)")
 
@@ -78,7 +81,8 @@ def _alternatives(heads: list[str]) -> str:
 _HEAD = regex.compile(
     rf"{W}(?P<pre>(?:[Cc]ác|[Đđ]ồng chí|[Ll]ãnh đạo|[Tt]oàn thể)\s+)?"
     rf"(?:(?P<strong>{_alternatives(STRONG_HEADS)})|(?P<weak>{_alternatives(WEAK_HEADS)}))" + E)
-GROUP_HEAD_WORDS = (r"(?:bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|cấp|"
+GROUP_HEAD_WORDS = (r"(?:cấp ủy|cấp uỷ|bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|"
+                    r"cơ sở(?!\s+(?:dữ liệu|hạ tầng|vật chất|pháp lý))|cấp|"
                     r"cơ quan ngang bộ|hội|đoàn thể|thành viên|chủ đầu tư|công ty|hợp tác xã|Bộ|Sở|Ban|Ngành|"
                     r"Cơ quan|Đơn vị)")
 _GROUP = regex.compile(rf"{W}[Cc]ác\s+{GROUP_HEAD_WORDS}{E}")
@@ -113,10 +117,12 @@ _PRED = regex.compile(W + "(?:" + "|".join(sorted((regex.escape(p) for p in PRED
                       + ")" + E)
 # Lowercase words that continue a body name.
 NAME_LOWER = regex.compile((
-    W + r"(?:các|nhân dân|nhà nước|ngang bộ|liên quan|có liên quan|khác|trực thuộc|thuộc|trung ương|"
+    W + r"(?:các|xã hội|nhân dân|nhà nước|ngang bộ|ngang Bộ|liên quan|chính trị\s*-\s*xã hội(?:\s*-\s*nghề nghiệp)?|đảng|có liên quan|khác|trực thuộc|thuộc|trung ương|"
     r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|"
     r"công nghiệp|nông thôn|" + ADMIN[3:-1] + r")" + E).replace(" ", r"\s+"))
 _TRAIL = regex.compile(r"\s+(?:trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|xã|thành\s+phố|cả\s+nước))?|có\s+liên\s+quan|"
+                       r"của\s+(?:tỉnh|huyện|thành\s+phố|xã|Trung\s+ương)(?=\s*[,;:.]|\s+và)|"
+                       r"từ\s+[Tt]rung\s+ương\s+đến\s+(?:địa\s+phương|cơ\s+sở)|"
                        r"liên\s+quan|chức\s+năng)" + E)
 _LICENSED = regex.compile(r"\s+được\s+cấp(?:\s+giấy)?(?:\s+phép)?" + E)  # "tổ chức, cá nhân được cấp phép ..."
 _CONNECT = regex.compile(r"\s*(?:,|;|và|&|-|–)\s*")
@@ -159,7 +165,7 @@ AMBIGUOUS = {"báo", "đài", "hội", "ban", "phòng", "vụ", "đoàn", "quỹ
              "thanh tra", "công an", "văn phòng", "trung tâm", "trường", "ủy ban", "lãnh đạo", "thành viên",
              "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu"}
 _AFTER_AMBIGUOUS = regex.compile(
-    rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
+    rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|cơ quan|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
     rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s)")
 
 
@@ -191,7 +197,7 @@ TITLE_HEADS = {"văn phòng", "giám đốc", "phó giám đốc", "chủ tịch
                "chánh văn phòng", "cục trưởng", "vụ trưởng", "trưởng ban", "lãnh đạo", "người đứng đầu", "thành viên",
                "trưởng đoàn", "phó trưởng đoàn", "tổng giám đốc", "phòng", "ban", "chi cục", "trung tâm", "đoàn",
                "thanh tra", "ban quản lý", "ban chỉ đạo", "tổ công tác", "tổ giúp việc", "ủy ban"}
-_INSTITUTION = regex.compile(r"(?:Bộ|Sở|Ủy ban nhân dân|UBND|Cục|Tổng cục|Công an|Thuế|Ngân hàng|Kho bạc|Đài|Báo)"
+_INSTITUTION = regex.compile(r"(?:Bộ|Sở|Ủy ban|UBND|Cục|Tổng cục|Công an|Thuế|Ngân hàng|Kho bạc|Đài|Báo)"
                              r"(?![\p{L}\p{M}])")
 
 
@@ -225,8 +231,14 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
             # A comma or "và" continues the name only inside a group ("các Sở, ngành") or a
             # ministry name ("Văn hóa, Thể thao"), not before another body of a list.
             gm = regex.match(rf"(?:{GROUP_WORDS}|{ADMIN}){E}", rest)
-            if gm and "các" in s[start:end].lower():
+            if gm and "các" in s[start:end].lower() and not (
+                    gm.group()[:1].isupper() and regex.match(r"\s+\p{Lu}", rest[gm.end():])):  # ", Bộ Tài chính"
                 end = nxt + gm.end()
+                continue
+            # "cơ quan, tổ chức liên quan", "đơn vị, địa phương có liên quan": a generic list closed by "liên quan"
+            lm = _GENERIC_LIST.match(rest) if "," in sep and head in GENERIC_HEADS else None
+            if lm:
+                end = nxt + lm.end()
                 continue
             if _head_at(s, nxt):
                 break
@@ -244,13 +256,19 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                     rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
-                    not regex.search(r"(?:thuộc|của)$", s[:end]):
+                    not regex.search(r"(?:thuộc|của)$", s[:end]) and \
+                    s[start:end].lower() != "cơ quan":  # "cơ quan Thuế" is one name
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
             wm = regex.match(r"[\p{L}\p{M}\d&/]+", rest)
             if not wm:
                 break
             end = nxt + wm.end()
             continue
+        if regex.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[:end]):
+            gm = regex.match(rf"{GROUP_WORDS}{E}", rest)  # "Thủ trưởng các ban, ngành tỉnh"
+            if gm:
+                end = nxt + gm.end()
+                continue
         lm = NAME_LOWER.match(rest)
         if lm:
             end = nxt + lm.end()
@@ -261,6 +279,10 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
             continue
         break
     return end
+
+
+GENERIC_HEADS = {"cơ quan", "đơn vị", "tổ chức", "doanh nghiệp", "cơ sở"}
+_GENERIC_LIST = regex.compile(rf"{GROUP_WORDS}(?:\s*,\s*{GROUP_WORDS})*\s+(?:có\s+)?liên\s+quan{E}")
 
 
 def _looks_pred(rest: str) -> bool:

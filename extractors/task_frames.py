@@ -39,10 +39,10 @@ OBLIGATION = regex.compile(
 FRAME_LEAD = regex.compile(
     r"(?:\s*[:,]?\s*(?:có trách nhiệm|chịu trách nhiệm chính|được giao|được|"
     r"chủ trì(?:\s*,\s*|\s+)(?:và\s+)?(?=phối hợp)|chủ trì\s*,?|căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:,?\s*quyền hạn)?"
-    r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|đơn vị|ngành)))?\s*,?|"
+    r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|(?:từng |mỗi )?(?:đơn vị|ngành|cơ quan|địa phương))))?\s*,?|"
     r"(?:trong phạm vi|theo|căn cứ(?:\s+vào)?)\s+(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền)"
-    r"(?:\s*,?\s*(?:và\s+)?(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền))*"
-    r"(?:\s+(?:được giao|của mình|của (?:bộ|ngành|đơn vị|cơ quan|địa phương)))?\s*,?|thực hiện các nhiệm vụ sau|"
+    r"(?:\s*,?\s*(?:và\s+)?(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền|phạm vi quản lý|lĩnh vực(?: được giao| quản lý)?))*"
+    r"(?:\s+(?:được giao|của mình|của (?:từng |mỗi )?(?:bộ|ngành|đơn vị|cơ quan|địa phương)))?\s*,?|thực hiện các nhiệm vụ sau|"
     r"thực hiện (?:một số|các) nội dung sau|các nhiệm vụ sau))+\s*[:,]?\s*", regex.IGNORECASE)
 COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
@@ -71,6 +71,10 @@ class Directive:
     weak: bool = False
 
 
+_NARRATIVE_PRED = regex.compile(r"\s*,?\s*(?:không|chưa|còn|vẫn|là|đã|đang|cũng)(?![\p{L}\p{M}])")
+_ISSUES = regex.compile(r"\s*(?:(?:tiếp tục|kính|trân trọng)\s+)?(?:yêu cầu|đề nghị|giao)\s+")
+
+
 def _pred_follows(s: str, end: int, weak: bool) -> bool:
     rest = s[end:end + 60]
     if not rest.strip():
@@ -79,17 +83,22 @@ def _pred_follows(s: str, end: int, weak: bool) -> bool:
         return bool(OBLIGATION.match(rest))
     if NON_PRED.match(rest):
         return False
-    r = rest.lstrip(" ,:")
+    r = rest.lstrip(" ,:\n\t")  # a wrapped PDF line puts the predicate on the next line
     if _PREPOSITION.match(r):
         return False
     return bool(r) and (r[:1].islower() or bool(_PRED.match(r.lower())))
+
+
+# A comma inside a passive agent list ("đã được các cấp, các ngành quan tâm"): no clause starts there.
+_LIST_COMMA = regex.compile(r"(?<![\p{L}\p{M}])(?:được|bởi)\s+(?:các\s+)?[\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)?\s*,\s*$")
 
 
 def _subject_positions(s: str):
     yield 0
     if LEAD_ADVERBIAL.match(s):
         for m in regex.finditer(r",\s*", s[:220]):
-            yield m.end()
+            if not _LIST_COMMA.search(s[:m.end()]):
+                yield m.end()
 
 
 # "Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung; ..." (duties of a named member of a team).
@@ -106,11 +115,16 @@ def find_directive(s: str) -> Directive | None:
     m = REQUEST.search(s)
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
         bl = bodies_at(s, m.end())
-        if bl and _pred_follows(s, bl.end, False):
+        if bl and (_pred_follows(s, bl.end, False) or s[bl.end:].strip() == ":"):  # "..., yêu cầu các Sở, ngành:"
             return _finish(s, bl, "request")
     for pos in _subject_positions(s):
         bl = bodies_at(s, pos)
         if bl and _pred_follows(s, bl.end, bl.weak):
+            if pos and _NARRATIVE_PRED.match(s, bl.end):
+                continue  # "..., đã có văn bản chỉ đạo của Chính phủ, Thủ tướng Chính phủ, không cần ...": not a clause
+            rm = _ISSUES.match(s, bl.end)
+            if rm and bodies_at(s, rm.end()):
+                return None  # "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng ...": the issuer; the request frame missed
             return _finish(s, bl, "subject")
     return None
 
@@ -134,10 +148,9 @@ def passive_agent(s: str) -> Directive | None:
 
 def _issuer_before(s: str, pos: int) -> bool:
     """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
-    head = s[:pos].rstrip()
+    head = regex.sub(r"(?:^|\s+)(?:tiếp tục|cũng|kính|trân trọng)$", "", s[:pos].rstrip())  # "..., tiếp tục yêu cầu"
     if not head or head.endswith(":") or head.endswith((",", ";")) and LEAD_ADVERBIAL.match(s):
         return True
-    head = regex.sub(r"\s+(?:tiếp tục|cũng|kính|trân trọng)$", "", head)
     for m in _HEAD.finditer(head):
         bl = bodies_at(head, m.start())
         if bl and bl.end >= len(head):

@@ -74,6 +74,23 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
     return out
 
 
+_GROUP_ROW = regex.compile(r"^[IVX]{1,5}\.?$")
+# Cells after the bodies: the deadline ("Năm 2026", "Giai đoạn 2026 - 2030") or the product ("Nghị quyết", "Đề án").
+_TIME_CELL = regex.compile(r"^(?:Năm|Giai đoạn|Quý|Tháng|Hằng năm|Hàng năm|Trước|Thường xuyên|Định kỳ|\d|"
+                           r"(?:Nghị quyết|Nghị định|Quyết định|Thông tư|Kế hoạch|Đề án|Luật|Báo cáo|Chỉ thị|Văn bản|"
+                           r"Chương trình|Quy chế|Tờ trình|Công văn|Hướng dẫn)(?![\p{L}\p{M}]))")
+
+
+def _restarts(segs: list[tuple[int, str]], i: int, n: int) -> bool:
+    """A roman numeral alone opens a group of rows when row "1" follows its title (not "khóa XVI" in a cell)."""
+    for _, s in segs[i + 1:i + 6]:
+        if _row_start(s, n) is not None:
+            return False
+        if _row_start(s, 1) is not None:
+            return True
+    return False
+
+
 def _row_start(seg: str, n: int) -> str | None:
     m = regex.match(rf"^{n}\.?(?:\s+(?P<rest>.+))?$", seg)
     return None if m is None else (m["rest"] or "")
@@ -82,9 +99,18 @@ def _row_start(seg: str, n: int) -> str | None:
 def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTask]) -> int:
     n = 1
     rows: list[list[tuple[int, str]]] = []
+    title = False  # inside a group title row ("II | Phân công, phân cấp ..."), numbering restarts after it
     while i < len(segs):
         off, s = segs[i]
+        if rows and _GROUP_ROW.match(s) and _restarts(segs, i, n):
+            n, title = 1, True
+            i += 1
+            continue
         rest = _row_start(s, n)
+        if title and rest is None:
+            i += 1
+            continue
+        title = False
         if rest is not None:
             rows.append([(off, rest)] if rest else [])
             rows[-1].insert(0, (off, "")) if not rest else None
@@ -124,7 +150,7 @@ def _row_task(row: list[tuple[int, str]]) -> TableTask | None:
     if len(cells) < 2:
         return None
     lead_i = next((k for k in range(1, len(cells))
-                   if _starts_body(cells[k][1]) and not _OPEN_END.search(cells[k - 1][1])), None)
+                   if _starts_body_at(cells, k) and not _OPEN_END.search(cells[k - 1][1])), None)
     if lead_i is None:
         return None
     task = " ".join(s for _, s in cells[:lead_i])
@@ -143,6 +169,16 @@ def _starts_body(s: str) -> bool:
     return bool(b) and not b.weak
 
 
+def _starts_body_at(cells: list[tuple[int, str]], k: int) -> bool:
+    """A body name opens cell `k`, possibly wrapped mid-name onto the next line ("Ủy ban nhân / dân các cấp")."""
+    if _starts_body(cells[k][1]):
+        return True
+    if k + 1 < len(cells) and len(cells[k][1]) <= 16:
+        b = bodies_at(f"{cells[k][1]} {cells[k + 1][1]}", 0)
+        return bool(b) and not b.weak and b.end > len(cells[k][1]) + 1
+    return False
+
+
 def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
     """Join a body cell's wrapped lines: after a trailing comma, or before a lowercase start."""
     parts = [cells[k][1]]
@@ -151,6 +187,8 @@ def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
         nxt = cells[k][1]
         joined = " ".join(parts)
         grown = bodies_at(f"{joined} {nxt}", 0)
+        if _TIME_CELL.match(nxt):
+            break  # the deadline cell ("Năm 2026", "Giai đoạn 2026 - 2030")
         if parts[-1].rstrip().endswith((",", "và")) or nxt[:1].islower() or nxt.startswith("(") or \
                 grown is not None and grown.end > len(joined) + 1:
             parts.append(nxt)

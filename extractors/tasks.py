@@ -89,7 +89,7 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
     t = u.text
     lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
                      r"(?:\s+(?:chung|cụ thể|chính))?\s+của|Giao|Đề nghị|"
-                     r"Kính đề nghị|Yêu cầu(?: đối với)?)\s+", "", t)
+                     r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+", "", t)
     bl = bodies_at(lead, 0)
     if bl:
         rest = lead[bl.end:].strip(" .")
@@ -290,9 +290,32 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
                 sub = _sub(ctx, ctx.bodies, ctx.coords, False)
             _visit(c, text, sub, addressees, out)
             continue
-        out.extend(_leaf_tasks(c, text, ctx, addressees))
-        if c.children:
-            _visit(c, text, ctx, addressees, out)
+        more = _continuation(c)  # the item's own later paragraphs (a PDF item of several paragraphs)
+        out.extend(_leaf_tasks(c, text, ctx, addressees, more[-1].end if more else None))
+        if len(c.children) > len(more):
+            _visit(replace(c, children=c.children[len(more):]), text, ctx, addressees, out)
+
+
+def _continuation(u: Unit) -> list[Unit]:
+    """Plain paragraphs right under an item, before any sub-item or lead: they are part of the item."""
+    out: list[Unit] = []
+    if u.kind == "para":
+        return out
+    for c in u.children:
+        if c.kind != "para" or c.children or c.text.rstrip().endswith((":", "/.")) or _is_caps(c.text) or \
+                _PREAMBLE.match(c.text) or _OWN_PARA.match(c.text):
+            break
+        first = c.text[:sentences(c.text)[0][1]] if sentences(c.text) else c.text
+        if find_directive(first) or _BARE_REQUEST.match(first):
+            break  # a new directive (often the letter's closing request), not the item's continuation
+        out.append(c)
+    return out
+
+
+_JOINED_TITLE = regex.compile(r"(?:Tổ chức thực hiện|Trách nhiệm thực hiện|Chế độ báo cáo|Kinh phí thực hiện|"
+                              r"Trách nhiệm của các cơ quan, đơn vị)\s*\n\s*(?=\p{Lu})")
+# Paragraphs that close a letter or a part rather than continue the item above them.
+_OWN_PARA = regex.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường hợp|Trên đây|Căn cứ)\b")
 
 
 _FOR_BODY_HEAD = regex.compile(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ)\b.{0,30}?\bcủa|Yêu cầu đối với|Đề nghị|Giao)\s+")
@@ -307,6 +330,9 @@ _ISSUER_VERB = regex.compile(r"^(?:(?:tiếp tục|kính|trân trọng)\s+)?(?:y
                              r"kết luận|quyết định)\b")
 _REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|(?:thực hiện|triển khai)[^:]{0,60}(?:nội dung|nhiệm vụ|việc)[^:]{0,30}"
                               r"(?:sau|sau đây|như sau))", regex.IGNORECASE)
+# Bullets that describe a thing (a file's contents, a form, a term) rather than tell a body to act.
+_DESCRIPTIVE = regex.compile(r"^(?:[-–+•]\s*)?(?:Về(?:\s+việc)?\s|(?:Nội dung|Hình thức|Thành phần|Hồ sơ|Số liệu|Sổ|Bản gốc|"
+                             r"Bản đồ|Bản vẽ|Mẫu|Kỳ|Phạm vi|Đối tượng|Trình tự|Cách thức|Thẩm quyền)(?![\p{L}\p{M}]))")
 _OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
 INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task
 
@@ -321,10 +347,10 @@ def _is_caps(s: str) -> bool:
     return len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
 
-def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Task]:
+def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int | None = None) -> list[Task]:
     if ctx.rights:
         return []
-    raw = text[u.body_start:u.end]
+    raw = text[u.body_start:end or u.end]
     groups: list[_Group] = []
     own = ctx
     # A heading joined to its first paragraph: "7) Sở Văn hóa - Thể thao và Du lịch Triển khai ...".
@@ -334,6 +360,9 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
         # "6.1. Đối với Đoàn kiểm tra: Các thành viên Đoàn thực hiện ...": the item names its body first.
         own = _sub(ctx, fb.items, [])
         raw_off = fb.end + regex.match(r"\s*:\s*", raw[fb.end:]).end()
+    tm = _JOINED_TITLE.match(raw) if not raw_off else None
+    if tm:  # "3. Tổ chức thực hiện Thủ trưởng các sở ...": a PDF title line joined to its paragraph
+        raw_off = tm.end()
     bl = bodies_at(raw, 0)
     if not raw_off and bl and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
             r"\s*(?::\s*|\n\s*)?\p{Lu}", raw[bl.end:]) and not find_directive(raw):
@@ -369,7 +398,8 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
             groups[-1].coordinators.extend(coordinators_in(s))
             continue
         direct = own.direct and ctx.veto < VETO_BELOW_NARRATIVE  # in a report every bullet must read as a task
-        if own.bodies and not ctx.quoted(u.body_start + a) and not _CITATION.match(_clean(s)) and (
+        if own.bodies and not ctx.quoted(u.body_start + a) and not _CITATION.match(_clean(s)) and \
+                not _DESCRIPTIVE.match(_clean(s)) and (
                 direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):
             pos, coords = action_start(s, 0)
             groups.append(_Group(list(own.bodies), coords + list(own.coords), u.body_start + a,
@@ -379,8 +409,8 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str]) -> list[Ta
 
 _LEAD_OUT = regex.compile(r"\s*(?:(?:cụ thể\s+)?như sau|(?:các|một số|những)?\s*(?:nội dung|nhiệm vụ|yêu cầu)(?: cụ thể)?"
                           r"\s+(?:sau|sau đây|như sau)|sau đây|cụ thể)?\s*:\s*$")
-_GENERIC_ACTION = regex.compile(r"^(?:thực hiện|triển khai|chỉ đạo|tập trung)(?:\s+(?:đầy đủ|nghiêm túc|tốt|thực hiện|"
-                                r"triển khai|một số|các|những))*\s*$")
+_GENERIC_ACTION = regex.compile(r"^(?:(?:thực hiện|triển khai|chỉ đạo|tập trung|quán triệt|tổ chức|nghiêm túc|"
+                             r"khẩn trương|tiếp tục|đầy đủ|tốt|một số|các|những)(?:\s*,\s*|\s+và\s+|\s+|$))+$")
 
 
 _BARE_REQUEST = regex.compile(r"^(?:[^,]{0,60},\s*)?(?:[Kk]ính\s+)?(?:[Đđ]ề nghị|[Yy]êu cầu)\s+(?=\p{Ll})")

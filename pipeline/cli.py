@@ -161,8 +161,16 @@ def evaluate(gold_dir, docs_dir, json_out, verbose):
         Path(json_out).write_text(json.dumps(res, ensure_ascii=False, indent=1), "utf-8")
 
 
-from pipeline.cli_web import register as _register_web; _register_web(main)  # noqa: E402, E702, I001
-from pipeline.cli_store import register as _register_store; _register_store(main)  # noqa: E402, E702, I001
+def _register_commands() -> None:
+    """The store verbs (import, search, bases, cites, tasks, task, correct, export) and the web ones (serve, user)."""
+    from pipeline.cli_store import register as register_store
+    from pipeline.cli_web import register as register_web
+
+    register_store(main)
+    register_web(main)
+
+
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -79,8 +79,11 @@ def search(store: Store, text: str, *, doc_type: str | None = None, issuer: str 
         where.append("d.issue_year = ?")
         params.append(int(year))
     extra = "".join(f" AND {w}" for w in where)
+    # every word required; the words side by side as typed rank higher ("khuyen cong" over "cộng … khuyến")
     if store.dialect == "sqlite":
         match = " ".join(f'"{w}"' for w in words)
+        if len(words) > 1:
+            match = f'"{" ".join(words)}" OR ({match})'
         rows = store.query(
             f"SELECT {_SUMMARY}, d.text, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts "
             f"JOIN documents d ON d.id = documents_fts.rowid WHERE documents_fts MATCH ?{extra} "
@@ -89,7 +92,7 @@ def search(store: Store, text: str, *, doc_type: str | None = None, issuer: str 
         rows = store.query(
             f"SELECT {_SUMMARY}, d.text, ts_rank(d.search_vector, q, 1) AS score "
             f"FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q{extra} "
-            "ORDER BY score DESC, d.id LIMIT ?", (" & ".join(words), *params, limit))
+            "ORDER BY score DESC, d.id LIMIT ?", (f"({' <-> '.join(words)}) | ({' & '.join(words)})", *params, limit))
     return [SearchHit(_summary(r), round(float(r["score"]), 4), snippet(r["text"], words).text) for r in rows]
 
 

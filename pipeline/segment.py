@@ -103,8 +103,13 @@ MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|ĐẢNG\s+CỘNG\
                       regex.IGNORECASE)
 NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
                             r"(?=[\dIl/ ]|$)")
-DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)\b.{0,30}?(?:th[áa]ng|thảng)\b.{0,20}?(?:n[ăaắã]m)\b",
+# OCR glues digits and junk to the words ("ngày0} thángh măm 2026"): only a following letter breaks a word.
+DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)(?!\p{L}).{0,30}?(?:th[áa]ng|thảng)\p{L}?(?!\p{L}).{0,20}?"
+                          r"(?:[nm][ăaắã]m)\b",
                           regex.IGNORECASE)
+# A subject line ending on a word that needs its complement ("... ngày 31/12/2007 của") goes on after a blank line.
+OPEN_END = regex.compile(r"(?<!\p{L})(?:của|và|về|tại|với|cho|số|trong|theo|các|những|được|bởi|thuộc|đối)\s*$",
+                         regex.IGNORECASE)
 SEPARATOR = regex.compile(r"^[-_–—=*.~\s\[\]]{2,}$")
 NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|Truy cập nội dung luôn"
                       r"|(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Chức vụ)\s*:.*)$")
@@ -486,6 +491,10 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
         if not txt:
             gap = gap or bool(prev)
             k += 1
+            continue
+        if prev and OPEN_END.search(prev) and not (_noise(line) or OPENER.match(txt) or KINH_GUI.match(txt)):
+            prev, gap, k = txt, False, k + 1  # the line completes the one before it, however it opens
+            last = k
             continue
         if gap and prev and not (txt[:1].islower() or (upper and is_upper(txt))):
             break  # a blank line ends the subject unless the next line plainly continues it

@@ -74,7 +74,9 @@ def one_import(src: str, url: str, workers: int) -> dict:
         s = import_paths(store, [src], workers=workers, progress=sys.stderr.isatty())
         secs = time.perf_counter() - t0
     return {
-        "workers": workers, "documents": s.added, "failed": s.failed, "seconds": round(secs, 2),
+        "workers": workers, "documents": s.added, "failed": s.failed, "unchanged": s.unchanged,
+        "duplicates": s.duplicates, "failed_before": s.failed_before, "pool_restarts": s.pool_restarts,
+        "failures": s.failures[:5], "seconds": round(secs, 2),
         "docs_per_s": round(s.added / secs, 2),
         "peak_rss_main_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_worker_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
@@ -130,7 +132,8 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--one", str(src), url, str(w)], check=True,
                                  stdout=subprocess.PIPE, text=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
-            print(f"workers={w}: {r['documents']} docs in {r['seconds']}s = {r['docs_per_s']} docs/s; "
+            print(f"workers={w}: {r['documents']} docs ({r['failed']} failed, {r['duplicates']} duplicate, "
+                  f"{r['unchanged']} unchanged) in {r['seconds']}s = {r['docs_per_s']} docs/s; "
                   f"peak RSS main {r['peak_rss_main_mib']} MiB, worker {r['peak_rss_worker_mib']} MiB; "
                   f"database {r['db_bytes'] / 2**20:.1f} MiB", flush=True)
             results.append(r)

@@ -3,6 +3,8 @@ its level in the state hierarchy and its parent when a header states it."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from extractors.bodies import canonical_body
@@ -19,8 +21,14 @@ _LEVELS = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def body_key(name: str) -> str:
     return index_text(name)
+
+
+@lru_cache(maxsize=8192)
+def _canonical(name: str) -> str:
+    return canonical_body(name)  # pure and regex-heavy; an archive names the same bodies again and again
 
 
 def body_level(name: str) -> str | None:
@@ -34,7 +42,7 @@ def body_level(name: str) -> str | None:
 
 def ensure_body(store: Store, name: str, printed: str | None = None, parent_id: int | None = None) -> int | None:
     """Id of the body with this canonical name, created on first sight."""
-    name = canonical_body(name) if name else name
+    name = _canonical(name) if name else name
     if not name:
         return None
     # one row per name up to accents' and capitals' spelling variants ("Sở Công thương")

@@ -1,0 +1,243 @@
+"""Citation forms found while reviewing the documents without gold: real sentences of the corpus,
+and whole documents where the form depends on the layout (OCR, pdftotext, appendix tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors import legal_keys as lk
+from extractors import references
+from pipeline.ingest import load
+from pipeline.records import Extraction
+from pipeline.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cites(text: str):
+    """Merged citations of a sentence, as `extract` gives them (no header, no segments)."""
+    return sorted(references._merge(references.find_citations(text)), key=lambda c: c.start)
+
+
+def one(text: str, key: str):
+    found = [c for c in cites(text) if c.key == key]
+    assert len(found) == 1, [c.key for c in cites(text)]
+    return found[0]
+
+
+_DOCS: dict[str, list] = {}
+
+
+def refs_of(pattern: str):
+    """References of one corpus file (txt, pdf or docx), extracted once per module."""
+    if pattern not in _DOCS:
+        doc = load(next(ROOT.glob(pattern)))
+        _DOCS[pattern] = references.extract(doc, segment(doc), Extraction())
+    return _DOCS[pattern]
+
+
+def keys(refs) -> set[str]:
+    return {r.key for r in refs}
+
+
+# --- numbers damaged by OCR or by the layout ---------------------------------------------------
+
+def test_ocr_split_legislature_digit_is_joined():
+    # 019 (OCR): "Căn cứ Luật Đầu tư công số J 58/2024/QH1 5 được sửa đổi, bổ sung bởi Luật số 90/2025/QH15;"
+    refs = refs_of("corpus/docs/dev/019_*.txt")
+    assert "58/2024/QH15" in keys(refs) and "58/2024/QH1" not in keys(refs)
+
+
+def test_code_glued_without_hyphen():
+    c = one("được Thủ tướng Chính phủ Quyết định số 1626/QĐTTg ngày 15/12/2023.", "1626/QĐ-TTg")
+    assert (c.doc_type, c.issuer, c.date) == ("Quyết định", "Thủ tướng Chính phủ", "2023-12-15")
+
+
+def test_ocr_letters_in_codes():
+    # "Nghị định số 26/2026/NB-CP ngày 17 tháng 01 năm 206 của Chỉnh phú": Đ read as B
+    assert lk.number_key("26/2026/NB-CP") == "26/2026/NĐ-CP"
+    # "tại Tờ trình số 83/TIr-UBND ngày 31 tháng 3 năm 2026": TTr read as TIr; "4123⁄BC-BNNMT": a fraction slash
+    c = one("tại Tờ trình số\n83/TIr-UBND ngày 31 tháng 3 năm 2026 và Báo cáo số 4123⁄BC-BNNMT", "83/TTr-UBND")
+    assert c.doc_type == "Tờ trình"
+    assert "4123/BC-BNNMT" in {x.key for x in cites("và Báo cáo số 4123⁄BC-BNNMT\nngày 26 tháng 4 năm 2026;")}
+
+
+def test_hyphen_lost_where_pdftotext_wrapped_the_line():
+    c = one("được phê duyệt ban hành kèm theo Quyết định số 2257/QĐ\nUBND ngày 28/11/2023 của UBND tỉnh: Khu đất",
+            "2257/QĐ-UBND")
+    assert c.date == "2023-11-28"
+
+
+def test_ocr_issuer_name_gives_way_to_the_code():
+    c = one("Căn cứ Nghị định số 35/2023/NĐ-CP của Chỉnh phú về sửa đổi, bổ Sung một số điều của các Nghị định;",
+            "35/2023/NĐ-CP")
+    assert c.issuer == "Chính phủ"
+    # a longer printed issuer is a different reading, not an OCR slip: it stays
+    c = one("Thông tư số 12/2018/TT-BNNPTNT ngày 05/10/2018 của Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn "
+            "quy định về ban hành quy chuẩn", "12/2018/TT-BNNPTNT")
+    assert c.issuer == "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn"
+
+
+def test_typing_slip_in_a_code_merges_with_the_clean_citation():
+    text = ("theo quy định tại Điều 8 Thông tư số 36/2025/TT-BNNMT ngày 02/7/2025; tại Điều 10 Thông tư số "
+            "36/2025/TT-BNMT ngày 02/7/2025 của Bộ Nông nghiệp và Môi trường.")
+    assert [c.key for c in cites(text)] == ["36/2025/TT-BNNMT"]
+
+
+def test_wrecked_code_merges_by_type_and_serial():
+    refs = refs_of("corpus/files/051_*.pdf")  # "Tờ trình số\n4017/T1:-BNNMT" and "Tờ trình 4017/TTr-\nBNNMT"
+    assert [r.number for r in refs if r.number and r.number.startswith("4017")] == ["4017/TTr-BNNMT"]
+
+
+def test_type_name_contradicting_the_code_merges_with_the_agreeing_citation():
+    text = ("Căn cứ Chỉ thị số 49-CT /TW ngày 28 tháng 6 năm 2025 của Ban Bí thư về công tác phi chính phủ nước "
+            "ngoài;\nIII. TỔ CHỨC THỰC HIỆN\n1. Trên cơ sở nội dung Chỉ thị số 49-NQ/TW của Ban Bí thư, các Bộ")
+    assert [c.key for c in cites(text)] == ["49-CT/TW"]
+
+
+def test_site_code_in_brackets_is_not_a_document():
+    text = "chồng lấn với ranh giới mỏ Caolanh – felspat Báo Đáp (1584-TD), xã Yên Hưng, huyện Văn Yên"
+    assert cites(text) == []
+
+
+# --- laws by name -----------------------------------------------------------------------------
+
+def test_code_written_bo_luat_with_capital_l():
+    c = one("được quy định xử lý cụ thể trong Nghị định số 36/2020/NĐ-CP và quy định tại Điều 227 "
+            "Bộ Luật hình sự năm 2015; hướng dẫn chi tiết", "100/2015/QH13")
+    assert (c.doc_type, c.pinpoint) == ("Bộ luật", "Điều 227")
+
+
+def test_law_name_printed_with_or_without_its_commas_is_one_law():
+    text = ("Luật Phòng cháy, chữa cháy và cứu nạn cứu hộ; Luật Lâm nghiệp; Luật Phòng cháy chữa cháy và "
+            "cứu nạn, cứu hộ")
+    assert [c.key for c in cites(text) if c.title.startswith("Luật Phòng")] == ["55/2024/QH15"]
+
+
+def test_law_name_with_a_typo_resolves_to_the_table():
+    assert lk.law_key("Luật Địa chất và khoán sản", before_year=2025) == "54/2024/QH15"
+
+
+def test_mistyped_year_of_a_law_date():
+    # a form in 011: "Căn cứ Luật Địa chất và Khoáng sản ngày 29 tháng 11 năm 2025;" (the law of 29/11/2024)
+    assert lk.law_key("Luật Địa chất và Khoáng sản", "2025-11-29") == "54/2024/QH15"
+
+
+def test_ocr_amending_law_by_name_and_date():
+    c = one("theo quy định\ntại khoản 39 Điều 1 Luật sửa đồi, bổ sung một số điều của Luật Xây dựng ngày\n"
+            "17 tháng 6 năm 2020 đối với các công trình", "62/2020/QH14")
+    assert c.date == "2020-06-17"
+
+
+def test_law_name_holding_cua_before_its_number():
+    refs = refs_of("corpus/docs/dev/036_*.txt")
+    # "Căn cứ Luật Xuất cảnh, nhập cảnh của công dân Việt Nam số\n49/2019/QH14 được sửa đổi, bổ sung bởi ..."
+    r = next(r for r in refs if r.key == "49/2019/QH14")
+    assert (r.title, r.relation) == ("Luật Xuất cảnh, nhập cảnh của công dân Việt Nam", "căn cứ")
+    assert not any(r.key.startswith("LUẬT:") for r in refs)
+
+
+def test_amending_law_whose_name_lists_the_laws_it_amends():
+    text = ("Căn cứ Luật Đầu tư công số 58/2024/QH15; Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu, Luật Đầu "
+            "tư theo phương thức đối tác công tư, Luật Hải quan, Luật Thuế giá trị gia tăng, Luật Thuế xuất khẩu, thuế "
+            "nhập khẩu, Luật Đầu tư, Luật Đầu tư công, Luật Quản lý, sử dụng tài sản công số 90/2025/QH15;")
+    assert [c.key for c in cites(text)] == ["58/2024/QH15", "90/2025/QH15"]
+    assert cites(text)[1].title.startswith("Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu, Luật Đầu tư theo")
+
+
+# --- bills: documents still to be passed --------------------------------------------------------
+
+def test_bills_of_a_legislative_programme_are_not_references():
+    refs = refs_of("corpus/docs/dev/057_*.txt")  # "... đối với 13 dự án luật sau đây:\n\na) Luật Hộ tịch (sửa đổi);"
+    named = {r.title for r in refs if r.key.startswith("LUẬT:")}
+    assert not named & {"Luật Thủ tục ban hành quyết định hành chính", "Luật Tín ngưỡng",
+                        "Luật sửa đổi, bổ sung một số điều của Luật Công chứng", "Luật Công chứng"}
+    assert {"64/2025/QH15", "87/2025/QH15", "57/2014/QH13"} <= keys(refs)
+
+
+def test_policy_of_a_bill_and_bills_after_du_an():
+    text = ("Điều 1. Tách dự án Luật sửa đổi, bổ sung một số điều của Luật Thương mại, Luật Cạnh tranh thành 02 dự án: "
+            "Luật sửa đổi, bổ sung một số điều của Luật Thương mại; Luật sửa đổi, bổ sung một số điều của Luật Điện "
+            "lực và trình Quốc hội xem xét.")
+    assert cites(text) == []
+    assert cites("NGHỊ QUYẾT\nVề chính sách của Luật sửa đổi, bổ sung một số điều của\nLuật Thương mại, "
+                 "Luật Cạnh tranh, Luật Quản lý ngoại thương\n") == []
+
+
+# --- titles, issuers and relations --------------------------------------------------------------
+
+def test_title_stops_before_an_amended_by_chain():
+    text = ("đ) Quyết định số 47/2021/QĐ-UBND ngày 20 tháng 9 năm 2021 Ban hành\nquy chế phối hợp quản lý trật tự "
+            "xây dựng trên địa bàn tỉnh Lào Cai được sửa đôi,\nbổ sung tại khoản 1 Điều 1 Quyết định số 49/2024 ngày "
+            "27 tháng 11 năm 2024\nSửa đổi, bổ sung một số nội đung của các Quyết định;")
+    found = cites(text)
+    assert found[0].title == "Ban hành quy chế phối hợp quản lý trật tự xây dựng trên địa bàn tỉnh Lào Cai"
+    assert (found[1].number, found[1].date) == ("49/2024", "2024-11-27")
+
+
+def test_title_and_issuer_stop_at_what_the_sentence_goes_on_to_say():
+    c = one("Tuy nhiên, Nghị định số 21/2026/NĐ-CP sửa đổi, bổ sung một số điều của Nghị định số 193/2025/NĐ-CP "
+            "đã được ban hành ngày 10/01/2026 chưa có quy định cụ thể", "21/2026/NĐ-CP")
+    assert c.title == "sửa đổi, bổ sung một số điều của Nghị định số 193/2025/NĐ-CP"
+    c = one("kèm theo Nghị quyết số 17/2026/NQ-CP ngày 29 tháng 4 năm 2026 của Chính phủ có hiệu lực thi hành từ "
+            "ngày 01 tháng 7 năm 2026", "17/2026/NQ-CP")
+    assert c.issuer == "Chính phủ"
+    c = one("theo Công văn số 597/HC-QLHC ngày 27 tháng 3 năm 2026 của Cục Hóa chất gửi Sở Công Thương tỉnh "
+            "Quảng Ngãi", "597/HC-QLHC")
+    assert c.issuer == "Cục Hóa chất"
+    c = one("Thông tư số 38/2025/TT-BCT về phân cấp thực hiện thủ tục hành chính (có hiệu lực từ ngày 10/4/2026).",
+            "38/2025/TT-BCT")
+    assert c.title == "về phân cấp thực hiện thủ tục hành chính"
+
+
+def test_quote_mark_closing_on_the_number_opens_no_title():
+    c = one('mục đích sử dụng của tổ chức, cá nhân đó, Nghị định số 26/2026/NĐ-CP" không\nquy định về thời điểm '
+            "công bố", "26/2026/NĐ-CP")
+    assert c.title is None
+
+
+def test_table_cells_after_a_title_are_not_the_title():
+    c = one("Nghị định số 42/2023/NĐ-CP ngày 29/6/2023 của Chính phủ điều chỉnh lương hưu, trợ cấp bảo hiểm xã hội "
+            "và trợ cấp hằng tháng Được thay thế bởi Nghị định số 75/2024/NĐ-CP", "42/2023/NĐ-CP")
+    assert c.title == "điều chỉnh lương hưu, trợ cấp bảo hiểm xã hội và trợ cấp hằng tháng"
+
+
+@pytest.mark.parametrize("sentence, key", [
+    # "điều chỉnh" names what is adjusted, not the document the text amends
+    ("- Sớm điều chỉnh, hướng dẫn giải quyết các khó khăn, vướng mắc trong xử lý vi phạm hành chính lĩnh vực "
+     "khoáng sản (sự chồng chéo trong quy định về việc hành vi được quy định xử lý cụ thể trong Nghị định số "
+     "36/2020/NĐ-CP và quy định tại Điều 227 Bộ Luật hình sự năm 2015)", "36/2020/NĐ-CP"),
+    ("1. Các trường hợp điều chỉnh cục bộ quy định tại khoản 9a Điều 38 của Luật Tài nguyên nước số 28/2023/QH15",
+     "28/2023/QH15"),
+    # asked of someone else; "(đã hết hiệu lực)" only describes the standard
+    ("đề nghị Chủ đầu tư cập nhật đầy đủ các văn bản quy phạm pháp luật hiện hành có liên quan, trong đó thay thế "
+     "QCVN 40:2011/BTNMT (đã hết\nhiệu lực) bằng QCVN 40:2025/BTNMT", "QCVN40:2011/BTNMT"),
+])
+def test_cue_words_that_do_not_make_this_document_amend_or_replace(sentence, key):
+    assert one(sentence, key).relation == "dẫn chiếu"
+
+
+def test_preamble_runs_on_past_a_page_number_and_a_clause_ended_by_a_comma():
+    refs = refs_of("corpus/docs/dev/019_*.txt")  # "...Bộ Xây dựng;\n\n2\n\nCăn cứ Nghị định số 85/2025/NĐ-CP ..."
+    rel = {r.key: r.relation for r in refs}
+    assert rel["85/2025/NĐ-CP"] == rel["275/2025/NĐ-CP"] == rel["254/2025/NĐ-CP"] == "căn cứ"
+    text = ("Căn cứ Nghị định số 39/2022/NĐ-CP ngày 18 tháng 6 năm 2022 của Chính phủ ban hành Quy chế làm việc của "
+            "Chính phủ,\nTheo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi trường tại Tờ trình số 4017/TTr-BNNMT ngày "
+            "23 tháng 4 năm 2026;\n")
+    doc_refs = {c.key: c.relation for c in cites(text)}
+    assert doc_refs == {"39/2022/NĐ-CP": "căn cứ", "4017/TTr-BNNMT": "dẫn chiếu"}
+
+
+def test_letter_opening_after_kinh_gui_on_the_next_line():
+    # the .docx of 004 has no blank line between the title, "Kính gửi:" and "Thực hiện ..."
+    refs = refs_of("corpus/files/004_*.docx")
+    rel = {r.key: r.relation for r in refs}
+    assert rel["38/CT-TTg"] == rel["10699/BNNMT-ĐCKS"] == "thực hiện"
+
+
+def test_type_from_the_code_when_the_text_says_van_ban():
+    c = one("Theo đề nghị của Bộ trưởng Bộ Ngoại giao tại các văn bản số 364/TTr-BNG-\nNVVH ngày 19 tháng 01 năm 2026",
+            "364/TTr-BNG-NVVH")
+    assert c.doc_type == "Tờ trình"
