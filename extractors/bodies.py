@@ -45,6 +45,8 @@ ABBREVIATIONS: list[tuple[str, str]] = [
     (r"KBNN", "Kho bạc Nhà nước"),
     (r"BQL", "Ban quản lý"),
     (r"Sở\s+GTVT", "Sở Giao thông vận tải"),
+    (r"Sở\s+Công\s+thương", "Sở Công Thương"),  # the name's capital restored, so one department groups as one
+    (r"Bộ\s+Công\s+thương", "Bộ Công Thương"),
     (r"Sở\s+XD", "Sở Xây dựng"),
     (r"Sở\s+TC", "Sở Tài chính"),
     (r"BCT", "Bộ Công Thương"),

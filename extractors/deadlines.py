@@ -28,7 +28,9 @@ _S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
 STRONG = regex.compile(
     rf"(?:(?:trước|chậm{_S}nhất(?:{_S}là)?|muộn{_S}nhất|hạn{_S}chót|không{_S}(?:muộn|chậm){_S}hơn)"
     rf"(?:{_S}(?:vào|đến|trong))?(?:{_S}hết)?|(?:xong|hoàn{_S}thành|hoàn{_S}tất|kết{_S}thúc)"
-    rf"(?:{_S}(?:trong|vào|trước|đến{_S}hết|đến|trong{_S}thời{_S}gian))?)(?:{_S}ngày)?{_S}$", I)
+    rf"(?:{_S}(?:trong|vào|trước|đến{_S}hết|đến|trong{_S}thời{_S}gian))?)"
+    rf"(?:{_S}\d{{1,2}}{_S}(?:giờ|h)(?:{_S}\d{{1,2}}(?:{_S}phút)?)?{_S},?)?"  # "trước 17 giờ 00 ngày 20/3/2024"
+    rf"(?:{_S}ngày)?{_S}$", I)
 LABEL = regex.compile(
     rf"(?:thời{_S}hạn|thời{_S}gian{_S}hoàn{_S}thành|tiến{_S}độ(?:{_S}hoàn{_S}thành)?|hạn{_S}hoàn{_S}thành"
     rf"|hạn{_S}cuối(?:{_S}cùng)?|hạn{_S}chót)"

@@ -15,6 +15,7 @@ nothing settles stays empty rather than guessed.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from pathlib import Path
 
@@ -67,6 +68,11 @@ _EFFECT = regex.compile(
     r"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:kể\s+)?(?:từ|từ\s+ngày|kể\s+từ)?\s*"
     r"(?:ngày\s+)?(?P<what>ký(?:\s+ban\s+hành)?|ban\s+hành|\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4})",
     regex.IGNORECASE)
+_EFFECT_AFTER = regex.compile(r"có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+sau\s+(?P<n>\d{1,3})\s+ngày\s+(?:kể\s+)?từ\s+ngày\s+"
+                           r"(?:ký|ban\s+hành)", regex.IGNORECASE)
+# "Điều 3. Quyết định có hiệu lực kể từ ngày ký.": the type name alone opening the sentence is this document
+_BARE_SELF = regex.compile(r"\W*(?:\d+\W*)?(?P<type>Quyết định|Chỉ thị|Nghị quyết|Thông tư|Kế hoạch|Quy chế|Quy định"
+                           r"|Nghị định)\s*")
 _SELF = regex.compile(r"(?:Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Giấy phép|Kế hoạch|Văn bản|Quy chế"
                       r"|Quy định|Thông báo|Luật|Pháp lệnh|Hướng dẫn|Chương trình)\s+này", regex.IGNORECASE)
 _MARKS = {"TM": "TM.", "T/M": "TM.", "T.M": "TM.", "KT": "KT.", "K/T": "KT.", "K.T": "KT.", "TL": "TL.",
@@ -202,7 +208,7 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
         return
     # "Nghị quyết này được Quốc hội ... thông qua ngày 30 tháng 11 năm 2024": the adoption date
     for m in regex.finditer(r"(?:Nghị quyết|Luật|Bộ luật|Pháp lệnh|Nghị định|Quyết định) này[^.;]{0,200}?thông qua"
-                            r"\s+(?:ngày\s+)?", doc.text):
+                            r"(?:\s+tại\s+(?:phiên|kỳ)\s+họp(?:\s+thứ\s+\S+)?)?\s+(?:ngày\s+)?", doc.text, regex.IGNORECASE):
         ds = find_dates(doc.text, m.end() - 6, min(len(doc.text), m.end() + 30))
         if ds:
             h.issue_date = _field(ds[0].iso, (ds[0].start, ds[0].end), 0.8)
@@ -486,11 +492,22 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
         if not MARK.match(t) and is_upper(t):
             pos = c
             break
-    if pos is not None:
+    rest = last_mark[0].text.lstrip("* ")[last_mark[1].end():].strip() if last_mark else ""
+    if pos is None and last_mark and _MARKS.get(last_mark[1]["mark"]) == "Q." and is_upper(rest):
+        # "Q. GIÁM ĐỐC" on one line: the acting officer signs with that title
+        s = last_mark[0].start + last_mark[0].text.rfind(rest)
+        h.signer.position = _field(position_case(rest), (s, s + len(rest)))
+    elif pos is not None:
         h.signer.position = _field(position_case(pos.text), pos)
     elif seg.metadata.get("Chức danh") and regex.search(r"\p{L}", seg.metadata["Chức danh"].text):
         meta = seg.metadata["Chức danh"]
         h.signer.position = _field(position_case(meta.text), meta, 0.7)
+    if h.signer.name.value is None and not cells and seg.noi_nhan is not None:
+        # a scan that lost the mark and title lines keeps the name alone below the "Nơi nhận" list
+        for m in reversed(list(regex.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", doc.text, seg.noi_nhan.start))):
+            if is_person_name(m[1]):
+                h.signer.name = _field(m[1], (m.start(1), m.end(1)), 0.6)
+            break
     if h.signer.name.value is None:
         meta = seg.metadata.get("Người ký")
         if meta and is_person_name(meta.text):
@@ -514,7 +531,10 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
         for m in _EFFECT.finditer(doc.text, lo, hi):
             ctx = doc.text[max(lo, m.start() - 120):m.start()]
             sentence = regex.split(r"[.;]\s", ctx)[-1]
-            if not _SELF.search(sentence):
+            bare = _BARE_SELF.fullmatch(sentence)
+            own = bare and bare["type"] == h.doc_type.value and regex.search(
+                r"(?:^|\n|Điều\s+\d+\.)\s*$", ctx[:len(ctx) - len(sentence)])  # an article of its own, not a citing letter
+            if not (_SELF.search(sentence) or own):
                 continue
             what = m["what"]
             if regex.match(r"ký|ban", what, regex.IGNORECASE):
@@ -524,6 +544,16 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
             ds = find_dates(doc.text, m.start("what") - 5 if m.start("what") >= 5 else 0, m.end() + 2)
             if ds:
                 h.effective_date = _field(ds[-1].iso, (m.start(), m.end()))
+            return
+    # "Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký": counted from the issue date
+    for m in _EFFECT_AFTER.finditer(doc.text):
+        ctx = regex.split(r"[.;]\s", doc.text[max(0, m.start() - 120):m.start()])[-1]
+        if _SELF.search(ctx) and h.issue_date.value:
+            try:
+                day = dt.date.fromisoformat(h.issue_date.value) + dt.timedelta(days=int(m["n"]))
+            except ValueError:
+                return
+            h.effective_date = _field(day.isoformat(), (m.start(), m.end()), 0.8)
             return
     # A website page that carries only the record: its "Ngày có hiệu lực" line states the date.
     meta = seg.metadata.get("Ngày có hiệu lực")

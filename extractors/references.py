@@ -87,6 +87,7 @@ _NEXT_CITE = rf"(?:và|hoặc|,)\s+(?:các\s+)?(?:{_TYPES_RE})(?:\s+(?:số\b|\d
 _ISSUER_END = regex.compile(
     rf"(?i)\s(?={_NEXT_CITE})|[,;.:()“”\"]|\n\s*\n|\s(?=(?:về|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|thành\s+lập|"
     r"kiện\s+toàn|thực\s+hiện|triển\s+khai|tăng\s+cường|ngày|cho\s+phép|tại|theo|đã|được|và\s+(?:các|những)|gửi|có\s+hiệu\s+lực|"
+    r"bãi\s+bỏ|hủy\s+bỏ|thay\s+thế|hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực|"
     r"\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
     r"giao|tham\s+vấn|công\s+bố|kiểm\s+tra|chấn\s+chỉnh|điều\s+chỉnh|đính\s+chính|tiến\s+hành|quy\s+chế)(?![\p{L}]))")
 
@@ -689,6 +690,9 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
                 c.relation = head_rel.get(id(p), p.relation)
                 head_rel[id(c)] = c.relation
                 continue
+            if _match(r"(?i)[\s,]*(?:đã\s+|sẽ\s+)?(?:thay\s+thế|bãi\s+bỏ|hủy\s+bỏ|sửa\s+đổi|đính\s+chính)(?![\p{L}])", gap):
+                c.relation = head_rel[id(c)] = "dẫn chiếu"  # "Thông tư số 47/2023/TT-BTC ... bãi bỏ Thông tư
+                continue  # liên tịch số 213/2013/...": the other document does it, not this one
             left = gap
         c.relation = _relation_from_left(left, text[c.end:c.end + 80])
         head_rel[id(c)] = c.relation
@@ -733,7 +737,8 @@ def _relation_from_left(left: str, right: str) -> str:
                 continue  # "được sửa đổi, bổ sung bởi ...": done by another document, not this one
             return rel
     expiry = _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right)
-    if expiry and not _search(r"(?i)\(|đã\s+hết", expiry.group()):  # "(đã hết hiệu lực)" only describes it
+    # "(đã hết hiệu lực)" only describes it; "Tổng số văn bản hết hiệu lực", a new table cell: another sentence
+    if expiry and not _search(r"(?i)\(|đã\s+hết|văn\s+bản|\n\s*\n|\d{1,2}/\d{1,2}/\d{4}", expiry.group()):
         return "bãi bỏ"
     if _GUIDE_NEAR.search(left):
         return "hướng dẫn"
@@ -850,7 +855,15 @@ def _merge(cites: list[Cite]) -> list[Cite]:
         for f in ("date", "issuer", "title", "pinpoint", "number", "year"):
             if getattr(kept, f) is None and getattr(c, f) is not None:
                 setattr(kept, f, getattr(c, f))
+        if c.date and kept.date and _number_year(kept) and int(kept.date[:4]) != _number_year(kept) \
+                and int(c.date[:4]) == _number_year(kept):
+            kept.date = c.date  # "Nghị định số 75/2021/NĐ-CP ngày 24/7/2023": a slip the other citations correct
     return list(out.values())
+
+
+def _number_year(c: Cite) -> int | None:
+    p = lk.parse_number(c.number or "")
+    return p.year if p else None
 
 
 def find_citations(text: str, seg=None, ex=None) -> list[Cite]:

@@ -58,6 +58,7 @@ STRONG_HEADS = [
     r"Đài", r"Thanh tra", r"Công an", r"Thuế", r"Hải quan", r"Bảo hiểm xã hội", r"Tổng công ty", r"Công ty",
     r"Tập đoàn", r"Liên minh", r"Liên đoàn", r"Hiệp hội", r"Hội", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
     r"Đảng ủy", r"Chính phủ", r"Thủ tướng Chính phủ", r"Tòa án", r"Viện kiểm sát", r"Bộ đội", r"Cảnh sát",
+    r"Kiểm toán [Nn]hà nước", r"Tổng Kiểm toán [Nn]hà nước", r"Chánh án", r"Viện trưởng",
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
     r"[Nn]gười đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
@@ -102,7 +103,7 @@ PRED_WORDS = [
     "phổ biến", "cập nhật", "kê khai", "thống kê", "lưu giữ", "chuẩn bị", "mở", "cấp", "điều chỉnh",
     "sửa đổi", "bổ sung", "chuyển", "phản ánh", "trao đổi", "làm việc", "rút kinh nghiệm", "khắc phục",
     "hoàn trả", "thanh toán", "áp dụng", "chú trọng", "nâng cao", "củng cố", "kiện toàn", "sắp xếp", "định hướng",
-    "giúp", "thẩm tra", "vận hành", "duy trì", "đăng ký", "thông báo", "công bố", "ký", "dự thảo", "soạn thảo",
+    "giúp", "quy định", "thẩm tra", "vận hành", "duy trì", "đăng ký", "thông báo", "công bố", "ký", "dự thảo", "soạn thảo",
     "tiến hành", "đẩy nhanh", "rà", "xác định", "xem", "tạo", "huy động", "lồng ghép", "hợp tác", "tham gia",
     "phát hiện", "ngăn chặn", "thanh tra", "theo chức năng", "trên cơ sở", "căn cứ vào", "nhằm", "thuộc",
     "ngày", "số", "năm", "và các", "cùng", "gồm", "bao gồm", "như", "hoặc", "nhưng", "tiếp", "sớm",
@@ -117,7 +118,7 @@ _PRED = regex.compile(W + "(?:" + "|".join(sorted((regex.escape(p) for p in PRED
                       + ")" + E)
 # Lowercase words that continue a body name.
 NAME_LOWER = regex.compile((
-    W + r"(?:các|xã hội|nhân dân|nhà nước|ngang bộ|ngang Bộ|liên quan|chính trị\s*-\s*xã hội(?:\s*-\s*nghề nghiệp)?|đảng|có liên quan|khác|trực thuộc|thuộc|trung ương|"
+    W + r"(?:các|xã hội|giao thông|tối cao|kiểm sát|nhân dân|nhà nước|ngang bộ|ngang Bộ|liên quan|chính trị\s*-\s*xã hội(?:\s*-\s*nghề nghiệp)?|đảng|có liên quan|khác|trực thuộc|thuộc|trung ương|"
     r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|"
     r"công nghiệp|nông thôn|" + ADMIN[3:-1] + r")" + E).replace(" ", r"\s+"))
 _TRAIL = regex.compile(r"\s+(?:trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|xã|thành\s+phố|cả\s+nước))?|có\s+liên\s+quan|"
@@ -165,7 +166,7 @@ AMBIGUOUS = {"báo", "đài", "hội", "ban", "phòng", "vụ", "đoàn", "quỹ
              "thanh tra", "công an", "văn phòng", "trung tâm", "trường", "ủy ban", "lãnh đạo", "thành viên",
              "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu"}
 _AFTER_AMBIGUOUS = regex.compile(
-    rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|cơ quan|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
+    rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|cơ quan|kiểm sát|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
     rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s)")
 
 
@@ -185,7 +186,8 @@ def body_at(s: str, pos: int) -> Body | None:
     sm = regex.match(r"\s+" + _SECTOR, s[end:])
     if sm:
         end += sm.end()
-    free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan")) or "cá nhân" in head
+    free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
+                          "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
     text = regex.sub(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$", "", s[pos:end].rstrip(" ,;:-–"))
     if not text:
@@ -252,14 +254,18 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             break
         if regex.match(r"\p{Lu}", rest):
-            if _PRED.match(rest.lower()) and ("\n" in sep or not free and _looks_pred(rest)) or \
+            if _CELL_AFTER.match(rest) and not regex.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[:end]):
+                break  # the next table cell: a time ("Năm 2026", "Quý IV") or a product ("Chương trình, kế hoạch")
+            # only a unit's head so far: "Cục Quản lý ...", "Tổng cục Thuế", "cơ quan Thuế"
+            bare = not s[start:end].lower().replace(head, "", 1).strip(" ,") and head in UNIT_HEADS | {"cơ quan"}
+            if _PRED.match(rest.lower()) and ("\n" in sep or not free and not bare and _looks_pred(rest)) or \
                     rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
                     not regex.search(r"(?:thuộc|của)$", s[:end]) and \
-                    s[start:end].lower() != "cơ quan":  # "cơ quan Thuế" is one name
+                    not bare:
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
-            wm = regex.match(r"[\p{L}\p{M}\d&/]+", rest)
+            wm = regex.match(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+", rest)  # "trình" is also a verb
             if not wm:
                 break
             end = nxt + wm.end()
@@ -273,7 +279,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if lm:
             end = nxt + lm.end()
             continue
-        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (free or not placed and _in_name(s, end)):
+        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (
+                free or not placed and (_in_name(s, end) or _unit_name(s, start, end, head))):
             wm = regex.match(r"[\p{L}\p{M}]+", rest)
             end = nxt + wm.end()
             continue
@@ -281,8 +288,34 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     return end
 
 
+_CELL_AFTER = regex.compile(r"(?:Chương|Năm\s+\d|Giai\s+đoạn|Quý\s+[IV\d]|Hội\s+nghị|Hằng\s+năm|Hàng\s+năm)"
+                            r"(?![\p{L}\p{M}])")
 GENERIC_HEADS = {"cơ quan", "đơn vị", "tổ chức", "doanh nghiệp", "cơ sở"}
 _GENERIC_LIST = regex.compile(rf"{GROUP_WORDS}(?:\s*,\s*{GROUP_WORDS})*\s+(?:có\s+)?liên\s+quan{E}")
+
+
+# Heads of named units whose qualifier goes on in lowercase ("Cục Quản lý xuất nhập cảnh", "Vụ Hợp tác quốc tế").
+UNIT_HEADS = {"cục", "tổng cục", "chi cục", "vụ", "viện", "học viện", "trung tâm", "ban quản lý", "ban", "phòng",
+              "công ty", "tổng công ty", "tập đoàn", "ban chỉ đạo", "văn phòng"}
+
+
+def _unit_name(s: str, start: int, end: int, head: str) -> bool:
+    """A unit's capitalised qualifier continues with lowercase words, at most six of them."""
+    if head not in UNIT_HEADS:
+        return False
+    printed = s[start:end].split()
+    n = len(head.split())
+    words = printed[n:]
+    if any(w[:1].isupper() for w in printed[1:n]):  # the head is a name itself: "Ban Quản lý"
+        words = printed[1:]
+    if not words or not words[0][:1].isupper():
+        return False
+    tail = 0
+    for w in reversed(words):
+        if w[:1].isupper():
+            break
+        tail += 1
+    return tail < 6
 
 
 def _looks_pred(rest: str) -> bool:

@@ -29,7 +29,7 @@ LEAD_ADVERBIAL = regex.compile(
 NON_PRED = regex.compile(
     r"^\s*(?:của|về|đã|đang|vừa|là|tại|ngày|số|thuộc|được(?!\s+giao)|và|cho biết|báo cáo kết quả|"
     r"gồm|bao gồm|với|như|năm|theo đề nghị|cũng|cho rằng|nhấn mạnh|đề ra|phát biểu|ghi nhận|khẳng định|"
-    r"nêu rõ|trình bày|\(|–|-)(?![\p{L}\p{M}])")
+    r"nêu rõ|trình bày|nhận được|quy định (?:tại|ở|trong|của|về)|\(|–|-)(?![\p{L}\p{M}])")
 # A subject followed by a preposition is part of a larger phrase ("nhiệm vụ của các ngành ... trong toàn xã hội"),
 # except in the frames "trong phạm vi chức năng", "theo chức năng".
 _PREPOSITION = regex.compile(r"^(?:trong|tại|về|với|của|cho|từ|đến|trên|giữa|bằng)(?![\p{L}\p{M}])"
@@ -48,6 +48,7 @@ COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
 EXEC_FORMULA = regex.compile(
     rf"căn cứ\s+{_DOC}(?:\s+này)?\s+(?:để\s+)?(?:thi hành|thực hiện)\s*(?:\./\.|\.|/\.)?\s*$|trân trọng báo cáo|"
+    rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?thi hành\s+{_DOC}\s+này\b|"
     rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?(?:thi hành|thực hiện)(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}\s+này)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:và\s+)?(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)

@@ -78,7 +78,7 @@ _GROUP_ROW = regex.compile(r"^[IVX]{1,5}\.?$")
 # Cells after the bodies: the deadline ("Năm 2026", "Giai đoạn 2026 - 2030") or the product ("Nghị quyết", "Đề án").
 _TIME_CELL = regex.compile(r"^(?:Năm|Giai đoạn|Quý|Tháng|Hằng năm|Hàng năm|Trước|Thường xuyên|Định kỳ|\d|"
                            r"(?:Nghị quyết|Nghị định|Quyết định|Thông tư|Kế hoạch|Đề án|Luật|Báo cáo|Chỉ thị|Văn bản|"
-                           r"Chương trình|Quy chế|Tờ trình|Công văn|Hướng dẫn)(?![\p{L}\p{M}]))")
+                           r"Chương(?: trình)?|Quy chế|Tờ trình|Công văn|Hướng dẫn|Hội nghị|Hội thảo|Tài liệu)(?![\p{L}\p{M}]))")
 
 
 def _restarts(segs: list[tuple[int, str]], i: int, n: int) -> bool:

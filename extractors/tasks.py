@@ -142,12 +142,23 @@ def extract(doc, seg, ex) -> list[Task]:
     tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
-        spans = [(t.start, t.end) for t in tables]
+        spans = _table_regions(tables)
         tasks = [t for t in tasks if not any(a <= t.start < b for a, b in spans)] + tables
         tasks.sort(key=lambda t: t.start)
     _link_deadlines(tasks, ex)
     _seg_sections(tasks, seg)
     return tasks
+
+
+def _table_regions(rows: list[Task], gap: int = 1500) -> list[tuple[int, int]]:
+    """Spans of whole tables (consecutive rows): text between two rows is a wrapped cell, not prose."""
+    out: list[list[int]] = []
+    for t in sorted(rows, key=lambda t: t.start):
+        if out and t.start - out[-1][1] < gap:
+            out[-1][1] = max(out[-1][1], t.end)
+        else:
+            out.append([t.start, t.end])
+    return [(a, b) for a, b in out]
 
 
 def _seg_sections(tasks: list[Task], seg) -> None:
@@ -333,6 +344,9 @@ _REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|(?:thực hiện|tri�
 # Bullets that describe a thing (a file's contents, a form, a term) rather than tell a body to act.
 _DESCRIPTIVE = regex.compile(r"^(?:[-–+•]\s*)?(?:Về(?:\s+việc)?\s|(?:Nội dung|Hình thức|Thành phần|Hồ sơ|Số liệu|Sổ|Bản gốc|"
                              r"Bản đồ|Bản vẽ|Mẫu|Kỳ|Phạm vi|Đối tượng|Trình tự|Cách thức|Thẩm quyền)(?![\p{L}\p{M}]))")
+# Stative predicates: the subject is described (a criterion, a membership), not told to act.
+_STATIVE = regex.compile(r"(?:đạt|là|thuộc|gồm|bao gồm|có(?!\s+(?:ý kiến|văn bản|kế hoạch|biện pháp|giải pháp|báo cáo|"
+                         r"trách nhiệm|nhiệm vụ)))(?![\p{L}\p{M}])")
 _OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
 INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task
 
@@ -364,7 +378,7 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
     if tm:  # "3. Tổ chức thực hiện Thủ trưởng các sở ...": a PDF title line joined to its paragraph
         raw_off = tm.end()
     bl = bodies_at(raw, 0)
-    if not raw_off and bl and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
+    if not raw_off and bl and not bl.weak and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
             r"\s*(?::\s*|\n\s*)?\p{Lu}", raw[bl.end:]) and not find_directive(raw):
         own = _sub(ctx, bl.items, [])
         hm = regex.match(r"\s*:?\s*", raw[bl.end:])
@@ -378,6 +392,8 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
         d = find_directive(s)
         if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < ctx.veto:
             d = None
+        if d and d.form == "subject" and _STATIVE.match(s, d.action_start) and not _OBLIGED.search(s):
+            d = None  # "Các địa phương đạt 3/6 tiêu chí ...: hệ số 3,0": a criterion, not a duty
         if d and ctx.quoted(u.body_start + a) and not _OBLIGED.search(s):
             d = None  # a provision quoted from another document, with no obligation in it
         if not d and addressees:

@@ -65,3 +65,20 @@ def test_percentages_counts_and_years_are_not_money():
     text = ("bảo hiểm y tế theo hộ gia đình để đạt mục tiêu tới năm 2026 tỷ lệ bao phủ bảo hiểm y tế đạt trên "
             "95,5% dân số; thu tiền cấp quyền khai thác khoáng sản cho 59 điểm mỏ, đạt 100% tỷ lệ thu hồi.")
     assert run(text) == []
+
+
+# Forms of khuyến công budget lines not present in this corpus (written in the way those plans print them):
+# the amount restated in words in parentheses, "tr.đồng" / "trđ", and a per-unit rate without "đồng".
+def test_amount_restated_in_words_in_parentheses_is_one_amount():
+    out = run("Tổng kinh phí: 1.250 triệu đồng (Một tỷ hai trăm năm mươi triệu đồng).")
+    assert [b.amount_vnd for b in out] == [1_250_000_000]
+
+
+def test_abbreviated_million_before_the_currency():
+    assert [b.amount_vnd for b in run("Kinh phí hỗ trợ 120 tr.đồng; đối ứng 45 trđ.")] == [120_000_000, 45_000_000]
+
+
+def test_a_rate_in_millions_counts_only_after_a_money_word():
+    assert [(b.text, b.amount_vnd) for b in run("Mức hỗ trợ tối đa 50 triệu/cơ sở, thời gian 3 tháng.")] == [
+        ("50 triệu/cơ sở", 50_000_000)]
+    assert run("Dân số tăng thêm 3 triệu/năm.") == []

@@ -50,3 +50,11 @@ def test_validity_terms_and_transition_conditions_are_not_limits():
     ]
     for t in texts:
         assert [d.date for d in run(t, "2026-05-18") if d.date] == [], t
+
+
+def test_a_clock_time_between_the_limit_word_and_the_day():
+    # the form công văn asking for submissions use (not in this corpus): "trước 17 giờ 00 ngày ..."
+    assert [d.date for d in run("Đề nghị các đơn vị gửi hồ sơ về Sở Công Thương trước 17 giờ 00 ngày 20/3/2024.",
+                                "2024-02-01")] == ["2024-03-20"]
+    assert [d.date for d in run("gửi về Sở trước 16h30, ngày 05 tháng 4 năm 2024.", "2024-02-01")] == ["2024-04-05"]
+    assert run("Hội nghị bắt đầu lúc 8 giờ 00 ngày 15/3/2024 tại Hội trường.", "2024-02-01") == []

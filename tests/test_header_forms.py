@@ -89,3 +89,77 @@ def test_website_record_gives_the_effective_date():
     h = header.extract(doc, segment(doc), None)
     assert (h.number.value, h.issue_date.value, h.effective_date.value) == ("523/QĐ-TTg", "2021-04-01", "2021-04-01")
     assert (h.signer.name.value, h.signer.position.value) == ("Nguyễn Xuân Phúc", "Thủ tướng")
+
+
+def test_effective_some_days_after_signing_counts_from_the_issue_date():
+    # 018 (QĐ 16/2026/QĐ-UBND Lào Cai, OCR): "có hiệu lực sau 10 ngày kể từ ngày ký ban hành", signed 25/02/2026
+    doc = load(next(DOCS.glob("dev/018_*.txt")))
+    h = header.extract(doc, segment(doc), None)
+    assert (h.issue_date.value, h.effective_date.value) == ("2026-02-25", "2026-03-07")
+
+
+def test_acting_officer_signs_with_the_title_on_the_mark_line():
+    # "Q. GIÁM ĐỐC" (quyền Giám đốc) alone above the name, the form of a Sở's acting director
+    text = ("UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nSố: 45/KH-SCT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nLào Cai, ngày 10 tháng 01 năm 2026\nKẾ HOẠCH\nKhuyến công năm 2026\n"
+            "I. MỤC ĐÍCH\nHỗ trợ cơ sở công nghiệp nông thôn.\nNơi nhận:\n- UBND tỉnh;\n- Lưu: VT.\nQ. GIÁM ĐỐC\n"
+            "Trần Thị Lan\n")
+    h = _header(text)
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Trần Thị Lan", "Giám đốc", "Q.")
+    assert (h.issuer.value, h.issuer_parent.value) == ("Sở Công Thương tỉnh Lào Cai", "Ủy ban nhân dân tỉnh Lào Cai")
+
+
+def test_minister_named_by_the_enacting_line_gives_the_ministry():
+    # 055 (vbpl, TCVN3 page): no printed header; "Bộ trưởng Bộ Xây dựng" enacts; the subject runs over a blank line
+    doc = load(next(DOCS.glob("dev/055_*.txt")))
+    h = header.extract(doc, segment(doc), None)
+    assert h.issuer.value == "Bộ Xây dựng"
+    assert h.subject.value.startswith("Đính chính Quyết định số 29/2007/QĐ-BXD ngày 31/12/2007 của Bộ trưởng Bộ Xây "
+                                      "dựng về việc ban hành Chương trình khung đào tạo")
+
+
+def test_signature_glued_to_the_noi_nhan_bullets_by_one_blank():
+    # pdftotext without -layout: "Nơi nhận: KT. CHỦ TỊCH" / "- Như Điều 3; PHÓ CHỦ TỊCH" (019's OCR shows the
+    # same interleaving: "- Chính phủ; TM. ỦY BAN NHÂN DÂN")
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH LÀO CAI Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 112/QĐ-UBND Lào Cai, ngày 15 tháng 02 năm 2026\nQUYẾT ĐỊNH\nPhê duyệt Kế hoạch khuyến công năm 2026\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Phê duyệt Kế hoạch khuyến công năm 2026.\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\nNơi nhận: KT. CHỦ TỊCH\n- Như Điều 3; PHÓ CHỦ TỊCH\n"
+            "- Lưu: VT.\nNguyễn Văn Lợi\n")
+    h = _header(text)
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == (
+        "Nguyễn Văn Lợi", "Phó Chủ tịch", "KT.")
+    assert (h.number.value, h.issue_date.value, h.issuer.value) == ("112/QĐ-UBND", "2026-02-15",
+                                                                    "Ủy ban nhân dân tỉnh Lào Cai")
+
+
+def test_adoption_at_a_numbered_session_gives_the_issue_date():
+    # 057 (NQ 105/2025/UBTVQH15): "thông qua tại Phiên họp thứ 49 ngày 26 tháng 9 năm 2025", no place-date line
+    doc = load(next(DOCS.glob("dev/057_*.txt")))
+    h = header.extract(doc, segment(doc), None)
+    assert (h.number.value, h.issue_date.value, h.issue_place.value) == ("105/2025/UBTVQH15", "2025-09-26", None)
+    assert (h.signer.position.value, h.signer.authority.value) == ("Chủ tịch", "TM.")
+
+
+def _decision(article: str, doc_type_line: str = "QUYẾT ĐỊNH") -> str:
+    return ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 88/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nLào Cai, ngày 15 tháng 02 năm 2026\n" + doc_type_line +
+            "\nVề việc phê duyệt đề án khuyến công\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Phê duyệt đề án.\n" + article + "\n")
+
+
+def test_type_name_without_nay_in_an_article_of_the_decision_itself():
+    # provincial decisions often print "Điều 2. Quyết định có hiệu lực kể từ ngày ký."
+    assert _header(_decision("Điều 2. Quyết định có hiệu lực kể từ ngày ký.")).effective_date.value == "2026-02-15"
+
+
+def test_a_letter_retelling_a_decision_does_not_take_its_effect():
+    # 024 (CV 7432/UBND-XD): "... Quyết định số 1074/QĐ-BXD ... . Quyết định có hiệu lực kể từ ngày ký và giao ..."
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 7432 /UBND-XD\nV/v triển khai thực hiện Quyết định số\n"
+            "1074/QĐ-BXD ngày 29/6/2026 của Bộ Xây dựng\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nLào Cai, ngày 21 tháng 7 năm 2026\nKính gửi:\n- Công an tỉnh.\n"
+            "Ngày 29/6/2026, Bộ trưởng Bộ Xây dựng ban hành Quyết định số 1074/QĐ-BXD về việc ban hành các giải "
+            "pháp kỹ thuật. Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh chỉ đạo.\n")
+    assert _header(text).effective_date.value is None

@@ -87,8 +87,11 @@ def test_typing_slip_in_a_code_merges_with_the_clean_citation():
 
 
 def test_wrecked_code_merges_by_type_and_serial():
-    refs = refs_of("corpus/files/051_*.pdf")  # "Tờ trình số\n4017/T1:-BNNMT" and "Tờ trình 4017/TTr-\nBNNMT"
-    assert [r.number for r in refs if r.number and r.number.startswith("4017")] == ["4017/TTr-BNNMT"]
+    # the OCR'd text layer of 051: the same Tờ trình twice, once with its code wrecked
+    text = ("Theo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi trường tại Tờ trình số\n4017/T1:-BNNMT ngày 23 tháng 4 "
+            "năm 2026 và Báo cáo số 4123⁄BC-BNNMT\nngày 26 tháng 4 năm 2026;\nquản lý như đề nghị của Bộ Nông nghiệp "
+            "và Môi trường tại Tờ trình 4017/TTr-\nBNNMT ngày 23 tháng 4 năm 2026")
+    assert [c.number for c in cites(text)] == ["4017/TTr-BNNMT", "4123/BC-BNNMT"]
 
 
 def test_type_name_contradicting_the_code_merges_with_the_agreeing_citation():
@@ -241,3 +244,27 @@ def test_type_from_the_code_when_the_text_says_van_ban():
     c = one("Theo đề nghị của Bộ trưởng Bộ Ngoại giao tại các văn bản số 364/TTr-BNG-\nNVVH ngày 19 tháng 01 năm 2026",
             "364/TTr-BNG-NVVH")
     assert c.doc_type == "Tờ trình"
+
+
+def test_expiry_words_of_another_sentence_or_table_cell_do_not_make_a_repeal():
+    # 032, a table of expired documents: the replacing document's cell runs on into the table's total line
+    text = ("Được thay thế bởi Thông tư số 16/2023/\nTT-BLĐTBXH ngày 29/12/2023 của Bộ\ntrưởng Bộ Lao động Thương binh và "
+            "Xã hội\nquy định chi tiết\n15/02/2024\nTổng số văn bản hết hiệu lực toàn bộ: 13 văn bản")
+    assert one(text, "16/2023/TT-BLĐTBXH").relation == "dẫn chiếu"
+    # the plain repeal formula still is one
+    text = "Quyết định số 20/2019/QĐ-UBND ngày 05/6/2019 của UBND tỉnh hết hiệu lực kể từ ngày Quyết định này có hiệu lực."
+    assert one(text, "20/2019/QĐ-UBND").relation == "bãi bỏ"
+
+
+def test_a_cited_document_that_repeals_another():
+    text = ("Được bãi bỏ bởi Thông tư số 47/2023/TT-BTC\nngày 11/7/2023 của Bộ Tài chính bãi bỏ Thông tư liên tịch số "
+            "213/2013/TTLT/BTC-BLĐTBXH")
+    assert one(text, "213/2013/TTLT-BTC-BLĐTBXH").relation == "dẫn chiếu"
+
+
+def test_date_whose_year_contradicts_the_number_gives_way_to_another_citation():
+    # 032: "Nghị định số 75/2021/NĐ-CP\nngày 24/7/2023 của Chính phủ" in one row, "ngày\n24/7/2021" in the next
+    text = ("20\nNghị định số 75/2021/NĐ-CP\nngày 24/7/2023 của Chính phủ\nquy định mức hưởng trợ cấp;\n"
+            "Nghị định số 77/2024/NĐ-CP ngày 01/7/2024\ncủa Chính phủ sửa đổi, bổ sung một số\nđiều của Nghị định "
+            "75/2021/NĐ-CP ngày\n24/7/2021 của Chính phủ quy định mức\nhưởng trợ cấp")
+    assert one(text, "75/2021/NĐ-CP").date == "2021-07-24"

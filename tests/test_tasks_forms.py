@@ -176,3 +176,73 @@ def test_roman_numeral_in_a_cell_does_not_restart():
     """NQ 97 appendix: "Quốc hội khóa XVI" in a cell is not a group row."""
     rows = pdf_table_tasks(_path("048_").read_text("utf-8"))
     assert any(r.task.startswith("Tiếp tục tổ chức rà soát, sửa đổi, ban") for r in rows)
+
+
+@pytest.mark.parametrize("text, names", [
+    # a unit's qualifier goes on in lowercase after its capitalised first word
+    ("Cục Quản lý xuất nhập cảnh, Bộ Công an tổ chức xác minh", ["Cục Quản lý xuất nhập cảnh", "Bộ Công an"]),
+    ("Vụ Hợp tác quốc tế", ["Vụ Hợp tác quốc tế"]),
+    ("Công ty cổ phần Xây dựng giao thông Yên Bái thực hiện", ["Công ty cổ phần Xây dựng giao thông Yên Bái"]),
+    ("Tổng cục Thuế hướng dẫn", ["Tổng cục Thuế"]),
+    # a membership line is not a unit name
+    ("Trưởng ban Chỉ đạo Trung ương: Phó Thủ tướng Chính phủ", ["Trưởng ban"]),
+])
+def test_unit_names(text, names):
+    assert [b.text for b in bodies_at(text, 0).items] == names
+
+
+def test_criteria_are_not_tasks(tasks_of):
+    """QĐ (vbpl 000110), Điều 4: "Các địa phương đạt 3/6 tiêu chí ...: hệ số 3,0" sets a weight, assigns nothing."""
+    tasks = tasks_of("062_")
+    assert not any(t.action.startswith(("đạt", "có tổng điểm")) for t in tasks)
+    assert any(t.assignees == ["Bộ Công an"] and t.action.startswith("xây dựng phương án phân bổ") for t in tasks)
+
+
+def test_table_lead_body_wrapped_mid_name():
+    """QĐ 844 appendix: the lead cell "Ủy ban nhân / dân các cấp" is one body; the product cell is not a name."""
+    rows = pdf_table_tasks(_path("031_").read_text("utf-8"))
+    row = next(r for r in rows if r.task.startswith("Đưa các chỉ tiêu bao phủ"))
+    assert row.lead == "Ủy ban nhân dân các cấp"
+    assert not any(r.coord.endswith(("Nghị quyết", "Quyết định", "Đề án")) for r in rows)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Tòa án nhân dân tối cao, Viện kiểm sát nhân dân tối cao, Kiểm toán nhà nước, trong phạm vi nhiệm vụ",
+     ["Tòa án nhân dân tối cao", "Viện kiểm sát nhân dân tối cao", "Kiểm toán nhà nước"]),
+    ("Ban Chỉ đạo Chương trình mục tiêu quốc gia thực hiện", ["Ban Chỉ đạo Chương trình mục tiêu quốc gia"]),
+    # a flattened table row: the product column ("Chương trình, kế hoạch") is the next cell, not part of the name
+    ("Các Bộ, ngành, địa phương, Ủy ban Công tác về các tổ chức PCPNN, VTV, VOV, TTXVN Chương trình, kế hoạch",
+     ["Các Bộ, ngành, địa phương", "Ủy ban Công tác"]),
+    ("Bộ Tài chính Năm 2026", ["Bộ Tài chính"]),
+])
+def test_names_in_laws_and_tables(text, names):
+    assert [b.text for b in bodies_at(text, 0).items] == names
+
+
+@pytest.mark.parametrize("s", [
+    "Sở Nông nghiệp và Môi trường nhận được Công văn số 4170/SCT-CN ngày 14/7/2026 của Sở Công thương",
+    "Các tổ chức, cá nhân quy định tại Điều 2, Quyết định số 43/2015/QĐ-UBND được hỗ trợ",
+])
+def test_narration_and_participles_are_not_predicates(s):
+    assert find_directive(s) is None
+
+
+def test_execution_formula_with_a_tail_is_closing():
+    from extractors.task_frames import is_closing
+
+    assert is_closing("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố chịu "
+                      "trách nhiệm thi hành Nghị quyết này, bảo đảm công khai, minh bạch.")
+
+
+def test_table_region_keeps_prose_rules_out(tasks_of):
+    """NQ 100: rows of the appendix table come out as rows, not as items of the last body clause between them."""
+    tasks = tasks_of("050_")
+    first_row = min(t.start for t in tasks if t.section == "Phụ lục")
+    assert not any(t.start > first_row and t.section != "Phụ lục" for t in tasks)
+
+
+def test_information_field_is_not_a_task(tasks_of):
+    """CV 6791: "- Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên." names a party, assigns nothing."""
+    tasks = tasks_of("025_")
+    assert not any(t.assignees and t.assignees[0].startswith("Ban Quản lý") for t in tasks)
+    assert not any(t.action.startswith("nhận được") for t in tasks)
