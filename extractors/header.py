@@ -469,6 +469,9 @@ def _headline(doc: Document, seg: Segments) -> Span | None:
     return None
 
 
+_LINE = regex.compile(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$")
+
+
 def _signer(doc: Document, seg: Segments, h: Header) -> None:
     cells = [c for c in seg.signature_cells if c.text.strip()]
     name_i = next((i for i in range(len(cells) - 1, -1, -1) if person_name(cells[i].text)), None)
@@ -504,7 +507,7 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
         h.signer.position = _field(position_case(meta.text), meta, 0.7)
     if h.signer.name.value is None and not cells and seg.noi_nhan is not None:
         # a scan that lost the mark and title lines keeps the name alone below the "Nơi nhận" list
-        for m in reversed(list(regex.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", doc.text, seg.noi_nhan.start))):
+        for m in reversed(list(_LINE.finditer(doc.text, seg.noi_nhan.start))):
             if is_person_name(m[1]):
                 h.signer.name = _field(m[1], (m.start(1), m.end(1)), 0.6)
             break

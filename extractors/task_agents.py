@@ -51,7 +51,7 @@ _PLACES = (rf"(?:\s+(?:các\s+)?{ADMIN}{E}(?:\s*,\s*{ADMIN}{E}|\s+và\s+{ADMIN}{
 # explicit obligation ("có trách nhiệm", "phải").
 STRONG_HEADS = [
     r"Ủy ban nhân dân", r"Uỷ ban nhân dân", r"UBND", r"Hội đồng nhân dân", r"HĐND",
-    r"Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", r"Ủy ban Mặt trận Tổ quốc(?: Việt Nam)?", r"UBMTTQ(?:VN)?",
+    r"Ủy ban [Tt]rung ương Mặt trận Tổ quốc Việt Nam", r"Tổng Liên đoàn", r"Ủy ban Mặt trận Tổ quốc(?: Việt Nam)?", r"UBMTTQ(?:VN)?",
     r"Ủy ban Thường vụ Quốc hội", r"Mặt trận Tổ quốc(?: Việt Nam)?", r"Ủy ban", r"Bộ Chỉ huy", r"Bộ", r"Sở", r"Tổng cục", r"Chi cục", r"Cục", r"Vụ",
     r"Ban Thường vụ", r"Ban Chỉ đạo", r"Ban quản lý", r"Ban Quản lý", r"Ban", r"Văn phòng", r"Trung tâm",
     r"Học viện", r"Viện", r"Phòng", r"Đoàn kiểm tra", r"Đoàn", r"Ngân hàng", r"Kho bạc", r"Quỹ", r"Báo",

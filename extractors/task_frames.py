@@ -42,7 +42,8 @@ FRAME_LEAD = regex.compile(
     r"(?:,?\s*thẩm quyền)?(?:\s+(?:được giao|của (?:mình|(?:từng |mỗi )?(?:đơn vị|ngành|cơ quan|địa phương))))?\s*,?|"
     r"(?:trong phạm vi|theo|căn cứ(?:\s+vào)?)\s+(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền)"
     r"(?:\s*,?\s*(?:và\s+)?(?:chức năng|nhiệm vụ|quyền hạn|thẩm quyền|phạm vi quản lý|lĩnh vực(?: được giao| quản lý)?))*"
-    r"(?:\s+(?:được giao|của mình|của (?:từng |mỗi )?(?:bộ|ngành|đơn vị|cơ quan|địa phương)))?\s*,?|thực hiện các nhiệm vụ sau|"
+    r"(?:\s+(?:được giao|của mình|của (?:từng |mỗi )?(?:bộ|ngành|đơn vị|cơ quan|địa phương)))?"
+    r"(?:\s+(?:tại|trong)\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Chương trình|Thông báo|văn bản)\s+này)?\s*,?|thực hiện các nhiệm vụ sau|"
     r"thực hiện (?:một số|các) nội dung sau|các nhiệm vụ sau))+\s*[:,]?\s*", regex.IGNORECASE)
 COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
@@ -70,6 +71,19 @@ class Directive:
     coordinators: list[Body] = field(default_factory=list)
     form: str = "inherit"  # request | subject | inherit
     weak: bool = False
+
+
+_QUALIFIED_DUTY = regex.compile(r"(?:\s+(?!phải\b|chịu\b)[\p{Ll}\p{M}]+){1,3}?(?=\s+(?:có trách nhiệm|chịu trách nhiệm|phải|"
+                             r"có nghĩa vụ)(?![\p{L}\p{M}]))")
+
+
+def _weak_qualified(s: str, bl: Bodies) -> Bodies:
+    """"cơ quan tiếp nhận có trách nhiệm", "đơn vị được kiểm tra phải": a generic head qualified by a verb."""
+    m = _QUALIFIED_DUTY.match(s, bl.end)
+    if not m:
+        return bl
+    b = bl.items[0]
+    return Bodies([Body(s[b.start:m.end()], b.start, m.end(), True)], bl.start, m.end())
 
 
 _NARRATIVE_PRED = regex.compile(r"\s*,?\s*(?:không|chưa|còn|vẫn|là|đã|đang|cũng)(?![\p{L}\p{M}])")
@@ -120,6 +134,8 @@ def find_directive(s: str) -> Directive | None:
             return _finish(s, bl, "request")
     for pos in _subject_positions(s):
         bl = bodies_at(s, pos)
+        if bl and bl.weak and len(bl.items) == 1 and not _pred_follows(s, bl.end, True):
+            bl = _weak_qualified(s, bl)
         if bl and _pred_follows(s, bl.end, bl.weak):
             if pos and _NARRATIVE_PRED.match(s, bl.end):
                 continue  # "..., đã có văn bản chỉ đạo của Chính phủ, Thủ tướng Chính phủ, không cần ...": not a clause

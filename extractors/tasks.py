@@ -344,6 +344,17 @@ _REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|(?:thực hiện|tri�
 # Bullets that describe a thing (a file's contents, a form, a term) rather than tell a body to act.
 _DESCRIPTIVE = regex.compile(r"^(?:[-–+•]\s*)?(?:Về(?:\s+việc)?\s|(?:Nội dung|Hình thức|Thành phần|Hồ sơ|Số liệu|Sổ|Bản gốc|"
                              r"Bản đồ|Bản vẽ|Mẫu|Kỳ|Phạm vi|Đối tượng|Trình tự|Cách thức|Thẩm quyền)(?![\p{L}\p{M}]))")
+# In a report, what is still to be done: a modal or a request in the sentence, or a part on tasks and proposals.
+_FORWARD = regex.compile(r"(?<![\p{L}\p{M}])(?:tiếp tục|sẽ|cần|phải|có trách nhiệm|chịu trách nhiệm|đề nghị|yêu cầu|"
+                         r"khẩn trương|sớm|thời gian tới)(?![\p{L}\p{M}])", regex.IGNORECASE)
+_FORWARD_PART = regex.compile(r"^(?:\S+\s+){0,2}(?:kiến nghị|đề xuất|nhiệm vụ|giải pháp|phương hướng|tổ chức thực hiện)",
+                              regex.IGNORECASE)
+
+
+def _forward_part(u: Unit) -> bool:
+    return any(_FORWARD_PART.search(a.text) for a in u.ancestors())
+
+
 # Stative predicates: the subject is described (a criterion, a membership), not told to act.
 _STATIVE = regex.compile(r"(?:đạt|là|thuộc|gồm|bao gồm|có(?!\s+(?:ý kiến|văn bản|kế hoạch|biện pháp|giải pháp|báo cáo|"
                          r"trách nhiệm|nhiệm vụ)))(?![\p{L}\p{M}])")
@@ -392,6 +403,9 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
         d = find_directive(s)
         if d and d.form == "subject" and not d.weak and task_probability(_clean(s)) < ctx.veto:
             d = None
+        if d and d.form == "subject" and ctx.veto >= VETO_BELOW_NARRATIVE and not _FORWARD.search(s) and \
+                not _forward_part(u):
+            d = None  # a report's account of what a body does ("UBND tỉnh thường xuyên chỉ đạo ...")
         if d and d.form == "subject" and _STATIVE.match(s, d.action_start) and not _OBLIGED.search(s):
             d = None  # "Các địa phương đạt 3/6 tiêu chí ...: hệ số 3,0": a criterion, not a duty
         if d and ctx.quoted(u.body_start + a) and not _OBLIGED.search(s):

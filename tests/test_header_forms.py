@@ -163,3 +163,11 @@ def test_a_letter_retelling_a_decision_does_not_take_its_effect():
             "Ngày 29/6/2026, Bộ trưởng Bộ Xây dựng ban hành Quyết định số 1074/QĐ-BXD về việc ban hành các giải "
             "pháp kỹ thuật. Quyết định có hiệu lực kể từ ngày ký và giao Ủy ban nhân dân các tỉnh chỉ đạo.\n")
     assert _header(text).effective_date.value is None
+
+
+def test_name_alone_below_the_noi_nhan_list_of_a_scan():
+    # 028's OCR lost "KT. BỘ TRƯỞNG / THỨ TRƯỞNG"; the name is still printed under the list
+    tail = ("Thương đính kèm). tự“\nNơi nhận:\n- Như trên;\n- Bộ trưởng (đê b/c);\n- Cục Cảnh sát giao thông (để p/h);\n"
+            "- Lưu: VT, ATMT.\nTrương Thanh Hoài\n")
+    h = _header(SCAN_028 + tail)
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Trương Thanh Hoài", None, None)

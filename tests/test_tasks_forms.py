@@ -246,3 +246,31 @@ def test_information_field_is_not_a_task(tasks_of):
     tasks = tasks_of("025_")
     assert not any(t.assignees and t.assignees[0].startswith("Ban Quản lý") for t in tasks)
     assert not any(t.action.startswith("nhận được") for t in tasks)
+
+
+@pytest.mark.parametrize("s, names", [
+    # a generic head qualified by a verb before the obligation (QĐ 28/2026, Điều 17)
+    ("Trong thời hạn 01 ngày làm việc kể từ khi nhận được đơn trình báo mất thẻ ABTC cứng, cơ quan tiếp nhận có "
+     "trách nhiệm gửi văn bản cho Cục Quản lý xuất nhập cảnh, Bộ Công an và người gửi đơn", ["cơ quan tiếp nhận"]),
+    ("cơ quan có thẩm quyền phải trả lời bằng văn bản", ["cơ quan có thẩm quyền"]),
+    # lowercase "trung ương" in the Front's name; "Tổng Liên đoàn" (QĐ 08/2022, Điều 13)
+    ("Đề nghị Ủy ban trung ương Mặt trận Tổ quốc Việt Nam, Tổng Liên đoàn Lao động Việt Nam tham gia phổ biến",
+     ["Ủy ban trung ương Mặt trận Tổ quốc Việt Nam", "Tổng Liên đoàn Lao động Việt Nam"]),
+])
+def test_subjects(s, names):
+    assert [b.text for b in find_directive(s).assignees] == names
+
+
+def test_frame_words_citing_this_decision_are_skipped():
+    s = ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ theo chức năng, nhiệm vụ được giao trong Quyết định này "
+         "tổ chức xây dựng và triển khai kế hoạch")
+    d = find_directive(s)
+    assert s[d.action_start:].startswith("tổ chức xây dựng")
+
+
+def test_report_narration_is_not_a_task(tasks_of):
+    """Báo cáo 003/004: "UBND tỉnh thường xuyên chỉ đạo ..." recounts; the proposals of part IV are requests."""
+    narrated = tasks_of("003_") + tasks_of("004_")
+    assert not any(t.action.startswith("thường xuyên chỉ đạo") for t in narrated)
+    assert not any(t.action.startswith("trước khi xin cấp phép") for t in narrated)
+    assert sum(t.section == "IV. > 1. > -" for t in tasks_of("003_")) >= 3
