@@ -268,6 +268,8 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
     for c in u.children:
         if (_PREAMBLE.match(c.text) and c.kind == "para" or _is_caps(c.text)) and not c.children:
             continue
+        if c.kind == "article" and _SCOPE_ARTICLE.match(c.text):
+            continue  # "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng": who the rules apply to, not duties
         if c.kind == "para" and not c.children and c.text.rstrip().endswith(":"):
             # A lead paragraph ("Sở X đề nghị Công ty thực hiện các nội dung sau:") sets the body
             # of the items that follow it; its own earlier sentences keep the outer context.
@@ -344,6 +346,7 @@ _REQUEST_LEAD = regex.compile(r"(?:đề nghị|yêu cầu|(?:thực hiện|tri�
 # Bullets that describe a thing (a file's contents, a form, a term) rather than tell a body to act.
 _DESCRIPTIVE = regex.compile(r"^(?:[-–+•]\s*)?(?:Về(?:\s+việc)?\s|(?:Nội dung|Hình thức|Thành phần|Hồ sơ|Số liệu|Sổ|Bản gốc|"
                              r"Bản đồ|Bản vẽ|Mẫu|Kỳ|Phạm vi|Đối tượng|Trình tự|Cách thức|Thẩm quyền)(?![\p{L}\p{M}]))")
+_SCOPE_ARTICLE = regex.compile(r"(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)", regex.IGNORECASE)
 # In a report, what is still to be done: a modal or a request in the sentence, or a part on tasks and proposals.
 _FORWARD = regex.compile(r"(?<![\p{L}\p{M}])(?:tiếp tục|sẽ|cần|phải|có trách nhiệm|chịu trách nhiệm|đề nghị|yêu cầu|"
                          r"khẩn trương|sớm|thời gian tới)(?![\p{L}\p{M}])", regex.IGNORECASE)

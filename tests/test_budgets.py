@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sentences import on_sentence
 
 from extractors import budgets
 from extractors.money import find_amounts, parse_number, words_to_int
@@ -17,8 +18,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def run(text: str):
-    doc = Document(source_path="sentence.txt", format="txt", text=text)
-    return budgets.extract(doc, None, Extraction())
+    return on_sentence(budgets, text)
 
 
 @pytest.fixture(scope="module")

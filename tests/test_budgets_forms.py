@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from sentences import on_sentence
+
 from extractors import budgets
 from extractors.money import parse_number
-from pipeline.document import Document
-from pipeline.records import Extraction
 
 
 def run(text: str):
-    doc = Document(source_path="sentence.txt", format="txt", text=text)
-    return budgets.extract(doc, None, Extraction())
+    return on_sentence(budgets, text)
 
 
 # 003/004 (báo cáo UBND Lào Cai): two amounts typed with a four-digit group.

@@ -7,23 +7,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sentences import on_sentence
 
 from extractors import deadlines
 from extractors.dates import find_periods
-from pipeline.document import Document
 from pipeline.ingest import load
-from pipeline.records import Extraction, Field
-from pipeline.segments import Segments
+from pipeline.records import Extraction
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def run(text: str, issue: str | None = None):
-    ex = Extraction()
-    if issue:
-        ex.header.issue_date = Field(issue)
-    doc = Document(source_path="sentence.txt", format="txt", text=text)
-    return deadlines.extract(doc, Segments(), ex)
+    return on_sentence(deadlines, text, issue)
 
 
 def dated(text: str, issue: str | None = None) -> list[str]:

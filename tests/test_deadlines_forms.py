@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from sentences import on_sentence
+
 from extractors import deadlines
-from pipeline.document import Document
-from pipeline.records import Extraction, Field
-from pipeline.segments import Segments
 
 
 def run(text: str, issue: str | None = None):
-    ex = Extraction()
-    if issue:
-        ex.header.issue_date = Field(issue)
-    doc = Document(source_path="sentence.txt", format="txt", text=text)
-    return deadlines.extract(doc, Segments(), ex)
+    return on_sentence(deadlines, text, issue)
 
 
 def test_taking_effect_some_days_after_signing_is_not_a_limit():

@@ -274,3 +274,10 @@ def test_report_narration_is_not_a_task(tasks_of):
     assert not any(t.action.startswith("thường xuyên chỉ đạo") for t in narrated)
     assert not any(t.action.startswith("trước khi xin cấp phép") for t in narrated)
     assert sum(t.section == "IV. > 1. > -" for t in tasks_of("003_")) >= 3
+
+
+def test_scope_article_assigns_nothing(tasks_of):
+    """QĐ 16/2026 (OCR), Điều 1 "Phạm vi điều chỉnh và đối tượng áp dụng": "2. Các cơ quan quản lý nhà nước; ..."."""
+    tasks = tasks_of("018_")
+    assert not any(t.section and t.section.startswith("Chương I > Điều 1 ") for t in tasks)
+    assert any(t.assignees == ["Sở Công Thương"] for t in tasks)
