@@ -87,6 +87,9 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
     """Bodies an item hands down to its sub-items: an agency heading ("2. Bộ Tài chính:",
     "Sở Công Thương có trách nhiệm:") or a lead ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
     t = u.text
+    jm = _JOINED_LEAD.match(t)
+    if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
+        t = t[jm.end():]
     lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
                      r"(?:\s+(?:chung|cụ thể|chính))?\s+của|Giao|Đề nghị|"
                      r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+", "", t)
@@ -325,6 +328,7 @@ def _continuation(u: Unit) -> list[Unit]:
     return out
 
 
+_JOINED_LEAD = regex.compile(r"^(?:[^\s:.;]+\s+){1,8}?(?=(?:Đề nghị|Kính đề nghị|Kiến nghị|Giao|Yêu cầu)\s+\p{Lu}[^:]{3,200}:\s*$)")
 _JOINED_TITLE = regex.compile(r"(?:Tổ chức thực hiện|Trách nhiệm thực hiện|Chế độ báo cáo|Kinh phí thực hiện|"
                               r"Trách nhiệm của các cơ quan, đơn vị)\s*\n\s*(?=\p{Lu})")
 # Paragraphs that close a letter or a part rather than continue the item above them.
@@ -430,7 +434,8 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
             groups[-1].end = u.body_start + b
             groups[-1].coordinators.extend(coordinators_in(s))
             continue
-        direct = own.direct and ctx.veto < VETO_BELOW_NARRATIVE  # in a report every bullet must read as a task
+        # in a report every bullet must read as a task, except under its proposals ("4. Đề xuất, kiến nghị")
+        direct = own.direct and (ctx.veto < VETO_BELOW_NARRATIVE or _forward_part(u))
         if own.bodies and not ctx.quoted(u.body_start + a) and not _CITATION.match(_clean(s)) and \
                 not _DESCRIPTIVE.match(_clean(s)) and (
                 direct or _OBLIGED.search(s) or task_probability(_clean(s)) >= INHERIT_ABOVE):

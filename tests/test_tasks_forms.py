@@ -281,3 +281,10 @@ def test_scope_article_assigns_nothing(tasks_of):
     tasks = tasks_of("018_")
     assert not any(t.section and t.section.startswith("Chương I > Điều 1 ") for t in tasks)
     assert any(t.assignees == ["Sở Công Thương"] for t in tasks)
+
+
+def test_report_proposals_under_a_joined_title(tasks_of):
+    """Báo cáo 004: "4. Đề xuất, kiến nghị" + "Đề nghị Bộ Nông nghiệp và Môi trường:" over "(1). Xem xét, ..."."""
+    tasks = tasks_of("004_")
+    assert len(tasks) == 4 and all(t.assignees == ["Bộ Nông nghiệp và Môi trường"] for t in tasks)
+    assert tasks[0].action.startswith("Xem xét, kiến nghị Chính phủ")
