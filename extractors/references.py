@@ -13,6 +13,7 @@ relation winning.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from dataclasses import dataclass
 
@@ -664,6 +665,10 @@ def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
 def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]], title_end: int) -> None:
     cites.sort(key=lambda c: c.anchor)
     head_rel: dict[int, str] = {}
+    # Earlier citations that can hold or precede this one lie within a bounded reach of
+    # its start: look only there, so a text with thousands of numbers stays linear.
+    anchors = [c.anchor for c in cites]
+    reach = max((p.title_span[1] + 1 - p.anchor for p in cites if p.title_span), default=0)
     for i, c in enumerate(cites):
         pre = next((k for a, b, k in clauses if a <= c.anchor < b), None)
         if pre:
@@ -676,12 +681,13 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
         if c.start < title_end:
             cstart = min(cstart, max(0, c.start - 200))
         left = text[cstart:c.start]
-        outer = [p for p in cites[:i] if p.title_span and p.title_span[0] <= c.start <= p.title_span[1] + 1]
+        near = cites[bisect.bisect_left(anchors, min(cstart, c.start - reach), 0, i):i]
+        outer = [p for p in near if p.title_span and p.title_span[0] <= c.start <= p.title_span[1] + 1]
         if outer:
             c.relation = "dẫn chiếu"  # named inside another citation's title
             head_rel[id(c)] = head_rel.get(id(outer[-1]), outer[-1].relation)
             continue
-        prior = [p for p in cites[:i] if p.end <= c.start + 1 and p.anchor >= cstart]
+        prior = [p for p in near if p.end <= c.start + 1 and p.anchor >= cstart]
         if prior:
             p = prior[-1]
             gap = text[p.end:c.start]

@@ -61,12 +61,12 @@ STRONG_HEADS = [
     r"Kiểm toán [Nn]hà nước", r"Tổng Kiểm toán [Nn]hà nước", r"Chánh án", r"Viện trưởng",
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
-    r"[Nn]gười đứng đầu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
+    r"[Nn]gười đứng đầu", r"[Đđ]ại biểu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
     r"BHXH", r"NHNN", r"KBNN", r"BQL", r"TTKC",
 ]
 WEAK_HEADS = [
     r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở(?!\s+(?:dữ liệu|hạ tầng|vật chất|pháp lý|khoa học|lý luận))", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",
-    r"[Nn]gười", r"[Gg]iám đốc", r"[Nn]hà đầu tư", r"[Cc]á nhân",
+    r"[Nn]gười", r"[Gg]iám đốc", r"[Nn]hà đầu tư", r"[Cc]á nhân", r"[Bb]ên (?:mua|bán|mời thầu|giao|nhận|thuê|cho thuê)",
 ]
 # After "các", institution words may be lowercase: "các bộ, ngành", "các sở, ban, ngành".
 GROUP_WORDS = (r"(?:cấp ủy|cấp uỷ|chính quyền|bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|cơ sở|"
@@ -164,10 +164,10 @@ def _head_at(s: str, pos: int):
 # follows them only with a capital, a place word, or one of the listed lowercase words.
 AMBIGUOUS = {"báo", "đài", "hội", "ban", "phòng", "vụ", "đoàn", "quỹ", "viện", "cục", "sở", "bộ", "thuế",
              "thanh tra", "công an", "văn phòng", "trung tâm", "trường", "ủy ban", "lãnh đạo", "thành viên",
-             "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu"}
+             "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu", "đại biểu"}
 _AFTER_AMBIGUOUS = regex.compile(
     rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|cơ quan|kiểm sát|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
-    rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s)")
+    rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s|của\s+(?:Hội đồng|Ủy ban|Quốc hội|Chính phủ))")
 
 
 def body_at(s: str, pos: int) -> Body | None:
@@ -189,6 +189,12 @@ def body_at(s: str, pos: int) -> Body | None:
     free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
                           "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
+    om = regex.match(r"\s+của\s+", s[end:]) if head in ("ban", "văn phòng") and end == m.end() else None
+    if om and (ob := body_at(s, end + om.end())):
+        end = ob.end  # "Ban của Hội đồng nhân dân"
+    rm = _WHERE.match(s, end)
+    if rm:
+        end = rm.end()  # "Ủy ban nhân dân cấp tỉnh nơi có đất thu hồi": a relative clause that picks the body
     text = regex.sub(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$", "", s[pos:end].rstrip(" ,;:-–"))
     if not text:
         return None
@@ -227,8 +233,12 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         sep = m.group(1)
         nxt = end + m.end()
         rest = s[nxt:]
-        if "\n" in sep and regex.match(r"\p{Lu}", rest) and _PRED.match(rest.lower()):
-            break
+        if "\n" in sep and regex.match(r"\p{Lu}", rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
+            break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
+        cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
+        if cm:
+            end = nxt + cm.end()  # "cơ sở đào tạo", "dự án đầu tư xây dựng": the verb-like half of a noun
+            continue
         if "," in sep or "và" in sep:
             # A comma or "và" continues the name only inside a group ("các Sở, ngành") or a
             # ministry name ("Văn hóa, Thể thao"), not before another body of a list.
@@ -288,6 +298,17 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     return end
 
 
+_SECTOR_END = regex.compile(_SECTOR + r"$")
+# Noun compounds whose second half is also a predicate word ("tạo", "xây dựng").
+_COMPOUNDS = [(regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{a})$"), regex.compile(rf"{b}(?![\p{{L}}\p{{M}}])"))
+              for a, b in [(r"đào|sáng|cải|chế", "tạo"), (r"đầu\s+tư|công\s+trình|vật\s+liệu", r"xây\s+dựng"),
+                           (r"công", "trình"), (r"Hội\s+đồng", r"thẩm\s+(?:định|tra)")]]
+# "nơi có đất thu hồi", "nơi xảy ra vi phạm" before the body's predicate.
+_WHERE = regex.compile(r"\s+nơi\s+(?:có|đặt|xảy\s+ra|thực\s+hiện|cư\s+trú)\s+[^,;:.\n]{1,120}?"
+                       r"(?=\s*,?\s+(?:có trách nhiệm|chịu trách nhiệm|phải|chủ trì|phối hợp|có nghĩa vụ|cần|thực hiện|"
+                       r"tổ chức|chỉ đạo|kiểm tra|xem xét|quyết định|có thẩm quyền)(?![\p{L}\p{M}]))")
+
+
 _CELL_AFTER = regex.compile(r"(?:Chương|Năm\s+\d|Giai\s+đoạn|Quý\s+[IV\d]|Hội\s+nghị|Hằng\s+năm|Hàng\s+năm)"
                             r"(?![\p{L}\p{M}])")
 GENERIC_HEADS = {"cơ quan", "đơn vị", "tổ chức", "doanh nghiệp", "cơ sở"}
@@ -315,7 +336,8 @@ def _unit_name(s: str, start: int, end: int, head: str) -> bool:
         if w[:1].isupper():
             break
         tail += 1
-    return tail < 6
+    # "Ban Quản lý dự án đầu tư xây dựng công trình giao thông": project boards have long lowercase names
+    return tail < (12 if "dự án" in " ".join(words).lower() else 6)
 
 
 def _looks_pred(rest: str) -> bool:

@@ -46,7 +46,7 @@ FRAME_LEAD = regex.compile(
     r"(?:\s+(?:tại|trong)\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Chương trình|Thông báo|văn bản)\s+này)?\s*,?|thực hiện các nhiệm vụ sau|"
     r"thực hiện (?:một số|các) nội dung sau|các nhiệm vụ sau))+\s*[:,]?\s*", regex.IGNORECASE)
 COORD = regex.compile(r"(?<![\p{L}\p{M}])[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
-_DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
+_DOC = r"(?:Quyết định|Chỉ thị|Thông báo|Nghị quyết|Nghị định|Kế hoạch|Công văn|văn bản|Thông tư|Quy chế|Quy định|Chương trình)"
 EXEC_FORMULA = regex.compile(
     rf"căn cứ\s+{_DOC}(?:\s+này)?\s+(?:để\s+)?(?:thi hành|thực hiện)\s*(?:\./\.|\.|/\.)?\s*$|trân trọng báo cáo|"
     rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?thi hành\s+{_DOC}\s+này\b|"
@@ -110,8 +110,11 @@ _LIST_COMMA = regex.compile(r"(?<![\p{L}\p{M}])(?:được|bởi)\s+(?:các\s+)?
 
 def _subject_positions(s: str):
     yield 0
+    tm = _TITLE_JOINED.match(s)
+    if tm:
+        yield tm.end()  # "Bộ tiêu chí ... cấp xã (Phụ lục I) Bộ Nội vụ chủ trì, ...": a title joined to its paragraph
     if LEAD_ADVERBIAL.match(s):
-        for m in regex.finditer(r",\s*", s[:220]):
+        for m in regex.finditer(r"[,:]\s*", s[:220]):  # "Đối với Bộ tiêu chí ... cấp xã: Bộ X chủ trì ..."
             if not _LIST_COMMA.search(s[:m.end()]):
                 yield m.end()
 
@@ -120,6 +123,9 @@ def _subject_positions(s: str):
 PERSON_DUTY = regex.compile(
     r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s*:?\s*(?P<who>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}\s*[-–,]\s*"
     r"[^:;\n]{2,80}?)\s*:\s*(?=\p{Lu})")
+
+
+_TITLE_JOINED = regex.compile(r"^[^.;:,()]{5,150}\((?:Phụ lục|Mục|Biểu)[^()]{0,20}\)\s+(?=\p{Lu})")
 
 
 def find_directive(s: str) -> Directive | None:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 import regex
 
-from extractors.task_agents import bodies_at
+from extractors.task_agents import _SECTOR_END, bodies_at
 
 _HEADER_WORDS = regex.compile(
     r"^(?:TT|STT|Số TT|Tên nhiệm vụ|Nhiệm vụ|Nội dung(?: công việc| nhiệm vụ)?|Cơ quan|chủ trì|phối hợp|Cơ quan chủ trì|"
     r"Cơ quan phối hợp|Đơn vị chủ trì|Đơn vị phối hợp|Kết quả|Sản phẩm|Thời gian|hoàn thành|Thời gian hoàn thành|"
-    r"Căn cứ|bổ sung|Căn cứ bổ sung|Ghi chú|Tiến độ)\s*$")
+    r"Căn cứ|bổ sung|Căn cứ bổ sung|Ghi chú|Tiến độ|Nhiệm vụ, giải pháp|thực hiện|Thời gian thực hiện)\s*$")
 _FURNITURE = regex.compile(r"^\s*(?:CÔNG BÁO/.*|Ký bởi:.*|Cơ quan: VĂN PHÒNG.*|Ngày ký:.*)\s*$")
 _FOOTNOTE = regex.compile(r"^\s{0,3}\d{1,2}\s+\p{Lu}[^|]{60,}$")
 _CELL_GAP = regex.compile(r"\s{2,}")
@@ -54,9 +54,21 @@ def _segments(text: str, start: int, end: int):
         pos += len(line) + 1
 
 
+def _window(segs: list[tuple[int, str]], i: int) -> str:
+    return " ".join(s for _, s in segs[i:i + 8]).lower()
+
+
 def _is_task_table_header(segs: list[tuple[int, str]], i: int) -> bool:
-    window = " ".join(s for _, s in segs[i:i + 8]).lower()
-    return ("tên nhiệm vụ" in window or "nội dung" in window or "nhiệm vụ" in window) and "chủ trì" in window
+    window = _window(segs, i)
+    return ("tên nhiệm vụ" in window or "nội dung" in window or "nhiệm vụ" in window) and "chủ trì" in window or \
+        _is_review_header(segs, i)
+
+
+def _is_review_header(segs: list[tuple[int, str]], i: int) -> bool:
+    """A legislative programme's table: "Tên dự án | Cơ quan trình | Cơ quan chủ trì thẩm tra | Cơ quan tham gia
+    thẩm tra | Tiến độ": each row gives the drafting body one task and the reviewing committee another."""
+    window = _window(segs, i)
+    return "cơ quan trình" in window and "thẩm tra" in window
 
 
 def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
@@ -68,7 +80,7 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
     while i < len(segs):
         if regex.match(r"^(?:TT|STT|Số TT)$", segs[i][1]) and _is_task_table_header(segs, i) and \
                 not any(t.start <= segs[i][0] < t.end for t in out):
-            i = _read_rows(text, segs, i + 1, out)
+            i = _read_rows(text, segs, i + 1, out, _is_review_header(segs, i))
         else:
             i += 1
     return out
@@ -96,8 +108,8 @@ def _row_start(seg: str, n: int) -> str | None:
     return None if m is None else (m["rest"] or "")
 
 
-def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTask]) -> int:
-    n = 1
+def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTask], review: bool = False) -> int:
+    n = sub = 1
     rows: list[list[tuple[int, str]]] = []
     title = False  # inside a group title row ("II | Phân công, phân cấp ..."), numbering restarts after it
     while i < len(segs):
@@ -107,6 +119,11 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
             i += 1
             continue
         rest = _row_start(s, n)
+        if rest is None and rows and n > 1 and (sm := regex.match(rf"^{n - 1}\.{sub}\.?(?:\s+(?P<rest>.+))?$", s)):
+            rows.append([(off, sm["rest"] or "")])  # "1.1", "1.2" under the group row "1. Rà soát, hoàn thiện thể chế"
+            sub += 1
+            i += 1
+            continue
         if title and rest is None:
             i += 1
             continue
@@ -115,14 +132,16 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
             rows.append([(off, rest)] if rest else [])
             rows[-1].insert(0, (off, "")) if not rest else None
             n += 1
+            sub = 1
         elif rows and not _HEADER_WORDS.match(s) and not regex.match(r"^\d{1,4}$", s):
             if regex.match(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)", s):
                 break
             rows[-1].append((off, s))
         i += 1
     for row in rows:
-        t = _row_task(row)
-        if t:
+        if review:
+            out.extend(_review_tasks(row))
+        elif t := _row_task(row):
             out.append(t)
     return i
 
@@ -161,6 +180,23 @@ def _row_task(row: list[tuple[int, str]]) -> TableTask | None:
     return TableTask(start, end, task, lead, coord, [s for _, s in cells])
 
 
+def _review_tasks(row: list[tuple[int, str]]) -> list[TableTask]:
+    """"Luật X | Chính phủ | Ủy ban Pháp luật và Tư pháp | Hội đồng Dân tộc, các Ủy ban khác | Tháng 3/2026":
+    the submitting body drafts the bill; the lead reviewing body examines it, the others take part."""
+    t = _row_task(row)
+    if t is None:
+        return []
+    cells = _merge_short([(o, s) for o, s in row if s])
+    k = next(k for k in range(1, len(cells)) if _starts_body_at(cells, k) and not _OPEN_END.search(cells[k - 1][1]))
+    _, j = _cell(cells, k)
+    out = [TableTask(t.start, t.end, t.task, t.lead, "", t.cells)]
+    if j < len(cells) and _starts_body_at(cells, j):
+        reviewer, j = _cell(cells, j)
+        coord, _ = _cell(cells, j) if j < len(cells) and _starts_body_at(cells, j) else ("", j)
+        out.append(TableTask(t.start, t.end, t.task, reviewer, coord, t.cells))
+    return out
+
+
 _OPEN_END = regex.compile(r"(?:của|tại|với|và|theo|cho|về|đối với|trong|thuộc|giữa|từ|đến|-|,)\s*$")
 
 
@@ -189,6 +225,9 @@ def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
         grown = bodies_at(f"{joined} {nxt}", 0)
         if _TIME_CELL.match(nxt):
             break  # the deadline cell ("Năm 2026", "Giai đoạn 2026 - 2030")
+        if (_starts_body(nxt) and len(joined.split()) > 2 and _starts_body(joined) or
+                bodies_at(nxt, 0) and _SECTOR_END.search(joined)) and not parts[-1].rstrip().endswith((",", "và")):
+            break  # the next cell's own body ("Ủy ban Pháp luật và Tư pháp" | "Hội đồng Dân tộc, ...")
         if parts[-1].rstrip().endswith((",", "và")) or nxt[:1].islower() or nxt.startswith("(") or \
                 grown is not None and grown.end > len(joined) + 1:
             parts.append(nxt)

@@ -219,7 +219,7 @@ def _body_start(text: str, seg) -> int:
     if m:
         nl = regex.compile(r"\n\s*\n|\n(?=\s{0,8}\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll})").search(text, m.end())
         return nl.end() if nl else m.end()
-    m = regex.search(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n", text[:4000])
+    m = regex.search(r"[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n", text[:4000])
     return m.end() if m else 0
 
 
@@ -309,7 +309,23 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
         more = _continuation(c)  # the item's own later paragraphs (a PDF item of several paragraphs)
         out.extend(_leaf_tasks(c, text, ctx, addressees, more[-1].end if more else None))
         if len(c.children) > len(more):
-            _visit(replace(c, children=c.children[len(more):]), text, ctx, addressees, out)
+            rest = c.children[len(more):]
+            _visit(replace(c, children=rest), text, _detail_ctx(c, rest[0], ctx, addressees), addressees, out)
+
+
+_DETAIL_LEAD = regex.compile(r"^(?:Cụ thể|Trong đó|Cụ thể như sau|Bao gồm|Gồm|Như sau)\s*:\s*$", regex.IGNORECASE)
+
+
+def _detail_ctx(u: Unit, first: Unit, ctx: _Ctx, addressees: list[str]) -> _Ctx:
+    """"3. Các bộ, ngành ... tổ chức thực hiện ... Cụ thể:" over bullets: the bullets detail the item's own
+    directive, so they inherit its bodies."""
+    if first.kind != "para" or first.children or not _DETAIL_LEAD.match(first.text):
+        return ctx
+    spans = sentences(u.text)
+    d = find_directive(u.text[spans[0][0]:spans[0][1]]) if spans else None
+    if not d or not d.assignees or ctx.rights:
+        return ctx
+    return _sub(ctx, _resolve(d.assignees, addressees or ctx.firms), d.coordinators)
 
 
 def _continuation(u: Unit) -> list[Unit]:
@@ -401,9 +417,7 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
         own = _sub(ctx, bl.items, [])
         hm = regex.match(r"\s*:?\s*", raw[bl.end:])
         raw_off = bl.end + (hm.end() if hm else 0)
-    for a, b in sentences(raw[raw_off:]):
-        a += raw_off
-        b += raw_off
+    for a, b in _clauses(raw, sentences(raw[raw_off:]), raw_off):
         s = raw[a:b]
         if is_closing(s) or s.rstrip().endswith(":") and not _standalone_lead(s):
             continue
@@ -443,6 +457,26 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
             groups.append(_Group(list(own.bodies), coords + list(own.coords), u.body_start + a,
                                  u.body_start + b, u.body_start + a + pos, "inherit"))
     return [t for g in groups if (t := _task(g, u, text))]
+
+
+_CLAUSE_SEP = regex.compile(r";\s+(?=\p{Lu})")
+
+
+def _clauses(raw: str, spans: list[tuple[int, int]], off: int) -> list[tuple[int, int]]:
+    """Sentences, cut again at "; " where a new body takes the subject ("...; Bộ Quốc phòng, Bộ Công an có
+    trách nhiệm ..."): one task per assignee group."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        a, b = a + off, b + off
+        for m in _CLAUSE_SEP.finditer(raw, a, b):
+            clause = raw[m.end():b]
+            d = find_directive(clause)
+            if d and d.form == "subject" and not d.weak and d.assignees and \
+                    _OBLIGED.search(clause, 0, d.action_start + 1):
+                out.append((a, m.start() + 1))
+                a = m.end()
+        out.append((a, b))
+    return out
 
 
 _LEAD_OUT = regex.compile(r"\s*(?:(?:cụ thể\s+)?như sau|(?:các|một số|những)?\s*(?:nội dung|nhiệm vụ|yêu cầu)(?: cụ thể)?"

@@ -237,13 +237,28 @@ def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
                     split.append(Cell(pos, pos + len(part), part, c.col + (pos - c.start)))
                 pos = c.start + m.end()
         split.append(Cell(pos, c.end, doc.text[pos:c.end], c.col + (pos - c.start)))
+    # Spans are merged first and their text cut once at the end, and only a cell's tail is
+    # tested: a long line of many cells stays linear.
+    spans: list[list[int]] = []
     for c in split:
-        if out and (_CONTINUES.search(out[-1].text) or _CONTINUED.match(c.text)):
-            p = out[-1]
-            out[-1] = Cell(p.start, c.end, doc.text[p.start:c.end], p.col)
+        if spans and (_CONTINUES.search(doc.text[max(spans[-1][0], spans[-1][1] - 40):spans[-1][1]])
+                      or _CONTINUED.match(c.text)):
+            spans[-1][1] = c.end
         else:
-            out.append(c)
+            spans.append([c.start, c.end, c.col])
+    out.extend(Cell(s, e, doc.text[s:e], col) for s, e, col in spans)
     return out
+
+
+_RAW_NL = regex.compile(r"[\n\r\x0b\u2028\u2029]", flags=regex.REVERSE)
+
+
+def _advance_col(col: int, s: str) -> int:
+    """Display column after `s` printed from column `col` (tab stops every 8)."""
+    if "\t" not in s:
+        return col + len(s)
+    k = col % 8
+    return col - k + len((" " * k + s).expandtabs(8))
 
 
 def _raw_cells(doc: Document, start: int, end: int, add, out: list[Cell]) -> list[Cell] | None:
@@ -251,7 +266,9 @@ def _raw_cells(doc: Document, start: int, end: int, add, out: list[Cell]) -> lis
     if True:
         rs, rend = doc.offsets.to_raw(start), doc.offsets.to_raw(end)
         if 0 <= rs <= rend <= len(raw) and rend - rs <= 4 * (end - start) + 200:
-            line0 = raw.rfind("\n", 0, rs) + 1
+            nl = _RAW_NL.search(raw, 0, rs)  # from rs backwards: the raw line's start, whatever its break
+            line0 = nl.end() if nl else 0
+            col, at = 0, line0
             seg = raw[rs:rend]
             pos = 0
             pieces = []
@@ -267,7 +284,7 @@ def _raw_cells(doc: Document, start: int, end: int, add, out: list[Cell]) -> lis
                 if not (start <= ns <= ne <= end):
                     ok = False
                     break
-                col = len(raw[line0:rs + a].expandtabs(8))
+                col, at = _advance_col(col, raw[at:rs + a]), rs + a  # tabs expanded once, not per cell
                 add(ns, ne, col)
             if ok:
                 return list(out)
