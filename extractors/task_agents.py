@@ -61,7 +61,7 @@ STRONG_HEADS = [
     r"Kiểm toán [Nn]hà nước", r"Tổng Kiểm toán [Nn]hà nước", r"Chánh án", r"Viện trưởng",
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
-    r"[Nn]gười đứng đầu", r"[Đđ]ại biểu", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
+    r"[Nn]gười đứng đầu", r"[Đđ]ại biểu", r"Tổng Thư ký", r"Chủ nhiệm", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
     r"BHXH", r"NHNN", r"KBNN", r"BQL", r"TTKC",
 ]
 WEAK_HEADS = [
@@ -82,7 +82,7 @@ def _alternatives(heads: list[str]) -> str:
 _HEAD = regex.compile(
     rf"{W}(?P<pre>(?:[Cc]ác|[Đđ]ồng chí|[Ll]ãnh đạo|[Tt]oàn thể)\s+)?"
     rf"(?:(?P<strong>{_alternatives(STRONG_HEADS)})|(?P<weak>{_alternatives(WEAK_HEADS)}))" + E)
-GROUP_HEAD_WORDS = (r"(?:cấp ủy|cấp uỷ|bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|"
+GROUP_HEAD_WORDS = (r"(?:cấp ủy|cấp uỷ|bộ|sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|cá nhân|doanh nghiệp|phòng|"
                     r"cơ sở(?!\s+(?:dữ liệu|hạ tầng|vật chất|pháp lý))|cấp|"
                     r"cơ quan ngang bộ|hội|đoàn thể|thành viên|chủ đầu tư|công ty|hợp tác xã|Bộ|Sở|Ban|Ngành|"
                     r"Cơ quan|Đơn vị)")
@@ -119,7 +119,7 @@ _PRED = regex.compile(W + "(?:" + "|".join(sorted((regex.escape(p) for p in PRED
 # Lowercase words that continue a body name.
 NAME_LOWER = regex.compile((
     W + r"(?:các|xã hội|giao thông|tối cao|kiểm sát|nhân dân|nhà nước|ngang bộ|ngang Bộ|liên quan|chính trị\s*-\s*xã hội(?:\s*-\s*nghề nghiệp)?|đảng|có liên quan|khác|trực thuộc|thuộc|trung ương|"
-    r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|"
+    r"ngành|cơ quan|đơn vị|địa phương|phát thanh|truyền hình|phát triển|chi nhánh|đoàn thể|chuyên môn|đại biểu|"
     r"công nghiệp|nông thôn|" + ADMIN[3:-1] + r")" + E).replace(" ", r"\s+"))
 _TRAIL = regex.compile(r"\s+(?:trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|xã|thành\s+phố|cả\s+nước))?|có\s+liên\s+quan|"
                        r"của\s+(?:tỉnh|huyện|thành\s+phố|xã|Trung\s+ương)(?=\s*[,;:.]|\s+và)|"
@@ -167,7 +167,7 @@ AMBIGUOUS = {"báo", "đài", "hội", "ban", "phòng", "vụ", "đoàn", "quỹ
              "chủ tịch", "giám đốc", "thủ trưởng", "hải quan", "cảnh sát", "bộ đội", "người đứng đầu", "đại biểu"}
 _AFTER_AMBIGUOUS = regex.compile(
     rf"\s+(?:\p{{Lu}}|{ADMIN}{E}|các\s|cơ quan|kiểm sát|quản lý|chỉ đạo|kiểm tra|công tác|thanh tra|phát thanh|truyền hình|"
-    rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s|của\s+(?:Hội đồng|Ủy ban|Quốc hội|Chính phủ))")
+    rf"chuyên môn|nhân dân|đồng|điều hành|thường trực|cấp\s|đại biểu|của\s+(?:Hội đồng|Ủy ban|Quốc hội|Chính phủ))")
 
 
 def body_at(s: str, pos: int) -> Body | None:
@@ -178,7 +178,7 @@ def body_at(s: str, pos: int) -> Body | None:
     weak = bool(m.groupdict().get("weak")) and not m.groupdict().get("pre")
     end = m.end()
     head = " ".join((m.groupdict().get("strong") or m.groupdict().get("weak") or "").lower().split())
-    if head in AMBIGUOUS and not m.groupdict().get("pre") and not _AFTER_AMBIGUOUS.match(s, end):
+    if head in AMBIGUOUS and (not m.groupdict().get("pre") or head == "đại biểu") and not _AFTER_AMBIGUOUS.match(s, end):
         return None
     if not head:
         head = m.group().lower()
@@ -201,7 +201,7 @@ def body_at(s: str, pos: int) -> Body | None:
     return Body(text, pos, pos + len(text), weak)
 
 
-TITLE_HEADS = {"văn phòng", "giám đốc", "phó giám đốc", "chủ tịch", "phó chủ tịch", "thủ trưởng", "bộ trưởng",
+TITLE_HEADS = {"văn phòng", "giám đốc", "tổng thư ký", "chủ nhiệm", "phó giám đốc", "chủ tịch", "phó chủ tịch", "thủ trưởng", "bộ trưởng",
                "chánh văn phòng", "cục trưởng", "vụ trưởng", "trưởng ban", "lãnh đạo", "người đứng đầu", "thành viên",
                "trưởng đoàn", "phó trưởng đoàn", "tổng giám đốc", "phòng", "ban", "chi cục", "trung tâm", "đoàn",
                "thanh tra", "ban quản lý", "ban chỉ đạo", "tổ công tác", "tổ giúp việc", "ủy ban"}
@@ -254,6 +254,11 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             if _head_at(s, nxt):
                 break
+            if "và" in sep and head in UNIT_HEADS and regex.match(r"\p{Ll}", rest) and not _PRED.match(rest) and \
+                    regex.search(r"\s\p{Ll}[\p{L}\p{M}]*$", s[start:end]) and _unit_name(s, start, end, head):
+                wm = regex.match(r"[\p{L}\p{M}]+", rest)  # "Ban Quản lý dự án ... công trình dân dụng và công nghiệp"
+                end = nxt + wm.end()
+                continue
             if free and "," in sep and regex.match(r"\p{Ll}", rest) and not _PRED.match(rest):
                 wm = regex.match(r"[\p{L}\p{M}]+", rest)
                 end = nxt + wm.end()
@@ -337,7 +342,7 @@ def _unit_name(s: str, start: int, end: int, head: str) -> bool:
             break
         tail += 1
     # "Ban Quản lý dự án đầu tư xây dựng công trình giao thông": project boards have long lowercase names
-    return tail < (12 if "dự án" in " ".join(words).lower() else 6)
+    return tail < (15 if "dự án" in " ".join(words).lower() else 6)
 
 
 def _looks_pred(rest: str) -> bool:

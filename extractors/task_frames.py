@@ -86,6 +86,8 @@ def _weak_qualified(s: str, bl: Bodies) -> Bodies:
     return Bodies([Body(s[b.start:m.end()], b.start, m.end(), True)], bl.start, m.end())
 
 
+_PARTICIPLE = regex.compile(r"\s+được\s+(?!giao(?![\p{L}\p{M}]))[\p{Ll}\p{M}]+(?:\s+[\p{Ll}\p{M}]+){0,2}?"
+                          r"(?=\s+(?:có trách nhiệm|chịu trách nhiệm|phải|có nghĩa vụ)(?![\p{L}\p{M}]))")
 _NARRATIVE_PRED = regex.compile(r"\s*,?\s*(?:không|chưa|còn|vẫn|là|đã|đang|cũng)(?![\p{L}\p{M}])")
 _ISSUES = regex.compile(r"\s*(?:(?:tiếp tục|kính|trân trọng)\s+)?(?:yêu cầu|đề nghị|giao)\s+")
 
@@ -142,6 +144,9 @@ def find_directive(s: str) -> Directive | None:
         bl = bodies_at(s, pos)
         if bl and bl.weak and len(bl.items) == 1 and not _pred_follows(s, bl.end, True):
             bl = _weak_qualified(s, bl)
+        elif bl and (pm := _PARTICIPLE.match(s, bl.end)):
+            last = bl.items[-1]  # "các cơ sở công nghiệp nông thôn được hỗ trợ có trách nhiệm ..."
+            bl = Bodies(bl.items[:-1] + [Body(s[last.start:pm.end()], last.start, pm.end(), last.weak)], bl.start, pm.end())
         if bl and _pred_follows(s, bl.end, bl.weak):
             if pos and _NARRATIVE_PRED.match(s, bl.end):
                 continue  # "..., đã có văn bản chỉ đạo của Chính phủ, Thủ tướng Chính phủ, không cần ...": not a clause

@@ -114,18 +114,19 @@ SEPARATOR = regex.compile(r"^[-_–—=*.~\s\[\]]{2,}$")
 NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|Truy cập nội dung luôn"
                       r"|(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Chức vụ)\s*:.*)$")
 # Where one column's text runs into the next on a single-spaced line (OCR): the motto, a place-and-date
-# after the number, an authority mark after a "Nơi nhận" item.
+# after the number, an authority mark after a "Nơi nhận" item. The lookaheads go before the "^-.*"
+# lookbehinds, which scan back to the line start: tested everywhere, they made a long line quadratic.
 _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
-    r"|(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+(?=(?:TM|KT|TL|TUQ|Q)\.\s*\p{Lu})"
+    r"|(?=\s+(?:TM|KT|TL|TUQ|Q)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
     r"|(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]*?)\s+(?=PHÓ\s+\p{Lu})"
     # pdftotext without -layout glues the signature column to the "Nơi nhận" bullets with one blank:
     # "- Như Điều 3; PHÓ CHỦ TỊCH", "- Lưu: VT, KTN. Nguyễn Văn Lợi"
-    r"|(?<=^[-–+•].*[;,.]|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+(?=(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG"
+    r"|(?=\s+(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG"
     r"|THỨ\s+TRƯỞNG|CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|TỔNG\s+GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+(?:BAN|PHÒNG)"
-    r"|THỦ\s+TƯỚNG)[\p{Lu}\s]*$)"
-    r"|(?<=^[-–+•].*[;.])\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$)")
+    r"|THỦ\s+TƯỚNG)[\p{Lu}\s]*$)(?<=^[-–+•].*[;,.]|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
+    r"|(?=\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$)(?<=^[-–+•].*[;.])\s+")
 VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)

@@ -130,3 +130,51 @@ def test_list_after_semicolon_is_not_split():
     s = ("Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Trung tâm Phục vụ Hành chính công tỉnh; Thủ trưởng các sở, "
          "ban, ngành chịu trách nhiệm thi hành Quyết định này.")
     assert _clauses(s, [(0, len(s))], 0) == [(0, len(s))]
+
+
+def test_obligated_party_of_a_contract():
+    """"Bên mua điện có trách nhiệm ..." (Nghị quyết 068, Điều 7): a party named by its role, before an obligation."""
+    s = ("Bên mua điện có trách nhiệm đàm phán và giao kết hợp đồng mua bán điện với nhà đầu tư trúng thầu theo quy "
+         "định của pháp luật hiện hành.")
+    d = find_directive(s)
+    assert [b.text for b in d.assignees] == ["Bên mua điện"]
+    assert find_directive("Bên mua điện và nhà đầu tư thỏa thuận giá điện.") is None
+
+
+def test_decree_closing_formula_is_not_a_task(tasks_of):
+    """"Các Bộ trưởng, ... chịu trách nhiệm thi hành Nghị định này." (Nghị định 070, Điều 16)."""
+    assert not any("thi hành Nghị định này" in t.action for t in tasks_of("070"))
+    assert any(t.assignees == ["Bộ Tư pháp"] for t in tasks_of("070"))
+
+
+def test_power_of_a_body_picked_by_place_is_not_a_task(tasks_of):
+    """"Chủ tịch Ủy ban nhân dân cấp tỉnh nơi có điểm gom công suất ... có thẩm quyền chấp thuận ...": a power."""
+    ts = tasks_of("068")
+    assert not any(t.section == "Điều 12 > 2." for t in ts)
+    t = next(t for t in ts if t.section == "Điều 6 > 3.")
+    assert t.assignees[0].startswith("Chủ tịch Ủy ban nhân dân cấp tỉnh nơi có vị trí điểm đầu đường dây")
+    assert t.action.startswith("xem xét, quyết định việc chấp thuận nhà đầu tư")
+
+
+@pytest.mark.parametrize("text, names, action", [
+    # offices of the National Assembly (Nghị quyết 057, Điều 2)
+    ("Tổng Thư ký Quốc hội - Chủ nhiệm Văn phòng Quốc hội kịp thời tổ chức tổng hợp ý kiến của đại biểu Quốc hội.",
+     ["Tổng Thư ký Quốc hội - Chủ nhiệm Văn phòng Quốc hội"], "kịp thời tổ chức tổng hợp"),
+    ("Đề nghị Đoàn đại biểu Quốc hội và đại biểu Quốc hội dành thời gian để nghiên cứu, tham vấn ý kiến.",
+     ["Đoàn đại biểu Quốc hội", "đại biểu Quốc hội"], "dành thời gian"),
+    # a project board's long lowercase name, "và" inside it
+    ("Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh khẩn trương hoàn thiện hồ sơ.",
+     ["Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh"], "khẩn trương hoàn thiện"),
+    # "được hỗ trợ" qualifies the body before its obligation
+    ("Các doanh nghiệp, cơ sở công nghiệp nông thôn được hỗ trợ có trách nhiệm sử dụng kinh phí đúng mục đích.",
+     ["Các doanh nghiệp, cơ sở công nghiệp nông thôn được hỗ trợ"], "sử dụng kinh phí"),
+    ("Trung tâm Khuyến công và Tư vấn phát triển công nghiệp và các phòng chuyên môn phối hợp thực hiện.",
+     ["Trung tâm Khuyến công và Tư vấn phát triển công nghiệp", "các phòng chuyên môn"], "phối hợp thực hiện"),
+])
+def test_more_body_names(text, names, action):
+    test_directive_frames(text, names, action)
+
+
+def test_meeting_delegates_are_not_assignees():
+    """"Các đại biểu tham dự hội nghị ..." in a conclusion notice narrates the meeting."""
+    assert find_directive("Các đại biểu tham dự hội nghị đã thảo luận sôi nổi.") is None
