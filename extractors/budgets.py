@@ -11,9 +11,11 @@ each part has its own source.
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
-from extractors.money import Amount, find_amounts, parse_number, to_vnd
+from extractors.money import Amount, Taken, find_amounts, parse_number, to_vnd
 from pipeline.records import Budget
 
 I = regex.IGNORECASE  # noqa: E741
@@ -206,12 +208,17 @@ def _block_table_amounts(doc) -> list[Amount]:
 def extract(doc, seg, ex) -> list[Budget]:
     text = doc.text
     amounts = find_amounts(text)
-    taken = [(a.start, a.end) for a in amounts]
+    taken = Taken([(a.start, a.end) for a in amounts])
     for extra in (_table_amounts(text), _block_table_amounts(doc)):
-        new = [a for a in extra if not any(s <= a.start < e for s, e in taken)]
+        new = [a for a in extra if not taken.holds(a.start)]
         amounts += new
-        taken += [(a.start, a.end) for a in new]
+        for a in new:
+            taken.add(a.start, a.end)
     amounts.sort(key=lambda a: a.start)
+    # line breaks found once and each line's cells read once: on a text of one long line,
+    # looking for them around every amount was quadratic
+    breaks = [m.start() for m in regex.finditer(r"\n", text)]
+    rows: dict[tuple[int, int], tuple[bool, str | None]] = {}
 
     out: list[Budget] = []
     prev_end = 0
@@ -229,11 +236,16 @@ def extract(doc, seg, ex) -> list[Budget]:
         purpose = _purpose(text, cs, a.start) if lo == cs else (_purpose(text, lo, a.start) or _purpose(text, cs, a.start))
         status = _status(text, cs, a.end)
         conf = 1.0
-        ls, le = text.rfind("\n", 0, a.start) + 1, text.find("\n", a.end)
-        row = text[ls:le if le >= 0 else len(text)]
-        if " | " in row or a.label:  # a table row: its label cell says what the amount is for
+        i, j = bisect.bisect_left(breaks, a.start), bisect.bisect_left(breaks, a.end)
+        ls, le = breaks[i - 1] + 1 if i else 0, breaks[j] if j < len(breaks) else len(text)
+        if (ls, le) not in rows:
+            row = text[ls:le]
+            rows[ls, le] = (" | " in row, next((c.strip() for c in row.split("|") if regex.search(r"\p{L}{2}", c)), None)
+                            if " | " in row else None)
+        is_row, row_label = rows[ls, le]
+        if is_row or a.label:  # a table row: its label cell says what the amount is for
             conf = 0.8
-            label = a.label or next((c.strip() for c in row.split("|") if regex.search(r"\p{L}{2}", c)), None)
+            label = a.label or row_label
             purpose = None if a.label else purpose
             purpose = purpose or label
             source = source or (m.group() if label and (m := SOURCE.search(label)) else None)

@@ -6,6 +6,7 @@ forms ("ngàu 26 tháng 5 năm 2026") are matched fuzzily by `find_dates`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -40,9 +41,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMa
     end = len(text) if end is None else end
     found: list[DateMatch] = []
     for pat in (WORDY, NUMERIC):
+        # one pattern's matches never overlap each other: only the earlier pattern's, sorted and
+        # disjoint, can hold this one, and the last to start before it is the one to test
+        prior = found[:]
+        starts = [f.start for f in prior]
         for m in pat.finditer(text, start, end):
             iso = to_iso(int(m["y"]), int(m["m"]), int(m["d"]))
-            if iso and not any(f.start <= m.start() < f.end for f in found):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if iso and not (i >= 0 and m.start() < prior[i].end):
                 found.append(DateMatch(iso, m.start(), m.end(), m.group()))
     return sorted(found, key=lambda f: f.start)
 
@@ -112,8 +118,11 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
     """
     end = len(text) if end is None else end
     found = [PeriodMatch(d.iso, d.start, d.end, d.text, "date") for d in find_dates(text, start, end)]
+    ends = [f.end for f in found]  # the dates are sorted and disjoint; periods never overlap each other
+    n_dates = len(found)
     for m in PERIOD.finditer(text, start, end):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+        i = bisect.bisect_right(ends, m.start())  # the first date ending after the period starts
+        if i < n_dates and found[i].start < m.end():
             continue
         iso = period_end(m)
         if iso:

@@ -13,6 +13,7 @@ it stays inside the sentence that sets it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -308,10 +309,19 @@ def extract(doc, seg, ex) -> list[Deadline]:
         return not any(s <= a < e or s < b <= e for s, e in skip)
 
     hits: list[_Hit] = []
+    spans: list[tuple[int, int]] = []  # the hits' (start, end), sorted: they are disjoint, so the
+    # neighbours of a new hit are the only ones it can overlap (a text with thousands stays fast)
+
+    def overlaps(a: int, b: int) -> bool:
+        if a >= b:
+            return any(s < b and a < e for s, e in spans)
+        i = bisect.bisect_left(spans, (a, b))
+        return any(s < b and a < e for s, e in spans[max(0, i - 1):i + 1])
 
     def add(h: _Hit) -> None:
-        if allowed(h.start, h.end) and not any(o.start < h.end and h.start < o.end for o in hits):
+        if allowed(h.start, h.end) and not overlaps(h.start, h.end):
             hits.append(h)
+            bisect.insort(spans, (h.start, h.end))
 
     for m in RECUR.finditer(text):
         add(_Hit(m.start(), m.end(), None, recurrence=" ".join(m.group().split()), confidence=0.9))

@@ -8,6 +8,7 @@ trăm bốn mươi triệu đồng", read by `words_to_int`.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -162,10 +163,38 @@ def words_to_int(s: str) -> int | None:
     return parse(tokens)
 
 
+class Taken:
+    """Spans already read, for "does this overlap one" tests that stay fast on a text with thousands.
+
+    Kept sorted by start: a span can reach `s` only if it starts no further back than the longest is long.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self.spans = sorted(spans or [])
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def add(self, s: int, e: int) -> None:
+        bisect.insort(self.spans, (s, e))
+        self.longest = max(self.longest, e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        lo, hi = bisect.bisect_left(self.spans, (s - self.longest,)), bisect.bisect_left(self.spans, (e,))
+        return any(a < e and s < b for a, b in self.spans[lo:hi])
+
+    def holds(self, pos: int) -> bool:
+        return self.overlaps(pos, pos + 1)
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Every money amount in `text[start:end]` with a currency word (or a big scale), in order."""
     end = len(text) if end is None else end
     found: list[Amount] = []
+    taken = Taken()
+
+    def keep(a: Amount) -> None:
+        found.append(a)
+        taken.add(a.start, a.end)
+
     for m in AMOUNT.finditer(text, start, end):
         cur = currency_of(m["cur"])
         if m["cur"].lower() == "đ" and not (m["scale"] or "." in m["num"] or m["per"]):
@@ -179,27 +208,27 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         low = RANGE_LOW.search(text, max(start, m.start("num") - 30), m.start("num")) if not m["num2"] else None
         lo = parse_number(low["lo"]) if low else None
         if lo is not None and v1 is not None and lo < v1 and low["lo"] != m["num"]:
-            found.append(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale, cur))
-        found.append(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
-                            v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
+            keep(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale, cur))
+        keep(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
+                    v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
     for m in BARE.finditer(text, start, end):
-        if any(a.start <= m.start("num") < a.end for a in found):
+        if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
         s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
         low = RANGE_LOW.search(text, max(start, m.start("num") - 30), m.start("num"))
         lo = parse_number(low["lo"]) if low else None
         if lo is not None and v is not None and lo < v:  # "từ 50 -150 tỷ"
-            found.append(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale_of(m["scale"]), "VND"))
-        found.append(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
+            keep(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale_of(m["scale"]), "VND"))
+        keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
     for m in BARE_RATE.finditer(text, start, end):
-        if any(a.start <= m.start("num") < a.end for a in found):
+        if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
         if v is not None:
-            found.append(Amount(m.start("num"), m.end(), m.group(), v * scale_of(m["scale"]), "VND"))
+            keep(Amount(m.start("num"), m.end(), m.group(), v * scale_of(m["scale"]), "VND"))
     for m in WORDS_AMOUNT.finditer(text, start, end):
-        if any(a.start < m.end() and m.start() < a.end for a in found):
+        if taken.overlaps(m.start(), m.end()):
             continue
         words = m["words"]
         toks = regex.findall(r"[\p{L}]+", words.lower())
@@ -208,5 +237,5 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             continue  # "hàng triệu đồng", "năm đồng": not a written-out amount
         v = words_to_int(words)
         if v:
-            found.append(Amount(m.start(), m.end(), m.group(), Decimal(v), currency_of(m["cur"])))
+            keep(Amount(m.start(), m.end(), m.group(), Decimal(v), currency_of(m["cur"])))
     return sorted(found, key=lambda a: a.start)

@@ -669,8 +669,10 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
     # its start: look only there, so a text with thousands of numbers stays linear.
     anchors = [c.anchor for c in cites]
     reach = max((p.title_span[1] + 1 - p.anchor for p in cites if p.title_span), default=0)
+    clause_starts = [a for a, _, _ in clauses]  # clauses follow each other: sorted and disjoint
     for i, c in enumerate(cites):
-        pre = next((k for a, b, k in clauses if a <= c.anchor < b), None)
+        j = bisect.bisect_right(clause_starts, c.anchor) - 1
+        pre = clauses[j][2] if j >= 0 and c.anchor < clauses[j][1] else None
         if pre:
             c.relation = pre
             continue
