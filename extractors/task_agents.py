@@ -74,6 +74,10 @@ GROUP_WORDS = (r"(?:cấp ủy|cấp uỷ|chính quyền|bộ|sở|ban|ngành|c�
                r"chủ đầu tư|công ty|hợp tác xã|trường|Bộ|Sở|Ban|Ngành|Cơ quan|Đơn vị)")
 
 
+# Names and the words around them are short: look at a bounded window, so a long
+# dense text costs linear time, not a copy of the rest of the text per call.
+_WINDOW = 400
+
 def _alternatives(heads: list[str]) -> str:
     """Heads as one alternation, any run of spaces (a wrapped line included) between their words."""
     return "|".join(h.replace(" ", r"\s+") for h in heads)
@@ -183,13 +187,13 @@ def body_at(s: str, pos: int) -> Body | None:
     if not head:
         head = m.group().lower()
     # Bộ / Sở / Ban: a known sector name first.
-    sm = regex.match(r"\s+" + _SECTOR, s[end:])
+    sm = regex.match(r"\s+" + _SECTOR, s[end:end + _WINDOW])
     if sm:
         end += sm.end()
     free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
                           "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
-    om = regex.match(r"\s+của\s+", s[end:]) if head in ("ban", "văn phòng") and end == m.end() else None
+    om = regex.match(r"\s+của\s+", s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
     if om and (ob := body_at(s, end + om.end())):
         end = ob.end  # "Ban của Hội đồng nhân dân"
     rm = _WHERE.match(s, end)
@@ -218,7 +222,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     n = len(s)
     placed = False  # a place name ("thành phố Hà Nội") closes the name to compound syllables
     while end < n:
-        pm = regex.match(_PLACES, s[end:])
+        pm = regex.match(_PLACES, s[end:end + _WINDOW])
         if pm and pm.end() > 0:
             end += pm.end()
             placed = True
@@ -227,12 +231,12 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if tm:
             end = tm.end()
             continue
-        m = regex.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:])
+        m = regex.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:end + _WINDOW])
         if not m:
             break
         sep = m.group(1)
         nxt = end + m.end()
-        rest = s[nxt:]
+        rest = s[nxt:nxt + _WINDOW]
         if "\n" in sep and regex.match(r"\p{Lu}", rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
         cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
@@ -269,7 +273,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             break
         if regex.match(r"\p{Lu}", rest):
-            if _CELL_AFTER.match(rest) and not regex.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[:end]):
+            if _CELL_AFTER.match(rest) and not regex.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[max(0, end - _WINDOW):end]):
                 break  # the next table cell: a time ("Năm 2026", "Quý IV") or a product ("Chương trình, kế hoạch")
             # only a unit's head so far: "Cục Quản lý ...", "Tổng cục Thuế", "cơ quan Thuế"
             bare = not s[start:end].lower().replace(head, "", 1).strip(" ,") and head in UNIT_HEADS | {"cơ quan"}
@@ -277,7 +281,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                     rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
-                    not regex.search(r"(?:thuộc|của)$", s[:end]) and \
+                    not regex.search(r"(?:thuộc|của)$", s[max(0, end - _WINDOW):end]) and \
                     not bare:
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
             wm = regex.match(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+", rest)  # "trình" is also a verb
@@ -285,7 +289,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 break
             end = nxt + wm.end()
             continue
-        if regex.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[:end]):
+        if regex.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[max(0, end - _WINDOW):end]):
             gm = regex.match(rf"{GROUP_WORDS}{E}", rest)  # "Thủ trưởng các ban, ngành tỉnh"
             if gm:
                 end = nxt + gm.end()
@@ -352,7 +356,7 @@ def _looks_pred(rest: str) -> bool:
 
 def _in_name(s: str, end: int) -> bool:
     """Lowercase syllables continue a name only right after a capitalised word (compound names)."""
-    prev = regex.search(r"([\p{L}\p{M}]+)\s*$", s[:end])
+    prev = regex.search(r"([\p{L}\p{M}]+)\s*$", s[max(0, end - _WINDOW):end])
     return bool(prev and prev.group(1)[:1].isupper() and len(prev.group(1)) > 1 and not prev.group(1).isupper())
 
 
