@@ -11,27 +11,6 @@ import click
 from pipeline import __version__
 
 
-def iter_inputs(paths: tuple[str, ...]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to read: named files as they are, directories searched recursively
-    for supported extensions. Returns (files, errors)."""
-    from pipeline.ingest import SUPPORTED
-
-    files: list[Path] = []
-    errors: list[tuple[Path, str]] = []
-    for s in paths:
-        p = Path(s)
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-            if not found:
-                errors.append((p, "directory has no documents"))
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            errors.append((p, "file does not exist"))
-    return files, errors
-
-
 def progress(items, label: str, total: int | None = None):
     """A progress bar on stderr when there are more than a few items."""
     items = list(items) if total is None else items
@@ -64,10 +43,10 @@ def main() -> None:
 def extract(paths, fmt, out_dir):
     """Extract records from files or directories (recursive)."""
     from pipeline.gold import to_gold
-    from pipeline.ingest import IngestError
+    from pipeline.ingest import IngestError, find_files
     from pipeline.run import process
 
-    files, errors = iter_inputs(paths)
+    files, errors = find_files(paths)
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     results = []

@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import SUPPORTED, IngestError
+from pipeline.ingest import IngestError, find_files
 from pipeline.run import EXTRACTOR_VERSION, process
 from pipeline.store import Store, StoreError, now
 from pipeline.store.writer import ExtractedDoc, log, write_document
@@ -67,19 +67,9 @@ class _Job:
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to import: named files as given, directories searched recursively."""
-    files: list[Path] = []
-    errors: list[tuple[str, str]] = []
-    for s in paths:
-        p = Path(s)
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-            if not found:
-                errors.append((str(p), "directory has no documents"))
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            errors.append((str(p), "file does not exist"))
+    found, bad = find_files(paths)
+    files: list[Path] = list(found)
+    errors = [(str(p), reason) for p, reason in bad]
     seen: set[Path] = set()
     unique = []
     for f in files:

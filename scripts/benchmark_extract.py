@@ -47,9 +47,9 @@ SECTIONS: dict[str, Callable[[Document, Segments, Extraction], None]] = {
 
 
 def load_corpus(paths: list[str]) -> list[tuple[Document, Segments]]:
-    from pipeline.cli import iter_inputs
+    from pipeline.ingest import find_files
 
-    files, _ = iter_inputs(tuple(paths))
+    files, _ = find_files(paths)
     out = []
     for f in files:
         try:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import iter_inputs, main
-from pipeline.ingest import MAX_TEXT_BYTES, IngestError, load
+from pipeline.cli import main
+from pipeline.ingest import MAX_TEXT_BYTES, IngestError, find_files, load
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 GOOD_TXT = CORPUS / "docs" / "dev" / "009_sct_CV-597-HC-QLHC-CucHoaChat.txt"
@@ -64,7 +64,7 @@ def test_binary_named_txt(tmp_path):
 
 def test_directory_without_documents(tmp_path):
     (tmp_path / "notes.xyz").write_text("x")
-    files, errors = iter_inputs((str(tmp_path),))
+    files, errors = find_files([tmp_path])
     assert files == [] and errors == [(tmp_path, "directory has no documents")]
 
 

@@ -17,7 +17,7 @@ from pipeline.ingest.errors import IngestError
 from pipeline.ingest.raw import RawText
 from pipeline.normalise import normalise
 
-__all__ = ["IngestError", "load", "SUPPORTED"]
+__all__ = ["IngestError", "find_files", "load", "SUPPORTED"]
 
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".html", ".htm", ".xhtml"}
 MAX_BYTES = 200 * 1024 * 1024
@@ -108,3 +108,23 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
     if not text.strip() and doc.status == "ok":
         raise IngestError("no text in file", p)
     return doc
+
+
+def find_files(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to read: named files as they are (whatever their extension, so a
+    mislabelled file gets its own error), directories searched recursively for
+    supported extensions. Returns (files, [(path, reason)])."""
+    files: list[Path] = []
+    errors: list[tuple[Path, str]] = []
+    for s in paths:
+        p = Path(s)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
+            if not found:
+                errors.append((p, "directory has no documents"))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            errors.append((p, "file does not exist"))
+    return files, errors
