@@ -96,7 +96,7 @@ def _find_docs(gold_dir: Path, docs_dir: Path | None) -> dict[str, Path]:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the metrics as JSON here.")
 @click.option("--verbose", "-v", is_flag=True, help="List every miss.")
 def evaluate(gold_dir, docs_dir, json_out, verbose):
-    """Score extraction against gold records (gold/SCHEMA.md)."""
+    """Score extraction against gold records (gold/SCHEMA.md), found recursively under GOLD_DIR."""
     from pipeline.gold import to_gold
     from pipeline.run import process
     from pipeline.score import score
@@ -104,7 +104,7 @@ def evaluate(gold_dir, docs_dir, json_out, verbose):
     gold_dir = Path(gold_dir)
     index = _find_docs(gold_dir, Path(docs_dir) if docs_dir else None)
     pairs = []
-    for gf in progress(sorted(gold_dir.glob("*.json")), "eval"):
+    for gf in progress(sorted(gold_dir.rglob("*.json")), "eval"):
         gold = json.loads(gf.read_text("utf-8"))
         src = index.get(gold.get("source_file", ""))
         if src is None:
