@@ -21,9 +21,10 @@ __all__ = ["IngestError", "find_files", "load", "SUPPORTED"]
 
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".html", ".htm", ".xhtml"}
 MAX_BYTES = 200 * 1024 * 1024
-# Plain text is normalised word by word (measured: about 3 s and 22 MB of
-# memory per MB of Vietnamese text): a bigger text file is an export of many
-# documents, and is refused at once with a reason rather than after minutes.
+# Extraction costs about 20 s per MB of dense Vietnamese text (measured on the
+# whole corpus as one text, mostly tasks and references): a bigger text file
+# is an export of many documents, refused at once with a reason rather than
+# after many minutes.
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
