@@ -218,11 +218,18 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
     if got:
         h.issue_date = _field(got[0], (got[1], got[2]), 0.6)
         return
-    meta = seg.metadata.get("Ngày ban hành")
-    if meta:
-        ds = find_dates(meta.text)
-        if ds:
-            h.issue_date = _field(ds[0].iso, (meta.start + ds[0].start, meta.start + ds[0].end), 0.8)
+    got = _metadata_date(seg, "Ngày ban hành")
+    if got:
+        h.issue_date = got
+
+
+def _metadata_date(seg: Segments, label: str) -> Field | None:
+    """The date on a website record line ("Ngày ban hành: 03/08/2016"), with its offsets."""
+    meta = seg.metadata.get(label)
+    ds = find_dates(meta.text) if meta else []
+    if not ds:
+        return None
+    return _field(ds[0].iso, (meta.start + ds[0].start, meta.start + ds[0].end), 0.8)
 
 
 def _esig_date(doc: Document) -> tuple[str, int, int] | None:
@@ -559,11 +566,9 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
             h.effective_date = _field(day.isoformat(), (m.start(), m.end()), 0.8)
             return
     # A website page that carries only the record: its "Ngày có hiệu lực" line states the date.
-    meta = seg.metadata.get("Ngày có hiệu lực")
-    if meta:
-        ds = find_dates(meta.text)
-        if ds:
-            h.effective_date = _field(ds[0].iso, (meta.start + ds[0].start, meta.start + ds[0].end), 0.8)
+    got = _metadata_date(seg, "Ngày có hiệu lực")
+    if got:
+        h.effective_date = got
 
 
 def _recipients(doc: Document, seg: Segments, h: Header) -> None:
