@@ -106,6 +106,8 @@ def evaluate(gold_dir, docs_dir, json_out, verbose):
     pairs = []
     for gf in progress(sorted(gold_dir.rglob("*.json")), "eval"):
         gold = json.loads(gf.read_text("utf-8"))
+        if not isinstance(gold, dict) or "source_file" not in gold:
+            continue  # a document's .meta.json sidecar beside the gold, not a gold record
         src = index.get(gold.get("source_file", ""))
         if src is None:
             click.echo(f"{gf.name}: document {gold.get('source_file')!r} not found", err=True)

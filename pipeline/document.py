@@ -55,6 +55,20 @@ class OffsetMap:
             return pos
         return self.raw[i] + (pos - self.norm[i])
 
+    def then(self, inner: OffsetMap) -> OffsetMap:
+        """The map of this map followed by `inner` (this: text → middle, inner: middle → raw).
+
+        Both maps move in step between their anchors, so the composite needs anchors only at
+        this map's anchors and at the images of `inner`'s.
+        """
+        if len(self.norm) == 1 and self.norm[0] == self.raw[0] == 0:
+            return inner
+        points = set(self.norm) | {self.to_norm(m) for m in inner.norm}
+        out = OffsetMap()
+        for p in sorted(points):
+            out.add(p, inner.to_raw(self.to_raw(p)))
+        return out
+
     def to_norm(self, raw_pos: int) -> int:
         """Inverse of `to_raw`; a raw offset inside a dropped run maps to its start."""
         i = bisect.bisect_right(self.raw, raw_pos) - 1

@@ -173,9 +173,10 @@ def score_document(pred: dict, gold: dict) -> DocScore:
     hit = sum(any(t and (norm(g.get("text")) in t or t in norm(g.get("text"))) for t in ptexts) for g in all_gd)
     ds.lists["deadlines"].extra = {"text_recall_hit": hit, "text_recall_n": len(all_gd)}
 
-    pb = [b for b in pred.get("budgets") or [] if b.get("amount_vnd") is not None]
-    gb = [b for b in gold.get("budgets") or [] if b.get("amount_vnd") is not None]
-    score_list("budgets", pb, gb, lambda p, g: p["amount_vnd"] == g["amount_vnd"])
+    if gold.get("budgets_scope") != "body":  # table-heavy documents itemise running text only: not scored
+        pb = [b for b in pred.get("budgets") or [] if b.get("amount_vnd") is not None]
+        gb = [b for b in gold.get("budgets") or [] if b.get("amount_vnd") is not None]
+        score_list("budgets", pb, gb, lambda p, g: p["amount_vnd"] == g["amount_vnd"])
     return ds
 
 

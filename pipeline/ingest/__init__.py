@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.document import Document, content_hash
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.raw import RawText
+from pipeline.layout import delayout
 from pipeline.normalise import normalise
 
 __all__ = ["IngestError", "find_files", "load", "SUPPORTED"]
@@ -100,12 +101,14 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
         detail = (str(e).strip().splitlines() or [""])[0][:200]
         raise IngestError(f"cannot read {fmt}: {type(e).__name__}: {detail}", p) from e
     text, omap = normalise(raw.text)
+    text, layout_map, cells = delayout(text)
+    omap = layout_map.then(omap)
     doc = Document(
         source_path=str(p), format=fmt, text=text, raw_text=raw.text, encoding=raw.encoding,
         pages=raw.pages, warnings=list(raw.warnings), status=raw.status,
         content_hash=content_hash(data), offsets=omap,
     )
-    doc.blocks = [b for b in (raw.block_to_norm(b, omap, len(text)) for b in raw.blocks) if b is not None]
+    doc.blocks = [b for b in (raw.block_to_norm(b, omap, len(text)) for b in raw.blocks) if b is not None] + cells
     if not text.strip() and doc.status == "ok":
         raise IngestError("no text in file", p)
     return doc
