@@ -54,3 +54,20 @@ def test_maps_compose():
     inner.add(1, 3)  # middle[1:] = raw[3:]
     both = outer.then(inner)
     assert [both.to_raw(p) for p in (0, 1, 2, 5)] == [inner.to_raw(outer.to_raw(p)) for p in (0, 1, 2, 5)]
+
+
+def test_tables_read_columns_by_header_in_docx_and_markdown():
+    from pipeline.tables import tables
+
+    docx = load(Path(__file__).resolve().parents[1] / "corpus" / "files"
+                / "001_sct_KH-UBND-trien-khai-Chi-thi-11-CT-TU-QLNN-khoang-san.docx")
+    md = load(DEV_B / "b_001.txt")
+    for doc, first_lead in ((docx, "Các Sở, ban, ngành"), (md, "Cục Biến đổi khí hậu")):
+        task_table = next(t for t in tables(doc) if t.column("chủ trì") is not None)
+        lead = task_table.column("chủ trì")
+        row = task_table.body_rows()[0]
+        assert task_table.cell(row, lead).text.startswith(first_lead)
+        assert task_table.column(r"Thời gian") is not None
+    md_table = next(t for t in tables(md) if t.column("chủ trì") is not None)
+    assert md_table.header[:3] == ["TT", "Nhiệm vụ", "Cơ quan chủ trì"]
+    assert md_table.cell(md_table.body_rows()[0], md_table.column("Thời gian")).text == "Tháng 8/2024"

@@ -10,6 +10,7 @@ CP1258, TCVN3, VNI), docx.py, pdf.py (+ ocr.py for scans), html.py, office.py
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.document import Document, content_hash
@@ -108,7 +109,9 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
         pages=raw.pages, warnings=list(raw.warnings), status=raw.status,
         content_hash=content_hash(data), offsets=omap,
     )
-    doc.blocks = [b for b in (raw.block_to_norm(b, omap, len(text)) for b in raw.blocks) if b is not None] + cells
+    doc.blocks = [b for b in (raw.block_to_norm(b, omap, len(text)) for b in raw.blocks) if b is not None]
+    first = 1 + max((b.table for b in doc.blocks if b.table is not None), default=-1)
+    doc.blocks += [replace(c, table=c.table + first) for c in cells]  # pipe tables after the reader's own
     if not text.strip() and doc.status == "ok":
         raise IngestError("no text in file", p)
     return doc
