@@ -395,6 +395,13 @@ def _law_name(text: str, pos: int) -> int | None:
     """End of a law's name starting at `pos` (just after "Luật "), or None when it is not a name."""
     known = _known_law_re().match(text, pos)
     if known:
+        # the table completes a name, it never cuts one: "Luật Giáo dục nghề nghiệp" is not "Luật Giáo dục"
+        more = _NAME_MORE.match(text, known.end())
+        if more and not _LAW_STOP.match(more["w"]):
+            free = _name_words(text, pos, commas=False)
+            if free and free > known.end() and len(text[known.end():free].split()) <= 4 \
+                    and _NAME_CLOSED.match(text, free):
+                return free
         return known.end()
     amend = _AMEND_LAW.match(text, pos)
     if amend:
@@ -418,6 +425,9 @@ def _law_name(text: str, pos: int) -> int | None:
     return short
 
 
+_NAME_MORE = regex.compile(r"[ \t]+(?P<w>\p{Ll}[\p{L}]*(?:[ \t]+\p{Ll}[\p{L}]*)?)")
+# what may follow a law's whole name: its date, year or number, punctuation, the line's end
+_NAME_CLOSED = regex.compile(r"(?i)[ \t]*(?:[,;:.()]|\n|$|(?:ngày|năm|số)(?![\p{L}])|(?:19|20)\d\d)")
 _NAME_TOKEN = regex.compile(r"[ \t]*(?P<nl>\n[ \t]*)?(?P<comma>,?)[ \t]*(?P<tok>[^\s,;:.()“”\"]+)")
 # Words that carry a law's name on after a comma: "Phòng, chống", "cháy, chữa cháy", "Cán bộ, công chức".
 _COMMA_GOES_ON = {"chống", "chữa", "cứu", "sử", "khen", "công", "vệ", "tái", "chế"}
@@ -505,6 +515,12 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
     bill_ends: list[int] = []
     # names with commas, seen where a date or number closed them
     long_names = [fold(t.split(" ", 1)[1]) for t in numbered if "," in t and t.startswith("Luật ")]
+    # short names the text gives a law: "Luật Bảo hiểm y tế (BHYT)", later "Điều 22 Luật BHYT"
+    short: dict[str, str] = {}
+    for a in _LAW_ABBR.finditer(text):
+        name_end = _law_name(text, a.end("head"))
+        if name_end and _fullmatch(r"\s*\(\s*", text[name_end:a.start("abbr")]):
+            short.setdefault(a["abbr"], _clean(text[a.end("head"):name_end]))
     for m in _LAW_HEAD.finditer(text):
         if any(a <= m.start() < b for a, b in taken + skip) or any(c.start <= m.start() < c.end for c in cites[-1:]):
             continue
@@ -539,7 +555,7 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
         if _match(rf"\s*(?:,\s*)?{_NUM_WORD}\s*:?\s*\d", after):
             skip.append((m.start(), name_end))
             continue  # "Luật Hóa chất số 69/2025/QH15": the number anchor has it
-        title = f"{head} {name}"
+        title = f"{head} {short.get(name, name)}"
         cite = Cite(m.start(), name_end, m.start(), head, None, "", title=title, confidence=0.9)
         pin = _pinpoint_before(text, m.start())
         if pin:
@@ -557,11 +573,13 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
             continue  # "quy định của Hiến pháp": the constitution in general, not a citation
         cite = Cite(m.start(), m.end(), m.start(), "Hiến pháp", None, "", title="Hiến pháp", confidence=0.9)
         cite.end = _tail(text, cite, m.end())
-        cite.title, cite.issuer = "Hiến pháp", None
+        cite.title, cite.issuer, cite.title_span = _clean(m.group()), None, None  # the name as printed, in full
+        cite.key = lk.law_key("Hiến pháp", cite.date, cite.year)
         cites.append(cite)
     return cites
 
 
+_LAW_ABBR = regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)[^()\n;]{3,90}?\((?P<abbr>\p{Lu}{2,8})\)")
 _TREATY = regex.compile(
     r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
     r"(?=giữa\s|về\s|của\s+Liên|\p{Lu})")
@@ -838,8 +856,14 @@ def _merge(cites: list[Cite]) -> list[Cite]:
         if c.number and c.title and c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
             by_title.setdefault(fold(c.title), set()).add(c.key)
     for c in cites:
-        if c.key.startswith("LUẬT:") and len(by_title.get(fold(c.title or ""), ())) == 1:
-            c.key = next(iter(by_title[fold(c.title or "")]))
+        same = by_title.get(fold(c.title or ""), ())
+        if c.number or c.doc_type not in ("Luật", "Bộ luật", "Pháp lệnh") or len(same) != 1:
+            continue
+        key = next(iter(same))
+        y = c.year or (int(c.date[:4]) if c.date else None)
+        # the law the document itself cites by number, before the table's guess of a version
+        if c.key.startswith("LUẬT:") or y is None or y == (lk.parse_number(key) or lk.ParsedNumber("", None, None, [])).year:
+            c.key = key
     # laws cited once with and once without their year
     named: dict[str, set[str]] = {}
     for c in cites:
@@ -891,6 +915,10 @@ def find_citations(text: str, seg=None, ex=None) -> list[Cite]:
             continue
         if c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
             c.key = lk.law_key(c.title or "", c.date, c.year, before_year=year)
+            law = lk.find_law(c.title or "", c.date, c.year, before_year=year) if c.title else None
+            if law and lk.law_name_key(law.name) != lk.law_name_key(c.title or "") or \
+                    law and fold(law.name) == fold(c.title or "") and law.name.casefold() != (c.title or "").casefold():
+                c.title = law.name  # the name OCR- or typo-damaged ("Luật Quan lý thuế"): the table's spelling
         else:
             c.key = lk.named_key(c.doc_type or "", c.title or "", int(c.date[:4]) if c.date else c.year)
     title_end = getattr(getattr(seg, "title", None), "end", 0) if seg is not None else 0

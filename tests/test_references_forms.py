@@ -268,3 +268,45 @@ def test_date_whose_year_contradicts_the_number_gives_way_to_another_citation():
             "Nghị định số 77/2024/NĐ-CP ngày 01/7/2024\ncủa Chính phủ sửa đổi, bổ sung một số\nđiều của Nghị định "
             "75/2021/NĐ-CP ngày\n24/7/2021 của Chính phủ quy định mức\nhưởng trợ cấp")
     assert one(text, "75/2021/NĐ-CP").date == "2021-07-24"
+
+
+# --- dev-b review (issue 11): laws read to their real end, the table only completing ---------
+
+def test_law_name_longer_than_a_table_name_is_read_to_its_end():
+    c = one("Căn cứ Luật Giáo dục nghề nghiệp ngày 27/11/2014;", "74/2014/QH13")
+    assert (c.title, c.date) == ("Luật Giáo dục nghề nghiệp", "2014-11-27")
+    # a name the table does not know is not cut to the table's shorter one either
+    [c] = cites("Căn cứ Luật Giáo dục đại học ngày 18 tháng 6 năm 2012;")
+    assert c.title == "Luật Giáo dục đại học" and c.key.startswith("LUẬT:")
+    # the words after a known name that are not a name's end stay outside it
+    assert one("Luật Giáo dục quy định rõ", "43/2019/QH14").title == "Luật Giáo dục"
+
+
+def test_law_name_with_cua_from_the_table():
+    c = one("Căn cứ Luật Hoạt động giám sát của Quốc hội và Hội đồng nhân dân ngày 20 tháng 11 năm 2015;",
+            "87/2015/QH13")
+    assert c.title == "Luật Hoạt động giám sát của Quốc hội và Hội đồng nhân dân"
+
+
+def test_law_name_damaged_takes_the_table_spelling():
+    c = one("xây dựng kế hoạch sửa đổi tổng thể Luật Quan lý thuế, báo cáo Tổng cục", "38/2019/QH14")
+    assert c.title == "Luật Quản lý thuế"
+
+
+def test_law_short_name_defined_in_brackets():
+    text = ("hướng dẫn thực hiện Điều 22 Luật Bảo hiểm y tế (BHYT) và chi phí. Lưu ý khi thực hiện quy định "
+            "tại Điều 22 Luật BHYT:")
+    assert [(c.title, c.key) for c in cites(text)] == [("Luật Bảo hiểm y tế", "25/2008/QH12")]
+
+
+def test_constitution_keeps_its_full_name():
+    [c] = cites("Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\ntheo Hiến pháp năm 2013")
+    assert (c.title, c.relation) == ("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam", "căn cứ")
+
+
+def test_law_by_name_joins_the_number_the_document_cites():
+    text = "Căn cứ Luật Đầu tư số 143/2025/QH15 ngày 11 tháng 12 năm 2025;\ntheo quy định của Luật Đầu tư, pháp luật"
+    assert [c.key for c in cites(text)] == ["143/2025/QH15"]
+    # a year printed with the name that is not the cited one's: another version
+    assert [c.key for c in cites("Căn cứ Luật Đầu tư số 61/2020/QH14;\ntheo Luật Đầu tư năm 2014.")] == [
+        "61/2020/QH14", "67/2014/QH13"]
