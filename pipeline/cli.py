@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.document import storable_path
 
 
 def progress(items, label: str, total: int | None = None):
@@ -22,11 +23,23 @@ def progress(items, label: str, total: int | None = None):
     return tqdm(items, total=n, desc=label, unit="file", file=sys.stderr, leave=False)
 
 
+def _out_name(f: Path, taken: set[str]) -> str:
+    """A file name for `f`'s record that no other file of the run has: the source name with
+    its extension (x.txt and x.pdf are two records), numbered when two folders hold the same name."""
+    base = storable_path(f.name).replace("\\", "_")
+    name, n = f"{base}.json", 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{base}-{n}.json"
+    taken.add(name.casefold())
+    return name
+
+
 def report_errors(errors: list[tuple[Path, str]]) -> None:
     if errors:
         click.echo(f"{len(errors)} file(s) could not be read:", err=True)
         for path, reason in errors:
-            click.echo(f"  {path}: {reason}", err=True)
+            click.echo(f"  {storable_path(path)}: {reason}", err=True)
 
 
 @click.group()
@@ -39,7 +52,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "gold"]), default="json", show_default=True,
               help="json: document, segments and every record with offsets; gold: the gold/SCHEMA.md record.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write <stem>.json files here.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write <name>.json files here (x.pdf -> x.pdf.json; a name taken twice gets -2, -3 ...).")
 def extract(paths, fmt, out_dir):
     """Extract records from files or directories (recursive)."""
     from pipeline.gold import to_gold
@@ -50,6 +64,7 @@ def extract(paths, fmt, out_dir):
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     results = []
+    taken: set[str] = set()
     ok = 0
     for f in progress(files, "extract"):
         try:
@@ -65,7 +80,7 @@ def extract(paths, fmt, out_dir):
         if fmt == "gold" and res.document.status != "ok":
             rec["status"] = res.document.status
         if out_dir:
-            (Path(out_dir) / f"{f.stem}.json").write_text(json.dumps(rec, ensure_ascii=False, indent=1), "utf-8")
+            (Path(out_dir) / _out_name(f, taken)).write_text(json.dumps(rec, ensure_ascii=False, indent=1), "utf-8")
         else:
             results.append(rec)
         for w in res.document.warnings:
@@ -94,13 +109,28 @@ def _find_docs(gold_dir: Path, docs_dir: Path | None) -> dict[str, Path]:
 @click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
               help="Where the documents named by the gold records' source_file are (searched recursively).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the metrics as JSON here.")
-@click.option("--verbose", "-v", is_flag=True, help="List every miss.")
-def evaluate(gold_dir, docs_dir, json_out, verbose):
+@click.option("--verbose", "-v", is_flag=True, help="List every miss (with --variants: each header field).")
+@click.option("--variants", "variants", is_flag=False, flag_value="default", default=None, metavar="[NAMES]",
+              help="Score the gold documents rendered in other layouts (pipeline/variants.py), one row each. "
+                   "Alone: plain, markdown, flattened, no_diacritics_header, pdftotext; or a comma list of "
+                   "those and ocr (slow), or 'all'. Give GOLD_DIR first.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N gold records.")
+@click.option("--ocr-pages", type=click.IntRange(min=1), help="With the ocr variant: OCR at most N pages a document.")
+def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages):
     """Score extraction against gold records (gold/SCHEMA.md), found recursively under GOLD_DIR."""
     from pipeline.gold import to_gold
     from pipeline.run import process
     from pipeline.score import score
 
+    if variants is not None:
+        from pipeline.variants import eval_variants
+
+        try:
+            eval_variants(gold_dir, variants, docs_dir, limit=limit, ocr_pages=ocr_pages, json_out=json_out,
+                          verbose=verbose, echo=click.echo, progress=progress)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from e
+        return
     gold_dir = Path(gold_dir)
     index = _find_docs(gold_dir, Path(docs_dir) if docs_dir else None)
     pairs = []
@@ -108,6 +138,8 @@ def evaluate(gold_dir, docs_dir, json_out, verbose):
         gold = json.loads(gf.read_text("utf-8"))
         if not isinstance(gold, dict) or "source_file" not in gold:
             continue  # a document's .meta.json sidecar beside the gold, not a gold record
+        if limit is not None and len(pairs) >= limit:
+            break
         src = index.get(gold.get("source_file", ""))
         if src is None:
             click.echo(f"{gf.name}: document {gold.get('source_file')!r} not found", err=True)

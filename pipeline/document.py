@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -104,6 +105,20 @@ class Document:
         if not with_raw:
             d.pop("raw_text")
         return d
+
+
+def storable_path(path: str | os.PathLike) -> str:
+    """`path` as text that any database, JSON file or terminal takes.
+
+    A file name that is not valid UTF-8 reaches Python with surrogate escapes
+    (PEP 383), which cannot be encoded; its bad bytes are written as `\\xNN`.
+    """
+    s = os.fspath(path)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
 
 
 def content_hash(data: bytes) -> str:

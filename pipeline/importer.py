@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.document import storable_path
 from pipeline.ingest import IngestError, find_files
 from pipeline.run import EXTRACTOR_VERSION, process
 from pipeline.store import Store, StoreError, now
@@ -69,7 +70,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
     """Files to import: named files as given, directories searched recursively."""
     found, bad = find_files(paths)
     files: list[Path] = list(found)
-    errors = [(str(p), reason) for p, reason in bad]
+    errors = [(storable_path(p), reason) for p, reason in bad]
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -103,7 +104,7 @@ def extract_job(path: str, extract: Callable = process, spool: str | None = None
     except Exception as e:  # an extractor bug must not stop the batch
         return "failed", f"extraction failed: {type(e).__name__}: {e}"[:400]
     d = res.document
-    item = ExtractedDoc(source_path=path, content_hash=d.content_hash, format=d.format, status=d.status,
+    item = ExtractedDoc(source_path=storable_path(path), content_hash=d.content_hash, format=d.format, status=d.status,
                         pages=d.pages, text=d.text, warnings=list(d.warnings), extraction=res.extraction)
     if spool is None:
         return "ok", item
@@ -158,6 +159,7 @@ class Importer:
             self.on_document(self.summary)
 
     def _fail(self, path: str, content_hash: str | None, reason: str) -> None:
+        path = storable_path(path)
         run_id = self._run_id()
         with self.store.transaction():
             log(self.store, run_id, path, content_hash, self.version, "failed", reason)
@@ -172,6 +174,7 @@ class Importer:
         except OSError as e:
             self._fail(path, None, f"cannot read file: {e.strerror or e}")
             return None
+        real, path = path, storable_path(path)  # the name the database and the reports know it by
         if h in self._seen_hashes:
             s.duplicates += 1
             self._tick()
@@ -202,7 +205,7 @@ class Importer:
             s.failed_before += 1
             self._tick()
             return None
-        return _Job(path, h)
+        return _Job(real, h)
 
     # -- writing: main process only
     def _write(self, job: _Job, status: str, payload: ExtractedDoc | str) -> None:

@@ -13,7 +13,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.document import Document, content_hash
+from pipeline.document import Document, content_hash, storable_path
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.raw import RawText
 from pipeline.layout import delayout
@@ -105,7 +105,7 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
     text, layout_map, cells = delayout(text)
     omap = layout_map.then(omap)
     doc = Document(
-        source_path=str(p), format=fmt, text=text, raw_text=raw.text, encoding=raw.encoding,
+        source_path=storable_path(p), format=fmt, text=text, raw_text=raw.text, encoding=raw.encoding,
         pages=raw.pages, warnings=list(raw.warnings), status=raw.status,
         content_hash=content_hash(data), offsets=omap,
     )

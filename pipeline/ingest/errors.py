@@ -12,4 +12,6 @@ class IngestError(Exception):
         self.path = Path(path) if path else None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}" if self.path else self.reason
+        from pipeline.document import storable_path
+
+        return f"{storable_path(self.path)}: {self.reason}" if self.path else self.reason

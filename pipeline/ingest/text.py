@@ -72,6 +72,28 @@ def _decode_legacy(data: bytes, path: Path | None) -> RawText:
     raise IngestError(BINARY, path)
 
 
+_MAX_STRAY = 1 / 2000  # undecodable bytes per byte that still make a UTF-8 file, not a legacy one
+
+
+def _utf8_with_stray_bytes(data: bytes) -> tuple[str, list[int]] | None:
+    """UTF-8 text with a few bad bytes (a stray byte, a file cut mid-character): the bad
+    bytes as U+FFFD and their positions; None when there are too many for UTF-8."""
+    limit = max(1, int(len(data) * _MAX_STRAY))
+    parts, bad, pos = [], [], 0
+    while True:
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as e:
+            if len(bad) >= limit:
+                return None
+            parts.append(data[pos:pos + e.start].decode("utf-8"))
+            parts.append("\ufffd")
+            bad.append(pos + e.start)
+            pos += e.end
+    return "".join(parts), bad
+
+
 def read_text(data: bytes, path: Path | None = None) -> RawText:
     enc = next((e for bom, e in _BOMS if data.startswith(bom)), None) or _utf16_guess(data)
     if enc:
@@ -87,6 +109,12 @@ def read_text(data: bytes, path: Path | None = None) -> RawText:
             text = data.decode("utf-8")
             enc = "utf-8"
         except UnicodeDecodeError:
+            stray = _utf8_with_stray_bytes(data)
+            if stray is not None and not _looks_binary(stray[0]):
+                text, bad = stray
+                fixed, _ = repair_mojibake(text)
+                return RawText(fixed, encoding="utf-8", warnings=[
+                    f"{len(bad)} undecodable byte(s) replaced by U+FFFD (first at byte {bad[0]})"])
             raw = _decode_legacy(data, path)
             if _looks_binary(raw.text):
                 raise IngestError(BINARY, path) from None
