@@ -19,9 +19,9 @@ MARKERS: list[tuple[str, regex.Pattern]] = [
     ("part", regex.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b\.?")),
     ("article", regex.compile(r"Điều\s+\d+[a-z]?\s*\.")),
     ("roman", regex.compile(r"[IVXL]{1,5}\s*[\.\)](?=\s)")),
-    ("sub", regex.compile(r"\d{1,2}(?:\.\d{1,2})+\.?(?=\s)")),
-    ("clause", regex.compile(r"\d{1,2}\s*[\.\)](?=\s)")),
-    ("point", regex.compile(r"[a-zđ]\s*\)(?=\s)")),
+    ("sub", regex.compile(r"\d{1,2}(?:\.\d{1,2})+\.?(?=\s|$)")),
+    ("clause", regex.compile(r"\d{1,2}\s*[\.\)](?=\s|$)")),
+    ("point", regex.compile(r"[a-zđ]\s*\)(?=\s)|[a-zđ]\.(?=\s+\p{Lu})")),
     ("paren", regex.compile(r"\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\s*\)\.?(?=\s)")),
     ("dash", regex.compile(r"[-–—•·]\s*(?=\S)")),
     ("plus", regex.compile(r"\+\s*(?=\S)")),
@@ -76,18 +76,26 @@ def _lines(text: str, start: int, end: int):
         pos += len(line) + 1
 
 
+# OCR debris before a numbered marker ("_2.3. Giao ...", "~ 3. ...").
+_OCR_JUNK = regex.compile(r"[_~`'‘’.,]{1,2}\s?(?=\d{1,2}(?:\.\d{1,2})*\.\s)")
+
+
 def marker_of(line: str) -> tuple[str, str, int] | None:
     """(kind, label, length of the marker and the spaces after it) of a line's first word."""
     s = line.lstrip()
     if " | " in s:
         return ("row", "|", 0)
+    jm = _OCR_JUNK.match(s)
+    junk = jm.end() if jm else 0
     for kind, pat in MARKERS:
-        m = pat.match(s)
+        m = pat.match(s, junk)
         if m:
             rest = s[m.end():]
             if kind in ("dash", "plus") and not rest.strip():
                 return None
             if kind == "clause" and regex.match(r"\s*\d", rest):  # "1. 000 đồng" is not a clause
+                continue
+            if junk and kind not in ("sub", "clause"):
                 continue
             skip = len(rest) - len(rest.lstrip())
             return (kind, m.group().strip(), m.end() + skip)
@@ -111,6 +119,7 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     widths = sorted(len(x.strip()) for _, x in lines if len(x.strip()) > 20)
     short = 0.7 * widths[len(widths) // 2] if widths else 0
     one_line = False  # the open paragraph is still only its marker line
+    bare = False  # the open paragraph is a marker with no text yet
     for i, (pos, line) in enumerate(lines):
         if line.strip() == "|":  # a layout table's cell boundary (signature beside "Nơi nhận")
             prev_line = "."
@@ -119,7 +128,9 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             continue  # blank lines, page furniture and footnotes do not break PDF paragraphs
         mk = marker_of(line)
         new = mk is not None or not out
-        if not new:
+        if not new and bare:
+            pass  # "1.4." alone on its line: the next line is the item's text
+        elif not new:
             if _ENDS_SENTENCE.search(prev_line) and line.lstrip()[:1].isupper():
                 new = True
             elif out[-1][2] and out[-1][2][0] == "row":
@@ -130,16 +141,31 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             elif one_line and out[-1][2] and out[-1][2][0] in ("article", "roman", "part") and \
                     len(prev_line.strip()) < short and line.lstrip()[:1].isupper():
                 new = True  # "Điều 3. Nhiệm vụ của Đoàn kiểm tra" is a title line, not a wrapped sentence
+        tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) else None
+        if tm and not (lines[i + 1][1].lstrip()[:1].isupper() and marker_of(lines[i + 1][1]) is None):
+            tm = None
+        cut = pos + tm.start(1) if tm else pos + len(line.rstrip())
         if new:
-            out.append([pos + (len(line) - len(line.lstrip())), pos + len(line.rstrip()), mk])
+            out.append([pos + (len(line) - len(line.lstrip())), cut, mk])
         else:
-            out[-1][1] = pos + len(line.rstrip())
+            out[-1][1] = cut
         one_line = new
         prev_line = line
+        bare = bool(mk) and not line.lstrip()[mk[2]:].strip()
+        if tm:  # "... tiến bộ 1.1." then "Tổ chức ...": a crawl put the next item's marker at the line end
+            label = tm.group(1)
+            out[-1][1] = pos + len(line[:tm.start(1)].rstrip())
+            out.append([pos + tm.start(1), pos + tm.end(1), ("sub" if label.rstrip(".").count(".") else "clause",
+                                                            label, tm.end(1) - tm.start(1))])
+            bare, one_line, prev_line = True, True, label
     return [(a, b, mk) for a, b, mk in out]
 
 
 _FOOTNOTE = regex.compile(r"^\s{0,3}\d{1,2}\s+\p{Lu}")
+# A sub-item marker closing a line after a sentence or a title ("... ổn định và tiến bộ 1.1."), not a cited
+# provision ("tại mục 1.2.").
+_TRAILING_MARKER = regex.compile(r"(?<![\p{L}\p{M}](?:mục|khoản|điểm|tiết|Mục|Khoản|Điểm|phần|Phần|số))\s"
+                                 r"(\d{1,2}(?:\.\d{1,2})+\.)\s*$")
 _PAGE_NUMBER = regex.compile(r"^\s*\d{1,4}\s*$")
 
 
