@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -32,7 +33,7 @@ TYPE_NAMES: list[tuple[str, str]] = [
     ("quy chuẩn kỹ thuật quốc gia", "Quy chuẩn kỹ thuật quốc gia"), ("văn bản hợp nhất", "Văn bản hợp nhất"),
     ("nghị định thư", "Nghị định thư"), ("nghị định", "Nghị định"), ("quyết định", "Quyết định"),
     ("thông tư", "Thông tư"), ("nghị quyết", "Nghị quyết"), ("chỉ thị", "Chỉ thị"), ("kế hoạch", "Kế hoạch"),
-    ("tờ trình", "Tờ trình"), ("thông báo", "Thông báo"), ("kết luận", "Kết luận"),
+    ("tờ trình", "Tờ trình"), ("thông báo kết luận", "Thông báo"), ("thông báo", "Thông báo"), ("kết luận", "Kết luận"),
     ("chương trình", "Chương trình"), ("giấy phép", "Giấy phép"), ("giấy đề nghị", "Giấy đề nghị"),
     ("báo cáo", "Báo cáo"), ("hướng dẫn", "Hướng dẫn"), ("công điện", "Công điện"), ("công văn", "Công văn"),
     ("văn bản", "Công văn"), ("pháp lệnh", "Pháp lệnh"), ("bộ luật", "Bộ luật"), ("luật", "Luật"),
@@ -54,7 +55,7 @@ PARTIAL_RE = regex.compile(
     r"(?<![\p{L}])(?P<type>Nghị\s+định|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Chỉ\s+thị)\s+(?:số\s*)?"
     r"(?P<serial>\d{1,4})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?(?![\d.,]*\s*[/-]\s*[\p{L}\d])(?![\p{L}\d])"
     r"(?![ \t]+\d)")
-_NUM_WORD = r"(?:số|Số|SỐ|só|sồ|so|s)\.?"
+_NUM_WORD = r"(?:số|Số|SỐ|só|sồ|sô|sổ|so|s)\.?"  # OCR: "sô", "sổ"
 _LEFT_TYPE = regex.compile(rf"(?i)(?<![\p{{L}}])(?P<type>{_TYPES_RE})(?![\p{{L}}])")
 _FORM_LEFT = regex.compile(r"(?i)(?:mẫu|biểu|phụ lục|bảng|tài khoản|mã|hồ sơ|hợp đồng|ký hiệu)\s*(?:số)?\s*:?\s*$")
 _PINPOINT = regex.compile(
@@ -83,7 +84,8 @@ _TITLE_END = regex.compile(
     r"|tiếp\s+tục|có\s+hiệu\s+lực|trừ|kể\s+từ|sửa\s+đổi\s+bổ\s+sung\s+năm))"
     r"|\)(?!\s*\p{Ll})|\s\((?=\s*(?:sau\s+đây|gọi\s+tắt|viết\s+tắt|Chương\s+trình\)|kèm|có\s+hiệu\s+lực|đã\s+hết))|”"
     r"|\s(?=(?:đã\s+)?[Đđ]ược\s+(?:sửa\s+đ[ổồôỗ]i|thay\s+thế\s+bởi|bãi\s+bỏ\s+bởi)|(?:đã\s+)?[Đđ]ược\s+b[ổồỗố]\s+sung\s+(?:bởi|tại|theo)"
-    r"|đã\s+(?:được\s+)?ban\s+hành\s+ngày|\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/]))")
+    r"|đã\s+(?:được\s+)?ban\s+hành\s+ngày|\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/])"
+    r"|theo\s+(?:yêu\s+cầu|(?:ý\s+kiến\s+)?chỉ\s+đạo|kết\s+luận|tinh\s+thần)\s+(?:của\s+[^;.]{0,90}?\s+)?tại\s)")
 _NEXT_CITE = rf"(?:và|hoặc|,)\s+(?:các\s+)?(?:{_TYPES_RE})(?:\s+(?:số\b|\d)|\s+\p{{Lu}})"
 _ISSUER_END = regex.compile(
     rf"(?i)\s(?={_NEXT_CITE})|[,;.:()“”\"]|\n\s*\n|\s(?=(?:về|quy\s+định|ban\s+hành|phê\s+duyệt|hướng\s+dẫn|sửa\s+đổi|thành\s+lập|"
@@ -119,7 +121,7 @@ _REFER_NEAR = regex.compile(
     r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])tại\s*$|\(\s*theo\s*$|"
     r"(?:phê\s+duyệt|ban\s+hành|quy\s+định|công\s+nhận|thành\s+lập)\s+(?:theo|tại)\s*$")
 _GUIDE_NEAR = regex.compile(r"(?i)(?<![\p{L}])này\s+(?:quy\s+định\s+chi\s+tiết|hướng\s+dẫn)(?![\p{L}])")
-_CONNECTOR = regex.compile(r"(?i)(?:[,;]|(?<![\p{L}])(?:và|hoặc|cùng))\s*(?:các\s+|với\s+)?$")
+_CONNECTOR = regex.compile(r"(?i)(?:[,;]|(?<![\p{L}])(?:và|hoặc|cùng))\s*(?:các\s+|với\s+)?(?:số\s*)?$")  # "…; số 328/TB-VPCP"
 
 # Preamble clauses.
 _PRE_START = regex.compile(r"(?m)^[ \t]*Căn\s+cứ(?![\p{L}])")
@@ -217,6 +219,31 @@ def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int
     return next((v for v in valid if v[1] == code_type), valid[-1])
 
 
+def _bare_table() -> dict[int, str]:
+    table = {}
+    for cp in range(0xC0, 0x1EFA):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base != chr(cp) and base.isascii() and len(base) == 1:
+            table[cp] = base.lower()
+    table.update({ord("đ"): "d", ord("Đ"): "d"})
+    return table
+
+
+_BARE = _bare_table()  # one letter for one letter: offsets stay those of the text
+_OCR_TYPE = regex.compile(
+    "(?<![a-z])(?P<type>" + "|".join(sorted({n.translate(_BARE).replace(" ", r"\s+") for n, _ in TYPE_NAMES if " " in n},
+                                           key=len, reverse=True))
+    + r")\s+s[^\W\d_]?\.?\s*:?\s*$")
+_OCR_CANON = {" ".join(n.translate(_BARE).split()): c for n, c in TYPE_NAMES if " " in n}
+
+
+def _ocr_type_before(text: str, pos: int) -> tuple[int, str, None] | None:
+    """A type name OCR printed without its tone marks right before the number: "Chi thị sô 20/CT-TTg"."""
+    lo = max(0, pos - 40)
+    m = _OCR_TYPE.search(text[lo:pos].translate(_BARE).lower())
+    return (lo + m.start(), _OCR_CANON[" ".join(m["type"].split())], None) if m else None
+
+
 def _pinpoint_before(text: str, pos: int) -> tuple[int, str] | None:
     lo = max(0, pos - 100)
     m = _PINPOINT.search(text[lo:pos])
@@ -302,7 +329,7 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
         left = text[max(0, s - 40):s]
         if _FORM_LEFT.search(left):
             continue
-        found = _type_before(text, s, lk.code_doc_type(number))
+        found = _type_before(text, s, lk.code_doc_type(number)) or _ocr_type_before(text, s)
         start, doc_type, extra = (found if found else (s, None, None))
         if not found and "/" not in raw and not (lk.parse_number(number) or lk.ParsedNumber("", None, None, [])).type_code:
             continue  # "mỏ Báo Đáp (1584-TD)": a site or file code, not a document
@@ -716,6 +743,9 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
                 c.relation = head_rel.get(id(p), p.relation)
                 head_rel[id(c)] = c.relation
                 continue
+            if p.relation == "thực hiện" and _PARALLEL_AT.search(gap):
+                c.relation = head_rel[id(c)] = head_rel.get(id(p), p.relation)
+                continue  # "chỉ đạo của Ban Bí thư tại Công văn số …, chỉ đạo của Thủ tướng tại Chỉ thị số …"
             if _match(r"(?i)[\s,]*(?:đã\s+|sẽ\s+)?(?:thay\s+thế|bãi\s+bỏ|hủy\s+bỏ|sửa\s+đổi|đính\s+chính)(?![\p{L}])", gap):
                 c.relation = head_rel[id(c)] = "dẫn chiếu"  # "Thông tư số 47/2023/TT-BTC ... bãi bỏ Thông tư
                 continue  # liên tịch số 213/2013/...": the other document does it, not this one
@@ -724,10 +754,16 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
         head_rel[id(c)] = c.relation
 
 
+# a second "… của X tại <document>" in the same guided phrase
+_PARALLEL_AT = regex.compile(
+    r"(?i)^[^\p{L}\d]*(?:và|,)\s*(?:(?:ý\s+kiến\s+)?(?:chỉ\s+đạo|kết\s+luận|yêu\s+cầu|hướng\s+dẫn)\s+)?(?:của\s+)?"
+    r"[^;.:\d]{0,60}?\s*\[?\s*tại\s*(?:các\s+)?$")
 _TRAILING_PIN = regex.compile(
     r"(?i)(?:(?:tiết|điểm|khoản|điều|mục|chương|phụ\s+lục)\s+[\p{L}\d.]+(?:\s*(?:,|và)\s*)?\s*)+(?:của\s+)?$")
 _GUIDED_AT = regex.compile(
-    r"(?i)theo\s+(?:chỉ\s+đạo|hướng\s+dẫn|yêu\s+cầu|tinh\s+thần)(?:\s+của\s+[^;.]{0,90}?)?\s+tại\s*$")
+    r"(?i)(?<![\p{L}])(?:theo|quán\s+triệt|thực\s+hiện)(?:\s+(?:đúng|nghiêm|sâu\s+sắc|triệt\s+để))?(?:\s+(?:các|những))?"
+    r"(?:\s+ý\s+kiến)?(?:\s+t[iỉ]nh\s+thần)?\s+(?:chỉ\s+đạo|kết\s+luận|hướng\s+dẫn|yêu\s+cầu|t[iỉ]nh\s+thần)"
+    r"(?:\s+của\s+[^;.]{0,90}?)?\s*\[?\s*tại\s*(?:các\s+)?$")
 _IMPLEMENT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?<!(?:kết\s+quả|tình\s+hình|việc|quá\s+trình)\s+)thực\s+hiện(?![\p{L}])")
 _STRONG_REFER = regex.compile(r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])theo\s*$")
 

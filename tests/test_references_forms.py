@@ -310,3 +310,42 @@ def test_law_by_name_joins_the_number_the_document_cites():
     # a year printed with the name that is not the cited one's: another version
     assert [c.key for c in cites("Căn cứ Luật Đầu tư số 61/2020/QH14;\ntheo Luật Đầu tư năm 2014.")] == [
         "61/2020/QH14", "67/2014/QH13"]
+
+
+# --- relations: the guided phrase "… chỉ đạo của X tại <document>" ------------------------------
+
+def test_carrying_out_the_directions_given_in_notices():
+    text = ("2. Bộ Tài chính thực hiện nghiêm các ý kiến chỉ đạo của Lãnh đạo Chính phủ tại các Thông báo kết luận "
+            "số 09/TB-VPCP ngày 11 tháng 01 năm 2024; số 328/TB-VPCP ngày 16 tháng 7 năm 2024 và cuộc họp ngày 22.")
+    assert [(c.key, c.doc_type, c.relation) for c in cites(text)] == [
+        ("9/TB-VPCP", "Thông báo", "thực hiện"), ("328/TB-VPCP", "Thông báo", "thực hiện")]
+
+
+def test_spirit_of_the_directions_and_a_parallel_second_one():
+    text = ("1. Quán triệt sâu sắc tinh thần chỉ đạo của Ban Bí thư Trung ương Đảng\ntại Công văn số 79-CV/TW ngày 30 "
+            "tháng 01 năm 2020, chỉ đạo của Thủ tướng\nChính phủ tại Chỉ thị số 05/CT-TTg ngày 28 tháng 01 năm 2020, "
+            "Chỉ thị số\n06/CT-TTg ngày 31 tháng 01 năm 2020.")
+    assert [c.relation for c in cites(text)] == ["thực hiện"] * 3
+    text = ("Tiếp tục rà soát kiện toàn tổ chức bộ máy theo đúng tinh thần chỉ đạo của Tỉnh ủy [tại Chương trình số "
+            "51-CTr/TU ngày 09 tháng 02 năm 2018 về thực hiện Nghị quyết số 18-NQ/TW]")
+    assert one(text, "51-CTr/TU").relation == "thực hiện"
+    # the plain "theo quy định tại" stays a reference
+    assert one("thanh toán theo quy định tại khoản 16 Điều 6 Thông tư số 39/2018/TT-BYT ngày 30/11/2018.",
+               "39/2018/TT-BYT").relation == "dẫn chiếu"
+
+
+def test_ocr_type_name_without_tone_marks_before_the_number():
+    c = one("c) Thanh tra Chính phủ thực hiện\nnghiêm Chi thị sô 20/CT-TTg ngày 17 tháng 5 năm 2017 của Thủ tướng",
+            "20/CT-TTg")
+    assert (c.doc_type, c.relation, c.date) == ("Chỉ thị", "thực hiện", "2017-05-17")
+    assert one("nâng cao năng lực cạnh tranh theo tinh thần Nghị quyết sô 02/NQ-CP ngày 01 tháng 01 năm 2020",
+               "2/NQ-CP").relation == "thực hiện"
+
+
+def test_title_ends_before_the_request_that_governs_the_next_citation():
+    text = ("h) Giao Bộ Tư pháp có ý kiến đối với dự thảo Nghị định sửa đổi Nghị định số 126/2020/NĐ-CP ngày 19 tháng "
+            "10 năm 2020 của Chính phủ quy định chi tiết một số điều của Luật quản lý thuế theo yêu cầu của\nlãnh đạo "
+            "Chính phủ tại công văn số 6499/VPCP-KTTH ngày 30 tháng 9 năm 2022.")
+    c = one(text, "6499/VPCP-KTTH")
+    assert c.relation == "thực hiện"
+    assert "theo yêu cầu" not in one(text, "126/2020/NĐ-CP").title
