@@ -267,8 +267,89 @@ def _sub(ctx: _Ctx, bodies: list[Body], coords: list[Body], direct: bool = True,
     return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto, ctx.firms)
 
 
-def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
+# "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp": the item's bodies given by a label line.
+_AGENCY_LABEL = regex.compile(r"^(?:Cơ quan|Đơn vị)\s+(?:thực hiện|chủ trì(?:\s+thực hiện)?|được giao)\s*:\s*|"
+                              r"^(?:Chủ trì(?:\s+thực hiện)?|Trách nhiệm thực hiện|Phân công thực hiện)\s*:\s*",
+                              regex.IGNORECASE)
+_COORD_LABEL = regex.compile(r"^(?:Cơ quan|Đơn vị)\s+phối hợp\s*:\s*", regex.IGNORECASE)
+
+
+def _label_bodies(u: Unit) -> tuple[list[Body], list[Body], Unit] | None:
+    """Bodies of an item's "Cơ quan thực hiện:" line (and "Cơ quan phối hợp:"), and the label line itself."""
+    found = None
+    coords: list[Body] = []
     for c in u.children:
+        if c.kind not in ("dash", "plus", "para") or c.children:
+            continue
+        m = _AGENCY_LABEL.match(c.text)
+        if m and found is None:
+            v = c.text[m.end():]
+            bl = bodies_at(v, 0)
+            if not bl:
+                return None
+            found = (bl.items, coordinators_in(v[bl.end:]), c)
+            continue
+        cm = _COORD_LABEL.match(c.text)
+        if cm and (bl := bodies_at(c.text, cm.end())):
+            coords.extend(bl.items)
+    if found is None:
+        return None
+    return found[0], found[1] + coords, found[2]
+
+
+def _labelled_items(children: list[Unit]) -> dict[int, tuple[list[Body], list[Body], Unit | None]]:
+    """Items of one list whose bodies are given by label lines. An item without its own label and without a
+    body of its own takes the label of the next labelled item (a group's lead agencies listed after it)."""
+    labels = {i: lb for i, c in enumerate(children) if c.kind != "para" and (lb := _label_bodies(c))}
+    if not labels:
+        return {}
+    out: dict[int, tuple[list[Body], list[Body], Unit | None]] = dict(labels)
+    pending: list[int] = []
+    for i, c in enumerate(children):
+        if i in labels:
+            for k in pending:
+                out[k] = (labels[i][0], labels[i][1], None)
+            pending = []
+        elif c.kind != "para" and not c.text.rstrip().endswith(":") and not find_directive(c.text) and \
+                not _is_caps(c.text):
+            pending.append(i)
+        else:
+            pending = []
+    return out
+
+
+def _label_task(c: Unit, text: str, bodies: list[Body], coords: list[Body], label: Unit | None) -> Task | None:
+    """One task for a labelled item: its text and paragraphs up to the label line."""
+    parts = [c.text]
+    for k in c.children:
+        if k is label or _AGENCY_LABEL.match(k.text) or _COORD_LABEL.match(k.text) or _TIME_LABEL.match(k.text):
+            break
+        parts.append(k.text)
+    pos, more = action_start(" ".join(parts), 0)
+    action = " ".join(" ".join(parts)[pos:].split()).rstrip(" .;,/")
+    if len(action.split()) < 2:
+        return None
+    end = c.subtree_end
+    names, printed = _names(bodies)
+    cnames, cprinted = _names(coords + more)
+    keep = [i for i, n in enumerate(cnames) if n not in names]
+    return Task(text=_clean(text[c.start:label.end if label else end]), start=c.start, end=end, assignees=names,
+                assignees_printed=printed, coordinators=[cnames[i] for i in keep],
+                coordinators_printed=[cprinted[i] for i in keep], action=action, section=_section(c),
+                recurrence=_recurrence(action), confidence=0.9)
+
+
+_TIME_LABEL = regex.compile(r"^(?:Thời gian|Thời hạn|Tiến độ)(?:\s+(?:thực hiện|hoàn thành))?\s*:", regex.IGNORECASE)
+
+
+def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]) -> None:
+    labelled = _labelled_items(u.children) if not ctx.rights else {}
+    for i, c in enumerate(u.children):
+        if i in labelled:
+            t = _label_task(c, text, *labelled[i])
+            if t:
+                out.append(t)
+            continue
         if (_PREAMBLE.match(c.text) and c.kind == "para" or _is_caps(c.text)) and not c.children:
             continue
         if c.kind == "article" and _SCOPE_ARTICLE.match(c.text):

@@ -45,3 +45,20 @@ def test_marker_at_line_end_opens_the_next_item():
     assert subs[1].text.startswith("Tăng cường kiểm tra")
     # a cited provision at a line end stays in its sentence
     assert len(build_units("Thực hiện theo quy định tại mục 1.2.\nCác đơn vị báo cáo.\n").children) == 2
+
+
+def test_agency_label_after_the_item_text(tasks_in):
+    text = ("QUYẾT ĐỊNH\n\nII. NỘI DUNG HOẠT ĐỘNG\n"
+            "1.1. Tổ chức nghiên cứu, tuyên truyền, phổ biến Chỉ thị số 37-CT/TW cho cán bộ, công chức.\n"
+            "1.2. Nâng cao vai trò, trách nhiệm của người đứng đầu trong xây dựng quan hệ lao động.\n"
+            "- Cơ quan thực hiện: Các sở, ban, ngành; Ủy ban nhân dân các huyện, thành phố.\n"
+            "- Thời gian thực hiện: Thực hiện thường xuyên.\n"
+            "1.3. Rà soát, kiện toàn tổ chức bộ máy quản lý nhà nước về quan hệ lao động.\n"
+            "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp.\n")
+    tasks = tasks_in(text)
+    by_action = {t.action.split()[0]: t for t in tasks}
+    assert by_action["Rà"].assignees == ["Sở Nội vụ"] and by_action["Rà"].coordinators == ["Sở Tư pháp"]
+    assert "Các sở, ban, ngành" in by_action["Nâng"].assignees
+    # the item before a labelled item, with no body of its own, takes that label
+    assert "Các sở, ban, ngành" in by_action["Tổ"].assignees
+    assert len(tasks) == 3
