@@ -24,7 +24,7 @@ REQUEST = regex.compile(
 LEAD_ADVERBIAL = regex.compile(
     r"^(?:Trên cơ sở|Căn cứ|Hàng năm|Hằng năm|Hàng tháng|Hằng tháng|Định kỳ|Trong|Sau khi|Đối với|Để|Nhằm|Khi|"
     r"Trường hợp|Theo|Đồng thời|Bên cạnh đó|Ngoài ra|Từ|Đến|Trước|Qua|Với|Tiếp theo|Riêng|Cùng với|Nay|Vì vậy|"
-    r"Do đó|Đặc biệt|Thời gian tới)\b")
+    r"Do đó|Đặc biệt|Thời gian tới|Tùy theo|Tuỳ theo|Tùy|Tuỳ)\b")
 # What follows a subject that is not its predicate (narration, attributes).
 NON_PRED = regex.compile(
     r"^\s*(?:của|về|đã|đang|vừa|là|tại|ngày|số|thuộc|được(?!\s+giao)|và|cho biết|báo cáo kết quả|"
@@ -110,12 +110,22 @@ def _pred_follows(s: str, end: int, weak: bool) -> bool:
 _LIST_COMMA = regex.compile(r"(?<![\p{L}\p{M}])(?:được|bởi)\s+(?:các\s+)?[\p{L}\p{M}]+(?:\s+[\p{L}\p{M}]+)?\s*,\s*$")
 
 
+_THEN = regex.compile(r"(?<![\p{L}\p{M}])thì\s+(?=\p{Lu})")
+# "Ban Quản lý ... là cơ quan thường trực Hội đồng, có trách nhiệm ...", "Thủ trưởng các cơ quan, đơn vị tại
+# Điều 1 Quyết định này có trách nhiệm ...": an apposition or a qualifier between the body and its duty.
+_APPOSITION = regex.compile(r"\s+(?:là|tại|thuộc|nêu tại|quy định tại|có tên tại)\s[^;:.]{1,100}?\s*,?\s+"
+                            r"(?=(?:có|chịu)\s+trách\s+nhiệm(?![\p{L}\p{M}]))")
+
+
 def _subject_positions(s: str):
     yield 0
     tm = _TITLE_JOINED.match(s)
     if tm:
         yield tm.end()  # "Bộ tiêu chí ... cấp xã (Phụ lục I) Bộ Nội vụ chủ trì, ...": a title joined to its paragraph
     if LEAD_ADVERBIAL.match(s):
+        tm = _THEN.search(s, 0, 260)
+        if tm:
+            yield tm.end()  # "Tùy theo quy mô của từng đồ án thì Chủ tịch Hội đồng xem xét ..."
         for m in regex.finditer(r"[,:]\s*", s[:220]):  # "Đối với Bộ tiêu chí ... cấp xã: Bộ X chủ trì ..."
             if not _LIST_COMMA.search(s[:m.end()]):
                 yield m.end()
@@ -147,6 +157,10 @@ def find_directive(s: str) -> Directive | None:
         elif bl and (pm := _PARTICIPLE.match(s, bl.end)):
             last = bl.items[-1]  # "các cơ sở công nghiệp nông thôn được hỗ trợ có trách nhiệm ..."
             bl = Bodies(bl.items[:-1] + [Body(s[last.start:pm.end()], last.start, pm.end(), last.weak)], bl.start, pm.end())
+        if bl and not bl.weak and not _pred_follows(s, bl.end, False) and (am := _APPOSITION.match(s, bl.end)):
+            d = Directive(bl.items, am.end(), form="subject")
+            d.action_start, d.coordinators = action_start(s, am.end())
+            return d
         if bl and _pred_follows(s, bl.end, bl.weak):
             if pos and _NARRATIVE_PRED.match(s, bl.end):
                 continue  # "..., đã có văn bản chỉ đạo của Chính phủ, Thủ tướng Chính phủ, không cần ...": not a clause

@@ -476,8 +476,14 @@ def _is_caps(s: str) -> bool:
     return len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
 
+# A roster line: a member named with the post held ("- Ông Vũ Lân - Phó Giám đốc Sở Tài chính;",
+# "1. Chủ tịch Hội đồng: Ông Đỗ Việt Bách - Trưởng Ban ..."), no duty after it.
+_ROSTER = regex.compile(r"^(?:[^:;.]{0,60}:\s*)?(?:Ông|Bà|Đồng chí|Đ/c)\.?\s+\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}"
+                        r"\s*(?:[-–,(]|$)[^:]*$")
+
+
 def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int | None = None) -> list[Task]:
-    if ctx.rights:
+    if ctx.rights or _ROSTER.match(u.text):
         return []
     raw = text[u.body_start:end or u.end]
     groups: list[_Group] = []

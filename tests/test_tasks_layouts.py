@@ -62,3 +62,28 @@ def test_agency_label_after_the_item_text(tasks_in):
     # the item before a labelled item, with no body of its own, takes that label
     assert "Các sở, ban, ngành" in by_action["Tổ"].assignees
     assert len(tasks) == 3
+
+
+def test_roster_of_members_is_not_a_task(tasks_in):
+    text = ("QUYẾT ĐỊNH\n\nPHỤ LỤC\nDANH SÁCH THÀNH VIÊN HỘI ĐỒNG THẨM ĐỊNH\n"
+            "1. Chủ tịch Hội đồng: Ông Đỗ Việt Bách - Trưởng Ban Quản lý các khu công nghiệp.\n"
+            "2. Các Thành viên Hội đồng:\n"
+            "- Ông Vũ Lân - Phó Giám đốc Sở Tài chính;\n"
+            "- Bà Nguyễn Hồng Vân - Trưởng phòng Quản lý Công nghiệp, Sở Công thương;\n")
+    assert tasks_in(text) == []
+
+
+@pytest.mark.parametrize("sentence, assignee, action", [
+    ("Ban Quản lý các khu công nghiệp là cơ quan thường trực Hội đồng thẩm định, có trách nhiệm bảo đảm điều "
+     "kiện hoạt động của Hội đồng thẩm định.", "Ban Quản lý các khu công nghiệp", "bảo đảm điều kiện"),
+    ("Thủ trưởng các cơ quan, đơn vị tại Điều 1 Quyết định này có trách\nnhiệm cử thành viên tham gia Hội đồng.",
+     "Thủ trưởng các cơ quan, đơn vị", "cử thành viên"),
+    ("Tùy theo mục tiêu, tính chất và quy mô của từng đồ án quy hoạch thì Chủ tịch Hội đồng thẩm định xem xét "
+     "mời các chuyên gia tham dự.", "Chủ tịch Hội đồng thẩm định", "xem xét mời"),
+])
+def test_subject_after_apposition_or_condition(sentence, assignee, action):
+    from extractors.task_frames import find_directive
+
+    d = find_directive(sentence)
+    assert d is not None and d.assignees[0].text == assignee
+    assert sentence[d.action_start:].startswith(action)
