@@ -48,7 +48,8 @@ _WS = r"[ \t]*(?:\n[ \t]*)?"  # numbers and names wrap across lines
 _SERIAL = r"(?<![\p{L}\d/.,:-])\d{1,5}(?:\.\d{1,3})?[a-z]?"
 _YEAR = rf"{_WS}[/⁄]{_WS}(?:19|20)\d\d"  # "⁄": the fraction slash OCR puts for "/"
 _CODE_TOK = r"(?:[A-ZĐ]{1,4}(?:TTg|CTr|TTr)|TTg|Ttg|Tg|CTr|TTr|T[Il]r|QĐi|[A-ZĐƯ]{1,10}\d{0,2})(?![\p{Ll}\d])"
-NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/⁄-]{_WS}{_CODE_TOK})+")
+_NAME_TOK = r"(?:[/-][ \t]*\n[ \t]*|[/-])\p{Lu}[\p{L}\d]{1,24}(?=[ \t]+ngày|[ \t]*[\n,;.)]|$)"  # "Tu", "MundusStones"
+NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/⁄-]{_WS}{_CODE_TOK})+(?:{_NAME_TOK})?")
 QCVN_RE = regex.compile(r"QCVN\s*\d+(?:-\d+)*\s*:\s*(?:19|20)\d\d\s*/\s*[A-ZĐ]+(?:-[A-ZĐ]+)*")
 # A type name with a bare serial: "Nghị định 45", "Nghị định số 45/2012".
 PARTIAL_RE = regex.compile(
@@ -607,10 +608,12 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
 
 
 _LAW_ABBR = regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)[^()\n;]{3,90}?\((?P<abbr>\p{Lu}{2,8})\)")
+_TREATY_TYPES = ("Hiệp định", "Công ước", "Nghị định thư", "Thỏa thuận", "Hiệp ước")
 _TREATY = regex.compile(
     r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
-    r"(?=giữa\s|về\s|của\s+Liên|\p{Lu})")
-_TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã)\s)")
+    r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|\p{Lu})")
+_TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã|có\s+hiệu\s+lực)\s)"
+    r"|\s(?=(?:và|hoặc)\s+(?:các\s+)?(?:Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s)")
 
 
 def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
@@ -631,7 +634,7 @@ def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
         end = m.end() + len(text[m.end():end].rstrip(" ,\n"))
         cite = Cite(m.start(), end, m.start(), doc_type, None, "", title=title, confidence=0.8)
         _tail_date_only(text, cite, end)
-        if not (cite.date or name[0].isupper() or parties):
+        if not (cite.date or name[0].isupper() or parties or _match(r"(?:khung|đa\s+phương|song\s+phương)\s", name)):
             continue
         cites.append(cite)
     return cites
@@ -859,6 +862,14 @@ def _merge_code_slips(cites: list[Cite]) -> None:
                          and (good[x.key].serial, good[x.key].year) == (p.serial, p.year)})
         if len(near) == 1:
             c.key, c.number = near[0], next(x.number for x in cites if x.key == near[0])
+    # a code cut where the layout wrapped or OCR lost a column ("118/TB-" for "118/TB-TCT"): the one full
+    # number of that type and serial
+    for c, p in parsed:
+        if p and p.type_code and not p.issuer_codes and p.year is None:
+            near = {x.key: x.number for x, q in parsed
+                    if q and q.issuer_codes and (q.type_code, q.serial) == (p.type_code, p.serial)}
+            if len(near) == 1:
+                c.key, c.number = next(iter(near.items()))
     # the type name printed contradicts the code ("Chỉ thị số 49-NQ/TW") and the document is cited
     # elsewhere with the code that agrees: "Chỉ thị số 49-CT/TW"
     for c, p in parsed:
@@ -908,6 +919,13 @@ def _merge(cites: list[Cite]) -> list[Cite]:
     for c in cites:
         if c.key.startswith("LUẬT:") and c.key.count(":") == 1 and len(named.get(c.key.split(":")[1], ())) == 2:
             c.key = next(k for k in named[c.key.split(":")[1]] if k != c.key)
+    # a treaty cited again by the first words of its name: "Công ước khung của Liên hợp quốc"
+    treaties = sorted({c.key for c in cites if c.doc_type in _TREATY_TYPES and not c.number}, key=len)
+    for c in cites:
+        if c.doc_type in _TREATY_TYPES and not c.number:
+            longer = [k for k in treaties if len(k) > len(c.key) and k.startswith(c.key + " ")]
+            if len(longer) == 1:
+                c.key = longer[0]
     out: dict[str, Cite] = {}
     for c in sorted(cites, key=lambda c: c.anchor):
         kept = out.get(c.key)

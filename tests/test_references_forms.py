@@ -349,3 +349,29 @@ def test_title_ends_before_the_request_that_governs_the_next_citation():
     c = one(text, "6499/VPCP-KTTH")
     assert c.relation == "thực hiện"
     assert "theo yêu cầu" not in one(text, "126/2020/NĐ-CP").title
+
+
+# --- numbers and treaties (dev-b review) -------------------------------------------------------
+
+def test_mixed_case_last_code_token():
+    assert one("Thực hiện Chương trình hành động số 104-CTr/Tu ngày 30/8/2026 của Tỉnh ủy", "104-CTr/TU").relation \
+        == "thực hiện"
+    c = one("h. Thực hiện đúng nội dung đã cam kết tại Văn bản số 1908/CV-\nMundusStones ngày 19/8/2026.",
+            "1908/CV-MUNDUSSTONES")
+    assert c.number.upper() == "1908/CV-MUNDUSSTONES"
+    # a word after a spaced hyphen is not part of the code
+    assert [c.key for c in cites("theo Quyết định số 12/QĐ-UBND - Về việc giao đất")] == ["12/QĐ-UBND"]
+
+
+def test_code_cut_by_the_layout_joins_the_full_number():
+    text = ("theo Thông báo sô 118/TB-\nhội nghị sơ kết. Định kỳ báo cáo (theo Thông báo số 118/TB-TCT ngày 31/01/2024 "
+            "của Tổng cục Thuế)")
+    assert [c.number for c in cites(text)] == ["118/TB-TCT"]
+
+
+def test_treaty_names():
+    text = ("các bên tham gia Công ước khung của Liên hợp quốc về biến đổi khí hậu (COP26), Việt Nam đã cập nhật. "
+            "Đó là trách nhiệm để thực hiện Công ước khung của Liên hợp quốc và Thỏa thuận Paris về biến đổi khí hậu, "
+            "trong đó; sang thị trường EU sau khi Hiệp định EVFTA có hiệu lực (từ giữa năm 2020)")
+    assert [c.title for c in cites(text)] == ["Công ước khung của Liên hợp quốc về biến đổi khí hậu",
+                                              "Thỏa thuận Paris về biến đổi khí hậu", "Hiệp định EVFTA"]
