@@ -117,6 +117,9 @@ _APPOSITION = regex.compile(r"\s+(?:là|tại|thuộc|nêu tại|quy định t�
                             r"(?=(?:có|chịu)\s+trách\s+nhiệm(?![\p{L}\p{M}]))")
 
 
+_DUTY_WORDS = regex.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s*,?\s*")
+
+
 def _subject_positions(s: str):
     yield 0
     tm = _TITLE_JOINED.match(s)
@@ -158,8 +161,9 @@ def find_directive(s: str) -> Directive | None:
             last = bl.items[-1]  # "các cơ sở công nghiệp nông thôn được hỗ trợ có trách nhiệm ..."
             bl = Bodies(bl.items[:-1] + [Body(s[last.start:pm.end()], last.start, pm.end(), last.weak)], bl.start, pm.end())
         if bl and not bl.weak and not _pred_follows(s, bl.end, False) and (am := _APPOSITION.match(s, bl.end)):
-            d = Directive(bl.items, am.end(), form="subject")
-            d.action_start, d.coordinators = action_start(s, am.end())
+            duty = _DUTY_WORDS.match(s, am.end())
+            d = Directive(bl.items, duty.end(), form="subject")
+            d.action_start, d.coordinators = action_start(s, duty.end())
             return d
         if bl and _pred_follows(s, bl.end, bl.weak):
             if pos and _NARRATIVE_PRED.match(s, bl.end):
