@@ -39,6 +39,7 @@ from pipeline.segment import (
     is_upper,
     match_type_name,
     person_name,
+    strip_marks,
 )
 from pipeline.segments import Segments, Span
 
@@ -59,11 +60,14 @@ _ORG_HEAD = regex.compile(
     r"^(?:[UỦ]Y BAN|UỶ BAN|UBND|HĐND|HỘI ĐỒNG|SỞ|BỘ|CỤC|TỔNG CỤC|CHI CỤC|VĂN PHÒNG|ĐOÀN|BAN|TRUNG TÂM|PHÒNG"
     r"|VỤ|VIỆN|TỈNH [UỦ]Y|THÀNH [UỦ]Y|HUYỆN [UỦ]Y|ĐẢNG [UỦ]Y|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG|QUỐC HỘI|NGÂN HÀNG|KHO BẠC"
     r"|THANH TRA|TÒA ÁN|VIỆN KIỂM SÁT|BỘ CHỈ HUY|LIÊN MINH|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TRƯỜNG|BỆNH VIỆN|THUẾ"
-    r"|KIỂM TOÁN|HỘI)\b")
+    r"|KIỂM TOÁN|BẢO HIỂM|HỘI)\b")
+# The same heads as OCR prints them without marks ("TONG CUC THUE", "VAN PHONG CHINH PHU", "QUOC HOI").
+_ORG_HEAD_BARE = regex.compile(strip_marks(_ORG_HEAD.pattern))
 _PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
 _ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
-_PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L})", regex.IGNORECASE)
-_ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
+_PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L}(?<![lI]))", regex.IGNORECASE)
+_ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?:(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+                      r"|(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2})[./-](?P<y2>\d{4}))")
 _EFFECT = regex.compile(
     r"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:kể\s+)?(?:từ|từ\s+ngày|kể\s+từ)?\s*"
     r"(?:ngày\s+)?(?P<what>ký(?:\s+ban\s+hành)?|ban\s+hành|\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4})",
@@ -191,10 +195,12 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
             continue
         pm = _PLACE_DATE.match(c.text)
         if pm:
-            place = pm["place"].strip(" .,")
-            if place and not regex.search(r"\d", place) and not regex.match(r"(?i)thứ\s|chủ nhật", place):
-                h.issue_place = _field(" ".join(w.capitalize() for w in place.split()) if is_upper(place) else place,
-                                       (c.start + pm.start("place"), c.start + pm.start("place") + len(place)))
+            printed = pm["place"].strip(" .,*_")
+            if printed and not regex.search(r"\d", printed) and not regex.match(r"(?i)thứ\s|chủ nhật", printed):
+                place = " ".join(w.capitalize() for w in printed.split()) if is_upper(printed) else printed
+                place = settle_ocr_name(doc.text, place, (c.start, c.end), min_len=5)
+                ps = c.start + pm.start("place") + pm["place"].find(printed)
+                h.issue_place = _field(place, (ps, ps + len(printed)))
         ds = find_dates(doc.text, c.start, c.end)
         if ds:
             d = ds[0]
@@ -235,7 +241,7 @@ def _metadata_date(seg: Segments, label: str) -> Field | None:
 def _esig_date(doc: Document) -> tuple[str, int, int] | None:
     m = _ESIG.search(doc.text)
     if m:
-        iso = to_iso(int(m["y"]), int(m["m"]), int(m["d"]))
+        iso = to_iso(int(m["y"] or m["y2"]), int(m["m"] or m["m2"]), int(m["d"] or m["d2"]))
         if iso:
             return iso, m.start(), m.end()
     return None
@@ -253,13 +259,19 @@ def _org_units(seg: Segments) -> list[Span]:
         if lead:
             c = Span(c.start + lead.end(), c.end, t[lead.end():])
             t = c.text
+        trail = regex.search(r"[\s_~—–-]+$", t)  # a rule or a stroke left at the end ("BỘ TÀI CHÍNH _")
+        if trail:
+            c = Span(c.start, c.start + trail.start(), t[:trail.start()])
+            t = c.text
         if not t:
             continue
-        if not units and not _ORG_HEAD.match(t):
+        w0 = t.split(maxsplit=1)[0]
+        head = bool(_ORG_HEAD.match(t) or strip_marks(w0) == w0 and _ORG_HEAD_BARE.match(strip_marks(t)))
+        if not units and not head:
             continue  # a gazette's section heading ("VĂN BẢN PHÁP LUẬT KHÁC"), not a body
-        if units and not _ORG_HEAD.match(t) and regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip()):
+        if units and not head and regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip()):
             continue  # an OCR'd number line that lost its "Số:" ("ŸBCT-ATMT"): a code, not the name's next line
-        if units and not _ORG_HEAD.match(t):
+        if units and not head:
             u = units[-1]
             units[-1] = Span(u.start, c.end, u.text + " " + t)
         else:
@@ -290,7 +302,7 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
         name = body_name(issuer.text)
         if len(units) >= 2:
             parent = units[0]
-            pname = body_name(parent.text)
+            pname = settle_ocr_name(doc.text, body_name(parent.text), (parent.start, parent.end))
             h.issuer_parent = _field(pname, parent)
             pm = _PLACE.search(pname)
             if name.casefold() == "văn phòng":  # the office of the body above it
@@ -341,15 +353,16 @@ def _base(s: str) -> str:
     return "".join(unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d" for ch in s).casefold()
 
 
-def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None) -> str:
+def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, min_len: int = 8) -> str:
     """An OCR'd header name with wrong marks ("Thành phó hò chí minh") takes the spelling the running text
     gives the same letters ("Thành phố Hồ Chí Minh"); a name the text repeats as printed is kept."""
-    if len(name) < 8 or not regex.search(r"\s", name):
+    if len(name) < min_len or not regex.search(r"\s", name):
         return name
     folded, base = text.casefold(), _base(text)
     outside = [i for i in (m.start() for m in regex.finditer(regex.escape(name.casefold()), folded))
                if not span or not span[0] <= i < span[1]]
-    if outside:
+    bare = strip_marks(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
+    if outside and not bare:
         return name
     key = _base(name)
     variants: dict[str, int] = {}
@@ -359,6 +372,8 @@ def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None) -
         v = text[m.start():m.end()]
         if "\n" not in v:
             variants[v] = variants.get(v, 0) + 1
+    if bare:
+        variants = {v: k for v, k in variants.items() if strip_marks(v) != v}
     if not variants:
         return name
     return max(variants, key=variants.get)
@@ -524,12 +539,19 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
             h.signer.name = _field(_oneline(meta.text), meta, 0.7)
 
 
+_PROPER_BARE_NAMES = {"chinh phu": "Chính phủ", "quoc hoi": "Quốc hội", "uy ban nhan dan": "Ủy ban nhân dân",
+                      "viet nam": "Việt Nam"}
+_PROPER_BARE = regex.compile(r"\b(" + "|".join(_PROPER_BARE_NAMES) + r")\b")
+
+
 def position_case(s: str) -> str:
     """"PHÓ CHỦ TỊCH" → "Phó Chủ tịch"; "THỨ TRƯỞNG" → "Thứ trưởng"."""
     s = regex.sub(r"(?<=\p{Lu})\p{Ll}+(?=\W*$)|[^\p{L}\s]+$", "", _oneline(s.strip("* "))).strip().lower()
     s = regex.sub(r"^phó\s+(\w)", lambda m: "Phó " + m[1].upper(), s)
     s = regex.sub(r"\b(chính phủ|quốc hội|ủy ban nhân dân|việt nam)\b",
                   lambda m: normal_case(m[1].upper(), force=True), s)
+    for m in _PROPER_BARE.finditer(strip_marks(s)):  # the same names as OCR prints them without marks
+        s = s[:m.start()] + _PROPER_BARE_NAMES[m[1]] + s[m.end():]
     return s[:1].upper() + s[1:]
 
 

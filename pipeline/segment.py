@@ -44,6 +44,7 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -79,6 +80,18 @@ _TYPE_WHOLE = [(canon, regex.compile(r"^\W{0,3}(" + f"(?:{regex.escape(p)}){{e<=
                for canon, p in DOC_TYPES if len(p) >= 6]
 
 
+_MARKS_OFF = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def strip_marks(s: str) -> str:
+    """Letters without their diacritics, one character for one ("THÔNG BÁO" → "THONG BAO"): offsets stay aligned."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.translate(_MARKS_OFF))
+
+
+_TYPE_BARE = {strip_marks(p): canon for canon, p in DOC_TYPES}
+_WHOLE_NAME = regex.compile(r"^\W{0,3}(\p{L}+(?:\s\p{L}+){0,3})\W{0,3}$")
+
+
 def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
     """(canonical type, start, end, fuzzy) when `s` opens with a printed type name in capitals."""
     m = TYPE_LINE.match(s)
@@ -88,6 +101,9 @@ def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
                 w = pat.match(s)
                 if w:
                     return canon, w.start(1), w.end(1), True
+            w = _WHOLE_NAME.match(s)  # OCR that lost every mark: "THONG BAO"
+            if w and " ".join(strip_marks(w[1]).split()) in _TYPE_BARE:
+                return _TYPE_BARE[" ".join(strip_marks(w[1]).split())], w.start(1), w.end(1), True
         return None
     for i, (canon, printed) in enumerate(DOC_TYPES):
         if m.group(f"t{i}"):
@@ -101,7 +117,7 @@ _GAP = regex.compile(r"[ \u00a0]{3,}|\t+[ \u00a0]*|[ \t\u00a0]*\|[ \t\u00a0]*")
 MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|(?:CỘNG\s*HÒA){e<=1}\s*XÃ|(?:CỘNG\s*HOÀ){e<=1}\s*XÃ"
                       r"|(?:Độc\s*lập){e<=1}\s*[-–—]?\s*(?:Tự\s*do){e<=1}|(?:Hạnh\s*phúc){e<=1}$",
                       regex.IGNORECASE)
-NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
+NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|\$[ốô6o]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
                             r"(?=[\dIl/ ]|$)")
 # OCR glues digits and junk to the words ("ngày0} thángh măm 2026"): only a following letter breaks a word.
 DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)(?!\p{L}).{0,30}?(?:th[áa]ng|thảng)\p{L}?(?!\p{L}).{0,20}?"
@@ -111,8 +127,16 @@ DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)(?!\p{L}).{0,30}?(
 OPEN_END = regex.compile(r"(?<!\p{L})(?:của|và|về|tại|với|cho|số|trong|theo|các|những|được|bởi|thuộc|đối)\s*$",
                          regex.IGNORECASE)
 SEPARATOR = regex.compile(r"^[-_–—=*.~\s\[\]]{2,}$")
-NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|Truy cập nội dung luôn"
+NOISE = regex.compile(r"^(?:CÔNG BÁO/Số.*|\d{1,4}|[\[\]|*.\s]{1,3}|Loading|Truy cập nội dung luôn|</?[A-Za-z][^\n]*>"
                       r"|(?:Ký bởi|Cơ quan|Ngày ký|Thời gian ký|Email|Chức vụ)\s*:.*)$")
+# Signing titles as printed in capitals, longest first where one holds another.
+TITLES = (r"(?:PHÓ\s+)?(?:TỔNG\s+GIÁM\s+ĐỐC|GIÁM\s+ĐỐC|TỔNG\s+CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG"
+          r"|CHỦ\s+TỊCH(?:\s+QUỐC\s+HỘI)?|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|VỤ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG"
+          r"|CHÁNH\s+THANH\s+TRA|CHÁNH\s+ÁN|VIỆN\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|TỔNG\s+BÍ\s+THƯ"
+          r"|BÍ\s+THƯ|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN|KIỂM\s+TOÁN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|CHỦ\s+NHIỆM|TỔNG\s+THƯ\s+KÝ)"
+          r"(?!\p{L})")
+_TITLE_RUN = rf"{TITLES}(?:\s*,\s*{TITLES})*"
+_NAME_TAIL = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4}\W{0,2}$"
 # Where one column's text runs into the next on a single-spaced line (OCR): the motto, a place-and-date
 # after the number, an authority mark after a "Nơi nhận" item. The lookaheads go before the "^-.*"
 # lookbehinds, which scan back to the line start: tested everywhere, they made a long line quadratic.
@@ -126,8 +150,15 @@ _INNER_SPLIT = regex.compile(
     r"|(?=\s+(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG"
     r"|THỨ\s+TRƯỞNG|CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|TỔNG\s+GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+(?:BAN|PHÒNG)"
     r"|THỦ\s+TƯỚNG)[\p{Lu}\s]*$)(?<=^[-–+•].*[;,.]|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
-    r"|(?=\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$)(?<=^[-–+•].*[;.])\s+")
-VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
+    r"|(?=\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$)(?<=^[-–+•].*[;.])\s+"
+    # a signature block flattened onto one line: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp",
+    # "KT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM", "- Lưu: VT, ĐMDN (2b). BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
+    r"|(?=\s+(?:TM|KT|TL|TUQ)\.\s*\p{Lu}{2})(?<=\p{Lu}\W?)\s+"
+    rf"|(?=\s+{TITLES})(?<=(?:^|\s)\W{{0,3}}(?:KT|TL|TUQ|K/T|T/L)\s*[.:]\s*{_TITLE_RUN})\s+"
+    rf"|(?=\s+{TITLES}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=(?:^|\s)\W{{0,3}}(?:TM|T/M)\s*[.:]\s*\p{{Lu}}[\p{{Lu}}\s-]{{1,80}})\s+"
+    rf"|(?=\s+{_NAME_TAIL})(?<=(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|THANH TRA|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W?)\s+"
+    rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
+VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
@@ -310,6 +341,60 @@ def split_lines(doc: Document) -> list[Line]:
             line.cells = _cells(doc, s, e)
         lines.append(line)
     return lines
+
+
+_TYPE_CAPS = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for _, p in DOC_TYPES if len(p) >= 6)
+# Where a crawler or a converter flattened header cells onto one line, the next cell begins: the motto, a
+# separator rule, "Số:", "V/v", the place-and-date (after the number), the type name (after the number or
+# the date), "Kính gửi:". Each lookahead is anchored on its own words, so a long line is read once.
+_FLAT = regex.compile(
+    r"(?<=\S)\s+(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]|Kính\s*g[ửủ]i\s*:|[VW]/[vV]\s))"
+    r"|(?<=\S)\s+(?=(?:Số|S[ốô6]|\$[ốô6o])\s*[:.]\s*(?:\d|/))"
+    r"|(?<=[^\s_=–—-])\s*(?=[_=–—-]{4,})|(?<=[_=–—-]{4,})\s*(?=[^\s_=–—-])"
+    r"|(?<=Hạnh\s*phúc)\s+(?=\S)"
+    r"|(?<=/[\p{L}\d.&-]*\p{Lu}[\p{L}\d.&-]*)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},\s*ng[àaả]y)"
+    r"|(?<!\btại|(?<!\p{L})\p{Lu}\p{Ll}*)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"|(?<=ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?)\s+(?=\p{Lu})"
+    rf"|(?<=/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*)\s+(?=(?:{_TYPE_CAPS})(?!\p{{L}}))")
+
+
+def _gapped(doc: Document, ln: Line) -> bool:
+    """The raw line keeps its columns apart (pdftotext layout, pipes): its cells are columns, not one run."""
+    if not doc.raw_text:
+        return False
+    rs, re_ = doc.offsets.to_raw(ln.start), doc.offsets.to_raw(ln.end)
+    return bool(_GAP.search(doc.raw_text, rs, re_)) if 0 <= rs <= re_ <= len(doc.raw_text) else True
+
+
+def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]:
+    """The first lines of a crawled or converted header, one logical line per header cell."""
+    out = lines[:top]
+    seen = 0
+    i = top
+    while i < len(lines) and seen < 15:
+        ln = lines[i]
+        i += 1
+        if not ln.text:
+            out.append(ln)
+            continue
+        seen += 1
+        if OPENER.match(ln.text) or ln.text.startswith(("Điều", "ĐIỀU")):
+            i -= 1
+            break
+        if len(ln.text) < 20 or len(ln.cells) > 1 and _gapped(doc, ln):
+            out.append(ln)
+            continue
+        cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)]
+        if not cuts:
+            out.append(ln)
+            continue
+        pos = 0
+        for a, b in cuts + [(len(ln.text), len(ln.text))]:
+            if a > pos:
+                s, e = ln.start + pos, ln.start + a
+                out.append(Line(s, e, doc.text[s:e], _cells(doc, s, e)))
+            pos = max(pos, b)
+    return out + lines[i:]
 
 
 def is_upper(s: str) -> bool:
@@ -564,6 +649,8 @@ def segment(doc: Document) -> Segments:
         return seg
 
     seg.metadata, top = _metadata(doc, lines)
+    lines = _split_flat_header(doc, lines, top)
+    n = len(lines)
     # A website copy repeats its title before the metadata; the document proper starts after it.
     while top < n and (not lines[top].text or _noise(lines[top])):
         top += 1
@@ -794,7 +881,7 @@ def segment(doc: Document) -> Segments:
 def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None:
     """First authority-mark/position block after `lo` that ends in a person's name."""
     n = len(lines)
-    best = None
+    best = pos_only = None
     for i in range(lo, n):
         ln = lines[i]
         if not ln.text:
@@ -834,7 +921,10 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
         if best is None and any(MARK.match(c.text) for c in collected):
             last = max(k for k in range(i, min(n, i + 24)) if lines[k].start <= collected[-1].start)
             best = (i, last, collected)
-    return best
+        if pos_only is None and len(ln.cells) == 1 and POSITION.match(ln.text.strip("* ")):
+            # a title alone on its line ("CHỦ TỊCH QUỐC HỘI"), its name lost to the scan or never printed
+            pos_only = (i, i, [Span(ln.start, ln.end, ln.text)])
+    return best or pos_only
 
 
 def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:

@@ -171,3 +171,127 @@ def test_name_alone_below_the_noi_nhan_list_of_a_scan():
             "- Lưu: VT, ATMT.\nTrương Thanh Hoài\n")
     h = _header(SCAN_028 + tail)
     assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Trương Thanh Hoài", None, None)
+
+
+# --- forms of dev-b (issue 11): crawled, converted and OCR'd layouts; short synthetic texts, real values.
+
+def _h(text: str):
+    doc = Document(source_path="doc.txt", format="txt", text=text)
+    seg = segment(doc)
+    return header.extract(doc, seg, None), seg
+
+
+BODY = "Sở Y tế đề nghị các đơn vị triển khai thực hiện nghiêm túc nội dung nêu trên.\n"
+
+
+def test_crawled_header_number_vv_date_and_kinh_gui_on_shared_lines():
+    # a law-site crawl: the V/v sits on the number's line, "Kính gửi:" on the place-date line
+    text = ("SỞ Y TẾ TỈNH NAM ĐỊNH --------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ----------\n"
+            "Số: 77/SYT-NVY V/v tăng cường công tác phòng chống dịch bệnh mùa hè\n"
+            "Nam Định, ngày 12 tháng 5 năm 2023 Kính gửi:\n- Các bệnh viện tuyến tỉnh;\n- Trung tâm Y tế các huyện.\n"
+            + BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT, NVY.\nKT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Lê Thị Hoa\n")
+    h, seg = _h(text)
+    assert h.number.value == "77/SYT-NVY"
+    assert h.subject.value == "tăng cường công tác phòng chống dịch bệnh mùa hè"
+    assert h.doc_type.value == "Công văn"
+    assert (h.issue_date.value, h.issue_place.value) == ("2023-05-12", "Nam Định")
+    assert h.issuer.value == "Sở Y tế tỉnh Nam Định"
+    assert [r.value for r in h.recipients] == ["Các bệnh viện tuyến tỉnh", "Trung tâm Y tế các huyện"]
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Lê Thị Hoa", "Phó Giám đốc",
+                                                                                      "KT.")
+
+
+def test_whole_header_on_one_long_line():
+    text = ("ỦY BAN NHÂN DÂN TỈNH KON TUM ------- CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "--------------- Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH V/V BAN HÀNH KẾ HOẠCH "
+            "PHÒNG CHỐNG THIÊN TAI NĂM 2020 ỦY BAN NHÂN DÂN TỈNH KON TUM\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng chống thiên tai năm 2020.\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\nNơi nhận:\n- Như Điều 2;\n- Lưu VT.\n"
+            "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp\n")
+    h, _ = _h(text)
+    assert (h.doc_type.value, h.number.value, h.issue_date.value, h.issue_place.value) == (
+        "Quyết định", "435/QĐ-UBND", "2020-05-04", "Kon Tum")
+    assert h.issuer.value == "Ủy ban nhân dân tỉnh Kon Tum"
+    assert h.subject.value.casefold() == "ban hành kế hoạch phòng chống thiên tai năm 2020"
+    assert h.effective_date.value == "2020-05-04"
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Nguyễn Hữu Tháp",
+                                                                                      "Phó Chủ tịch", "KT.")
+
+
+def test_signature_title_list_glued_to_the_luu_line():
+    # "- Lưu: ... (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng": drafter's name, title, signer on one line
+    text = ("VĂN PHÒNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 2739/VPCP-ĐMDN\nV/v quản trị doanh nghiệp\nHà Nội, ngày 05 tháng 04 năm 2019\n"
+            "Kính gửi: Bộ Kế hoạch và Đầu tư.\n" + BODY +
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT, ĐMDN (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng\n")
+    h, _ = _h(text)
+    assert (h.signer.name.value, h.signer.position.value.casefold(), h.signer.authority.value) == (
+        "Mai Tiến Dũng", "bộ trưởng, chủ nhiệm", None)
+    assert h.subject.value == "quản trị doanh nghiệp"
+
+
+def test_deputy_title_on_the_mark_line_of_a_table_cell():
+    # Markdown signature cell: "KT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM     Nguyễn Sỹ Hiệp"
+    text = ("VĂN PHÒNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 467/TB-VPCP\n*Hà Nội, ngày 14 tháng 10 năm 2024 *\nTHÔNG BÁO\nKết luận cuộc họp về thị trường các-bon\n"
+            + BODY + "| *Nơi nhận:* - Như trên; - Lưu: VT. | KT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM     Nguyễn Sỹ Hiệp |\n"
+            "| --- | --- |\n")
+    h = header.extract(*(lambda d: (d, segment(d)))(_md(text)), None)
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Nguyễn Sỹ Hiệp",
+                                                                                      "Phó Chủ nhiệm", "KT.")
+    assert h.issue_place.value == "Hà Nội"
+
+
+def _md(text: str) -> Document:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as f:
+        f.write(text)
+    return load(f.name)
+
+
+def test_ocr_header_without_marks():
+    # OCR that lost the marks: "TONG CUC THUE", "THONG BAO", "$6:" for "Số:"; the text spells the names
+    text = ("Ký bởi: Tổng cục Thuế\nThời gian ký: 16.10.2024 15:12\n"
+            "BO TÀI CHÍNH _ CONG HOA XÃ HOI CHỦ NGHIA VIỆT NAM\nTONG CUC THUE Độc lập — Tự do — Hạnh phúc\n"
+            "$6:990/TB-TCT Hà Nội, ngày 14 tháng 10 năm 2024\nTHONG BAO\n"
+            "Kết luận hội nghị giao ban tháng 10 năm 2024\n\n"
+            "Ngày 04/10/2024, Tổng cục Thuế tổ chức Hội nghị giao ban; Bộ Tài chính chỉ đạo Tổng cục Thuế triển khai.\n")
+    h, _ = _h(text)
+    assert (h.doc_type.value, h.number.value, h.issue_date.value) == ("Thông báo", "990/TB-TCT", "2024-10-14")
+    assert (h.issuer.value, h.issuer_parent.value) == ("Tổng cục Thuế", "Bộ Tài chính")
+    assert h.subject.value == "Kết luận hội nghị giao ban tháng 10 năm 2024"
+
+
+def test_unreadable_date_settled_by_dotted_esignature_stamp():
+    text = ("Ký bởi: Tổng cục Thuế\nThời gian ký: 02.12.2022 16:53\n\nBỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TỔNG CỤC THUẾ Độc lập - Tự do - Hạnh phúc\nSố: 4489 /TCT-TTKT Hà Nội, ngày ñ| tháng 42 năm 2022\n\n"
+            "V/v tăng cường quản lý thuế\n\nKính gửi: Cục Thuế các tỉnh, thành phố.\n\n" + BODY)
+    h, _ = _h(text)
+    assert h.issue_date.value == "2022-12-02"
+    assert h.subject.value == "tăng cường quản lý thuế"
+    assert (h.issuer.value, h.issuer_parent.value) == ("Tổng cục Thuế", "Bộ Tài chính")
+
+
+def test_ocr_parliament_header_and_title_alone_as_signature():
+    text = ("QUOC HOI CONG HÒA XÃ HOI CHỦ NGHĨA VIET NAM\nNghị quyết số: 49/2017/QH14 Độc lập - Tự do - Hạnh phúc\n\n"
+            "NGHỊ QUYẾT\nVề dự toán ngân sách nhà nước năm 2018\n\nQUỐC HỘI\n"
+            "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n\nQUYẾT NGHỊ:\n"
+            "Điều 1. Quốc hội giao Chính phủ tổ chức thực hiện dự toán.\n\n"
+            "Nghị quyết này đã được Quốc hội nước Cộng hoà xã hội chủ nghĩa Việt Nam khoá XIV, kỳ họp thứ 4 thông qua "
+            "ngày 13 tháng 11 năm 2017.\n\nCHỦ TỊCH QUOC HOI----\n")
+    h, _ = _h(text)
+    assert (h.issuer.value, h.number.value, h.issue_date.value) == ("Quốc hội", "49/2017/QH14", "2017-11-13")
+    assert h.signer.position.value == "Chủ tịch Quốc hội" and h.signer.name.value is None
+
+
+def test_html_tags_between_the_signature_lines_are_furniture():
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 64/2024/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 07 tháng 11 năm 2024\nQUYẾT ĐỊNH\nBan hành định mức đào tạo\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Ban hành định mức đào tạo.\nNơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n\n<div align=\"right\">\n\n"
+            "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n"
+            "<img src=\"https://example.org/png.image?\\dpi{110} \\text{(dấu đỏ)}\" title=\"(dấu đỏ)\"/>\n\nVũ Thu Hà\n\n</div>\n")
+    h, _ = _h(text)
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == ("Vũ Thu Hà", "Phó Chủ tịch",
+                                                                                      "KT.")
