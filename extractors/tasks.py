@@ -83,24 +83,50 @@ def recipients(text: str) -> list[str]:
     return out
 
 
+_CAPS_DUTY_HEAD = regex.compile(r"^(?:NHIỆM VỤ|TRÁCH NHIỆM|PHÂN CÔNG)(?:\s+[^\s]+){0,4}?\s+(?:CỦA|CHO)\s+(?=\S)")
+_GENERIC_LEAD = regex.compile(r"^(?:(?:tổ chức\s+)?thực hiện|triển khai(?:\s+thực hiện)?)\s+(?:một số|các|những)\s+"
+                              r"(?:biện pháp|nhiệm vụ|nội dung|giải pháp|công việc)(?![\p{L}\p{M}])")
+doc_text = ""  # the document being read (set by `extract`), where a capitalised name is found in normal case
+
+
+def _decap(t: str, m: regex.Match, text: str) -> str:
+    """A heading in capitals in normal case: the name as the text prints it elsewhere, else as a sentence."""
+    head = t[:m.end()].capitalize()
+    name = t[m.end():].strip(" .:")
+    words = name.split()[:12]
+    if words and text:
+        rx = regex.compile(r"\s+".join(regex.escape(w) for w in words), regex.IGNORECASE)
+        for x in rx.finditer(text):
+            if not _is_caps(x.group()):
+                return head + x.group()
+    return head + name.capitalize()
+
+
 def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
     """Bodies an item hands down to its sub-items: an agency heading ("2. Bộ Tài chính:",
     "Sở Công Thương có trách nhiệm:") or a lead ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
     t = u.text
+    if _is_caps(t) and (dm := _CAPS_DUTY_HEAD.match(t)):
+        t = _decap(t, dm, doc_text)  # "II. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
     jm = _JOINED_LEAD.match(t)
     if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
         t = t[jm.end():]
     lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
-                     r"(?:\s+(?:chung|cụ thể|chính))?\s+của|Giao|Đề nghị|"
+                     r"(?:\s+[\p{Ll}\p{M}]+){0,3}?\s+của|Giao|Đề nghị|"
                      r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+", "", t)
     bl = bodies_at(lead, 0)
     if bl:
         rest = lead[bl.end:].strip(" .")
         if _ISSUER_VERB.match(rest):
             return None  # "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:": the issuer, not the assignee
-        if not rest or rest == ":" or len(rest.split()) <= 12 and rest.endswith(":") and _DUTY_LEAD.match(rest):
+        if not rest or rest == ":" or len(rest.split()) <= 12 and rest.endswith(":") and _DUTY_LEAD.match(rest) or \
+                u.children and lead is not t and _GENERIC_LEAD.match(rest):
+            # "Điều 3. Giao Chính phủ thực hiện một số biện pháp điều hành ... năm 2018" over its clauses
             coords = coordinators_in(rest)
             return bl.items, coords
+        if u.children and lead is not t and len(rest.split()) <= 3 and not regex.search(r"[.;:]", rest) and \
+                not _DUTY_LEAD.search(rest):
+            return bl.items, []  # "2.1. Giao Thủ trưởng các Vụ, Cục, d": an OCR-cut name over its bullets
         if not u.children:
             return None
         # "1) Sở Văn hóa ... Triển khai ..." (heading joined to its first paragraph) is handled as a leaf.
@@ -133,7 +159,8 @@ def _is_heading(u: Unit) -> bool:
 
 
 def extract(doc, seg, ex) -> list[Task]:
-    text = doc.text
+    global doc_text
+    text = doc_text = doc.text
     doc_type = getattr(getattr(getattr(ex, "header", None), "doc_type", None), "value", None)
     veto = VETO_BELOW_NARRATIVE if doc_type in NARRATIVE_TYPES else VETO_BELOW
     addressees = recipients(text)

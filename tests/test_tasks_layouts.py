@@ -87,3 +87,26 @@ def test_subject_after_apposition_or_condition(sentence, assignee, action):
     d = find_directive(sentence)
     assert d is not None and d.assignees[0].text == assignee
     assert sentence[d.action_start:].startswith(action)
+
+
+def test_capitalised_agency_heading_over_items_without_subject(tasks_in):
+    text = ("KẾ HOẠCH\n\nII. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG\n"
+            "1. Chủ trì, phối hợp với các Bộ, cơ quan liên quan xây dựng, trình Chính phủ Nghị định sửa đổi.\n"
+            "2. Xây dựng và ban hành Kế hoạch giảm nhẹ phát thải khí nhà kính của lĩnh vực quản lý chất thải.\n"
+            "III. TỔ CHỨC THỰC HIỆN\n"
+            "1. Cục Biến đổi khí hậu theo dõi, đôn đốc việc triển khai thực hiện Kế hoạch; "
+            "Bộ Tài nguyên và Môi trường tổng hợp.\n")
+    tasks = tasks_in(text)
+    got = [(t.assignees, t.action.split()[0]) for t in tasks]
+    assert (["Bộ Tài nguyên và Môi trường"], "xây") in got
+    assert (["Bộ Tài nguyên và Môi trường"], "Xây") in got
+
+
+def test_article_giving_a_body_measures_over_its_clauses(tasks_in):
+    text = ("NGHỊ QUYẾT\n\nĐiều 3. Giao Chính phủ thực hiện một số biện pháp điều hành nhiệm vụ tài chính - "
+            "ngân sách năm 2020\n"
+            "1. Điều hành chính sách tài khóa chặt chẽ, hiệu quả, minh bạch.\n"
+            "2. Tiếp tục sử dụng nguồn thu từ hoạt động xổ số kiến thiết cho đầu tư phát triển.\n")
+    tasks = tasks_in(text)
+    assert [t.assignees for t in tasks] == [["Chính phủ"], ["Chính phủ"]]
+    assert tasks[0].action.startswith("Điều hành chính sách")
