@@ -143,11 +143,43 @@ PERSON_DUTY = regex.compile(
 _TITLE_JOINED = regex.compile(r"^[^.;:,()]{5,150}\((?:Phụ lục|Mục|Biểu)[^()]{0,20}\)\s+(?=\p{Lu})")
 
 
+# A council's or assembly's supervision clause: "Thường trực Hội đồng nhân dân, các Ban, các Tổ đại biểu ...
+# giám sát việc thực hiện Nghị quyết này" (gold/SCHEMA.md v1.2: a task, unlike the execution formula).
+_SUPERVISION = regex.compile(r"(?<![\p{L}\p{M}])giám\s+sát\s+(?:việc\s+)?(?:thực\s+hiện|triển\s+khai|thi\s+hành)"
+                             r"(?![\p{L}\p{M}])")
+_STANDING = regex.compile(r"Thường\s+trực\s+(?=\p{Lu})")
+_LIST_SEP = regex.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
+
+
+def _supervision(s: str) -> Directive | None:
+    m = _SUPERVISION.search(s, 0, 600)
+    if not m or not (bodies_at(s, 0) or _STANDING.match(s)):
+        return None
+    items: list[Body] = []
+    pos = 0
+    for sep in [*_LIST_SEP.finditer(s, 0, m.start()), None]:
+        end = sep.start() if sep else m.start()
+        sm = _STANDING.match(s, pos)
+        bl = bodies_at(s[:end], sm.end() if sm else pos)
+        if bl and sm:  # "Thường trực Hội đồng nhân dân"
+            b = bl.items[0]
+            items.append(Body(s[pos:b.end], pos, b.end))
+        elif bl:
+            items.extend(b for b in bl.items if b.start >= pos)
+        pos = sep.end() if sep else end
+    seen: set[str] = set()
+    items = [b for b in items if not (b.text in seen or seen.add(b.text))]
+    return Directive(items, m.start(), form="subject") if items else None
+
+
 def find_directive(s: str) -> Directive | None:
     """The frame of one sentence `s`, or None when no body is named as its agent."""
     pm = PERSON_DUTY.match(s)
     if pm:
         return Directive([Body(pm["who"], pm.start("who"), pm.end("who"))], pm.end(), form="person")
+    sv = _supervision(s)
+    if sv:
+        return sv
     m = REQUEST.search(s)
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
         bl = bodies_at(s, m.end())

@@ -110,3 +110,19 @@ def test_article_giving_a_body_measures_over_its_clauses(tasks_in):
     tasks = tasks_in(text)
     assert [t.assignees for t in tasks] == [["Chính phủ"], ["Chính phủ"]]
     assert tasks[0].action.startswith("Điều hành chính sách")
+
+
+@pytest.mark.parametrize("sentence, first", [
+    ("Thường trực Hội đồng nhân dân, các Ban của Hội đồng nhân dân, các Tổ đại biểu và đại biểu Hội đồng nhân dân "
+     "tỉnh giám sát việc thực hiện Nghị quyết này.", "Thường trực Hội đồng nhân dân"),
+    ("Ủy ban Thường vụ Quốc hội, Ủy ban Tài chính, Ngân sách, Hội đồng Dân tộc và các Ủy ban khác của Quốc hội, "
+     "các Đoàn đại biểu Quốc hội trong phạm vi trách nhiệm, quyền hạn theo quy định của pháp luật, giám sát việc "
+     "thực hiện các quy định của Nghị quyết này.", "Ủy ban Thường vụ Quốc hội"),
+])
+def test_council_supervision_clause_is_a_task(sentence, first):
+    from extractors.task_frames import find_directive, is_closing
+
+    d = find_directive(sentence)
+    assert d is not None and d.assignees[0].text == first
+    assert sentence[d.action_start:].startswith("giám sát")
+    assert not is_closing(sentence)
