@@ -147,6 +147,8 @@ _TITLE_JOINED = regex.compile(r"^[^.;:,()]{5,150}\((?:Phụ lục|Mục|Biểu)[
 # giám sát việc thực hiện Nghị quyết này" (gold/SCHEMA.md v1.2: a task, unlike the execution formula).
 _SUPERVISION = regex.compile(r"(?<![\p{L}\p{M}])giám\s+sát\s+(?:việc\s+)?(?:thực\s+hiện|triển\s+khai|thi\s+hành)"
                              r"(?![\p{L}\p{M}])")
+# Between the bodies and "giám sát": only a qualifier of their remit.
+_SUPERVISION_GAP = regex.compile(r"^[\s,]*(?:(?:của|trong phạm vi|theo|căn cứ)\s[^.;:]{0,160}?)?[\s,]*$")
 _STANDING = regex.compile(r"Thường\s+trực\s+(?=\p{Lu})")
 _LIST_SEP = regex.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
 
@@ -169,7 +171,9 @@ def _supervision(s: str) -> Directive | None:
         pos = sep.end() if sep else end
     seen: set[str] = set()
     items = [b for b in items if not (b.text in seen or seen.add(b.text))]
-    return Directive(items, m.start(), form="subject") if items else None
+    if not items or COORD.search(s, 0, m.start()) or not _SUPERVISION_GAP.match(s[items[-1].end:m.start()]):
+        return None  # "X phối hợp với Y hướng dẫn, kiểm tra, giám sát việc thực hiện ...": another frame
+    return Directive(items, m.start(), form="subject")
 
 
 def find_directive(s: str) -> Directive | None:
