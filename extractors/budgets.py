@@ -12,10 +12,11 @@ each part has its own source.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 
 import regex
 
-from extractors.money import Amount, Taken, find_amounts, parse_number, to_vnd
+from extractors.money import NUMBER_WORDS, Amount, Taken, find_amounts, parse_number, to_vnd
 from pipeline.records import Budget
 
 I = regex.IGNORECASE  # noqa: E741
@@ -48,13 +49,41 @@ TAIL_JUNK = regex.compile(
     r"(?:[\s,:(]|\b(?:là|từ|đạt|dự\s+kiến|khoảng|gần|hơn|trên|dưới|ước|với|số\s+tiền|tổng\s+số\s+tiền|chỉ"
     r"|bằng|có|tổng\s+cộng|tương\s+đương)\b)*$", I)
 IN_WORDS = regex.compile(r"bằng\s+chữ\s*:?\s*$", I)
+# What stands between an amount in digits and its restatement in words: a bracket, a "Bằng chữ:" label.
+RESTATED = regex.compile(r"[\s,.;:]*(?:\(\s*(?:bằng\s+chữ\s*:?\s*)?|\(?\s*bằng\s+chữ\s*:?\s*)", I)
 
 # Tables flattened into " | " rows: a unit header makes their bare numbers amounts.
-UNIT_CAPTION = regex.compile(r"(?:ĐVT|Đơn\s+vị\s+tính|Đơn\s+vị)\s*:\s*(?P<scale>nghìn\s+tỷ|tỷ|tỉ|triệu|nghìn|ngàn)?\s*đồng", I)
-UNIT_CELL = regex.compile(r"\(\s*(?P<scale>nghìn\s+tỷ|tỷ|tỉ|triệu|nghìn|ngàn)?\s*đồng\s*\)", I)
-NOT_MONEY_COL = regex.compile(r"^\s*(?:S?TT|số\s+lượng|tỷ\s+lệ|%|năm|ghi\s+chú|đơn\s+vị|số\s+(?!tiền))", I)
+_DONG = r"(?:đồng|VNĐ|VND)(?![\p{L}])"
+UNIT_CAPTION = regex.compile(
+    rf"(?:ĐVT|Đơn\s+vị\s+tính|Đơn\s+vị)\s*:\s*(?P<scale>nghìn\s+tỷ|tỷ|tỉ|triệu|nghìn|ngàn)?\s*{_DONG}", I)
+UNIT_CELL = regex.compile(rf"\(\s*(?:ĐVT\s*:\s*)?(?P<scale>nghìn\s+tỷ|tỷ|tỉ|triệu|nghìn|ngàn)?\s*{_DONG}\s*\)", I)
+# Columns whose figures are not money under a money caption ("Năm 2025" is a column of the year's amounts).
+NOT_MONEY_COL = regex.compile(r"^\s*(?:S?TT|số\s+lượng|tỷ\s+lệ|%|năm(?![\s:]*\d)|ghi\s+chú|đơn\s+vị|số\s+(?!tiền|vốn))", I)
 _SCALES = {"nghìn tỷ": 10**12, "tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
 _CELL_NUM = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+
+
+def _restated(text: str, prev_end: int, start: int) -> bool:
+    """Whether the words amount at `start` restates, in brackets or after "Bằng chữ", the amount ending at `prev_end`.
+
+    OCR may have damaged the first number words ("(hai trăm ba mươi bồn triệu, ..."): words that read as
+    number words once their tone marks are dropped still belong to the restatement.
+    """
+    gap = text[prev_end:start]
+    if len(gap) > 80:
+        return False
+    m = RESTATED.match(gap)
+    if not m:
+        return False
+    rest = regex.findall(r"[\p{L}]+|[^\s,\p{L}]", gap[m.end():])
+    return all(_bare(w) in _NUMBER_WORDS_BARE for w in rest)
+
+
+def _bare(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)).replace("đ", "d")
+
+
+_NUMBER_WORDS_BARE = {_bare(w) for w in NUMBER_WORDS}
 
 
 def _scale(word: str | None) -> int:
@@ -225,6 +254,9 @@ def extract(doc, seg, ex) -> list[Budget]:
     for a in amounts:
         if a.value is None:
             continue
+        if not regex.match(r"\d", a.text) and out and _restated(text, prev_end, a.start):
+            prev_end = a.end
+            continue  # "5.042 triệu đồng (năm tỷ ...)", "...đồng. Bằng chữ: ...": the amount just given, in words
         if (IN_WORDS.search(text[max(0, a.start - 20):a.start]) or regex.search(r"\(\s*$", text[max(0, a.start - 3):a.start])
                 and not regex.match(r"\d", a.text)) and any(
                 b.amount_vnd == to_vnd(a.value, a.currency) and a.start - b.end < 300 for b in out):

@@ -48,7 +48,16 @@ AMOUNT = regex.compile(
 # "hơn 272 tỉ" with no currency word: only the big scales, only where money is talked about.
 BARE = regex.compile(
     rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)"
-    rf"(?=\s*(?:[,.;:)]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b|sẽ\b|thì\b|trở\b|hoặc\b|được\b|phải\b))",
+    rf"(?=\s*(?:[,.;:()]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b|sẽ\b|thì\b|trở\b|hoặc\b|được\b|phải\b))",
+    I,
+)
+# OCR of scans drops or swaps the tone marks of the unit: "1.229.788 ty déng", "363.284 tý đồng", "6.234 ty đông".
+# Only a scale word and a currency word together, right after the number, make such an amount.
+_OCR_SCALES = {"ty": "tỷ", "tý": "tỷ", "tỳ": "tỷ", "tỵ": "tỷ", "trieu": "triệu", "triêu": "triệu", "triéu": "triệu"}
+OCR_AMOUNT = regex.compile(
+    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}"
+    rf"(?P<scale>(?:nghìn|ngàn){_S}(?:tỷ|tỉ|ty|tý)|tỷ|tỉ|ty|tý|tỳ|tỵ|triệu|trieu|triêu|triéu)(?![\p{{L}}]){_S}"
+    rf"(?P<cur>[đd][ồôốổỗộoòóỏéèơờớ]ng)(?![\p{{L}}\d])",
     I,
 )
 
@@ -63,6 +72,7 @@ _UNITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "t
           "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
 _WORD_SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 _NUMBER_WORDS = set(_UNITS) | set(_WORD_SCALES) | {"mười", "mươi", "trăm", "linh", "lẻ", "rưỡi", "chẵn"}
+NUMBER_WORDS = frozenset(_NUMBER_WORDS)
 _WORDS_RE = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 WORDS_AMOUNT = regex.compile(
     rf"(?<![\p{{L}}])(?P<words>(?:{_WORDS_RE})(?:[\s,]+(?:{_WORDS_RE}))*)(?![\p{{L}}])[\s,]*(?P<cur>đồng|USD)"
@@ -126,41 +136,53 @@ def to_vnd(value: Decimal | None, currency: str) -> int | None:
 
 
 def _below_thousand(tokens: list[str]) -> int:
-    value, last = 0, 0
+    value, last, unit = 0, 0, False  # `unit`: a digit word stands right before (so "không trăm" is 0, not 100)
     for t in tokens:
         if t in _UNITS:
-            last = _UNITS[t]
+            last, unit = _UNITS[t], True
             value += last
         elif t == "mười":
-            value += 10
+            value, unit = value + 10, False
         elif t == "mươi":
-            value += last * 9
+            value, unit = value + last * 9, False
         elif t == "trăm":
-            value += (last or 1) * 99 if last else 100
+            value, unit = value + (last * 99 if unit else 100), False
         # linh/lẻ/chẵn: nothing to add
     return value
 
 
 def words_to_int(s: str) -> int | None:
-    """ "Bảy mươi ba tỷ bốn trăm bốn mươi triệu" → 73440000000; None when not a number."""
+    """ "Bảy mươi ba tỷ bốn trăm bốn mươi triệu" → 73440000000; None when not a number.
+
+    Read left to right in groups below a thousand, each closed by a scale word. A scale smaller than
+    the one before adds its group ("một tỷ, năm trăm triệu"); a scale word right after another
+    compounds ("ba trăm nghìn tỷ", "mười bảy triệu triệu"); a scale not smaller than the one before
+    multiplies all read so far: a written-out "N triệu đồng" ends on its unit ("bốn trăm tám mươi tám
+    triệu, chín trăm hai mươi mốt nghìn, ba trăm năm mươi hai triệu" is 488.921.352 triệu).
+    """
     tokens = [t for t in regex.findall(r"[\p{L}]+", s.lower()) if t not in ("đồng", "chẵn", "và")]
     if not tokens or any(t not in _NUMBER_WORDS for t in tokens):
         return None
-
-    def parse(toks: list[str]) -> int:
-        if not toks:
-            return 0
-        for word, scale in sorted(_WORD_SCALES.items(), key=lambda kv: -kv[1]):
-            if word in toks:
-                i = len(toks) - 1 - toks[::-1].index(word)
-                left, right = toks[:i], toks[i + 1:]
-                head = parse(left) if left else 1
-                if right == ["rưỡi"]:
-                    return head * scale + scale // 2
-                return head * scale + parse(right)
-        return _below_thousand(toks)
-
-    return parse(tokens)
+    total, group, last = 0, [], None  # `last`: the magnitude the previous scale word left the total in
+    for t in tokens:
+        scale = _WORD_SCALES.get(t)
+        if scale is None:
+            if t == "rưỡi" and last and not group:
+                total += last // 2
+            else:
+                group.append(t)
+            continue
+        g = _below_thousand(group)
+        if not group and last is None:
+            g = 1  # "triệu đồng" alone, "nghìn tỷ"
+        if last is not None and not group:
+            total, last = total * scale, last * scale
+        elif last is None or scale < last:
+            total, last = total + g * scale, scale
+        else:
+            total, last = (total + g) * scale, scale
+        group = []
+    return total + _below_thousand(group)
 
 
 class Taken:
@@ -209,8 +231,19 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         lo = parse_number(low["lo"]) if low else None
         if lo is not None and v1 is not None and lo < v1 and low["lo"] != m["num"]:
             keep(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale, cur))
+        if cur == "VND" and not m["scale"] and not m["per"] and not low and v1 is not None and v1 < 1000:
+            v1 = None  # "238 đồng" as a public sum: OCR lost the scale word; the amount cannot be read
         keep(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
                     v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
+    for m in OCR_AMOUNT.finditer(text, start, end):
+        if taken.holds(m.start("num")):
+            continue
+        v = parse_number(m["num"])
+        sc = " ".join(m["scale"].lower().split())
+        sc = " ".join(_OCR_SCALES.get(w, w) for w in sc.split())
+        s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
+        if v is not None:
+            keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(sc), "VND"))
     for m in BARE.finditer(text, start, end):
         if taken.holds(m.start("num")):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sentences import on_sentence
 
 from extractors import budgets
-from extractors.money import parse_number
+from extractors.money import parse_number, words_to_int
 
 
 def run(text: str):
@@ -81,3 +81,69 @@ def test_a_rate_in_millions_counts_only_after_a_money_word():
     assert [(b.text, b.amount_vnd) for b in run("Mức hỗ trợ tối đa 50 triệu/cơ sở, thời gian 3 tháng.")] == [
         ("50 triệu/cơ sở", 50_000_000)]
     assert run("Dân số tăng thêm 3 triệu/năm.") == []
+
+
+# dev-b forms (issue 11): units only in a column header or a caption of a pipe table, a bare "tỷ" before a
+# bracket, units damaged by OCR, and amounts restated in words whose value the words alone misread.
+def _load(tmp_path, text: str):
+    from pipeline.ingest import load
+    from pipeline.records import Extraction
+
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path)
+    return budgets.extract(doc, None, Extraction())
+
+
+def test_pipe_table_with_the_unit_in_a_column_header(tmp_path):
+    text = ("Vốn góp để thực hiện dự án:\n\n"
+            "| STT | Tên nhà đầu tư | Số vốn góp (tỷ VNĐ) | Tỷ lệ (%) |\n| --- | --- | --- | --- |\n"
+            "| 1 | Công ty cổ phần đầu tư Phú Thịnh | 21 | 70 |\n| 2 | Công ty TNHH Yên Bình | 9 | 30 |\n")
+    out = _load(tmp_path, text)
+    assert [(b.text, b.amount_vnd) for b in out] == [("21", 21_000_000_000), ("9", 9_000_000_000)]
+    assert out[0].purpose == "Công ty cổ phần đầu tư Phú Thịnh"
+
+
+def test_pipe_table_under_a_unit_caption_with_year_columns(tmp_path):
+    text = ("Kinh phí thực hiện:\n\nĐVT: triệu đồng\n\n| STT | Nội dung | Năm 2025 | Năm 2026 |\n"
+            "| --- | --- | --- | --- |\n| 1 | Đào tạo, tập huấn | 1.200 | 1.500 |\n| 2 | Truyền thông | 350 | 400 |\n")
+    assert [b.amount_vnd for b in _load(tmp_path, text)] == [1_200_000_000, 1_500_000_000, 350_000_000, 400_000_000]
+
+
+def test_bare_billions_before_a_bracket():
+    out = run("Dự án Đường trục chính cụm công nghiệp quy mô 2,9km; tổng mức đầu tư 173 tỷ (đã được phê duyệt).")
+    assert [(b.text, b.amount_vnd) for b in out] == [("173 tỷ", 173_000_000_000)]
+
+
+def test_ocr_damaged_units():
+    text = ("Tổng thu ngân sách ước đạt 1.229.788 ty déng; thu nợ ước đạt 56.092 ty đồng; số đã nộp là 6.234 ty "
+            "đông; tổng vốn 363.284 tý đồng. Hợp tác với 5 công ty đồng thời.")
+    assert [b.amount_vnd for b in run(text)] == [1_229_788 * 10**9, 56_092 * 10**9, 6_234 * 10**9, 363_284 * 10**9]
+
+
+def test_a_public_sum_of_a_few_dong_lost_its_scale():
+    # OCR dropped "tỷ" in "Tổng số thu hồi ... là 238 đồng": not readable as an amount
+    assert [b.amount_vnd for b in run("Tổng số thu hồi vi phạm là 238 đồng.")] == []
+    assert [b.amount_vnd for b in run("Mức thu 500 đồng/trang.")] == [500]
+
+
+def test_words_restating_an_amount_in_millions_are_one_amount():
+    # the words end on the unit of the digits ("... triệu đồng") and read differently from them
+    text = ("1. Tổng số thu ngân sách nhà nước là 1.512.300.000 triệu đồng (một tỷ, năm trăm mười hai triệu, ba trăm "
+            "nghìn triệu đồng).\n2. Mức bội chi là 234.800.000 triệu đồng (hai trăm ba mươi bồn triệu, tám trăm "
+            "nghìn triệu đồng), tương đương 3,44% GDP.\n3. Tổng mức vay là 4.069.000 triệu đồng (Bằng chữ: bốn nghìn "
+            "không trăm sáu mươi chín tỷ đồng).")
+    assert [b.amount_vnd for b in run(text)] == [1_512_300_000_000_000, 234_800_000_000_000, 4_069_000_000_000]
+
+
+def test_written_out_numbers_with_zero_hundreds_and_compound_scales():
+    assert words_to_int("một nghìn không trăm linh năm") == 1005
+    assert words_to_int("một nghìn một trăm linh năm") == 1105
+    assert words_to_int("một nghìn không trăm mười") == 1010
+    assert words_to_int("một tỷ, năm trăm mười hai triệu, ba trăm nghìn triệu") == 1_512_300 * 10**9
+    assert words_to_int("bốn trăm tám mươi tám triệu, chín trăm hai mươi mốt nghìn, ba trăm năm mươi hai triệu") \
+        == 488_921_352 * 10**6
+    assert words_to_int("hai nghìn tỷ năm trăm tỷ") == 2_500 * 10**9
+    assert words_to_int("mười bảy triệu triệu") == 17 * 10**12
+    assert words_to_int("một tỷ rưỡi") == 1_500_000_000
+    assert [b.amount_vnd for b in run("Kinh phí là một nghìn không trăm linh năm triệu đồng.")] == [1_005_000_000]
