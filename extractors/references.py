@@ -713,6 +713,7 @@ def _preamble_clauses(text: str, seg) -> list[tuple[int, int, str]]:
 def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]], title_end: int) -> None:
     cites.sort(key=lambda c: c.anchor)
     head_rel: dict[int, str] = {}
+    nested: set[int] = set()
     # Earlier citations that can hold or precede this one lie within a bounded reach of
     # its start: look only there, so a text with thousands of numbers stays linear.
     anchors = [c.anchor for c in cites]
@@ -734,6 +735,7 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
         near = cites[bisect.bisect_left(anchors, min(cstart, c.start - reach), 0, i):i]
         outer = [p for p in near if p.title_span and p.title_span[0] <= c.start <= p.title_span[1] + 1]
         if outer:
+            nested.add(id(c))
             c.relation = "dẫn chiếu"  # named inside another citation's title
             head_rel[id(c)] = head_rel.get(id(outer[-1]), outer[-1].relation)
             continue
@@ -755,6 +757,35 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
             left = gap
         c.relation = _relation_from_left(left, text[c.end:c.end + 80])
         head_rel[id(c)] = c.relation
+    _anaphora(text, [c for c in cites if id(c) not in nested])
+
+
+_ANAPHOR_TAIL = regex.compile(r"(?<![\p{L}])(?:(?:nêu|nói)\s+trên(?![\p{L}])|trên(?=\s*[,.;:)]))")
+_ANAPHOR = regex.compile(rf"(?i)(?:(?P<plural>các\s+văn\s+bản)|(?<![\p{{L}}])(?P<type>{_TYPES_RE}))\s+$")
+
+
+def _anaphora(text: str, cites: list[Cite]) -> None:
+    """"theo yêu cầu tại Công văn nêu trên": the relation goes to the document cited before (the last one of
+    that type; for "các văn bản nêu trên", each one cited in the text just before)."""
+    anchors = [c.anchor for c in cites]
+    for t in _ANAPHOR_TAIL.finditer(text):
+        m = _ANAPHOR.search(text, max(0, t.start() - 40), t.start())
+        if not m:
+            continue
+        lo = max(0, m.start() - 600)
+        bounds = [b.end() for b in _BOUNDARY.finditer(text, lo, m.start())]
+        rel = _relation_from_left(text[bounds[-1] if bounds else lo:m.start()], text[t.end():t.end() + 80])
+        if rel in ("dẫn chiếu", "căn cứ"):
+            continue
+        before = cites[:bisect.bisect_left(anchors, m.start())]
+        if m["plural"]:
+            targets = [c for c in before if c.anchor >= m.start() - 1500]
+        else:
+            canon = _TYPE_CANON[" ".join(m["type"].lower().split())]
+            targets = [c for c in before if c.doc_type == canon][-1:]
+        for c in targets:
+            if RELATION_RANK.index(rel) < RELATION_RANK.index(c.relation):
+                c.relation = rel
 
 
 # a second "… của X tại <document>" in the same guided phrase

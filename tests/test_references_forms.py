@@ -375,3 +375,13 @@ def test_treaty_names():
             "trong đó; sang thị trường EU sau khi Hiệp định EVFTA có hiệu lực (từ giữa năm 2020)")
     assert [c.title for c in cites(text)] == ["Công ước khung của Liên hợp quốc về biến đổi khí hậu",
                                               "Thỏa thuận Paris về biến đổi khí hậu", "Hiệp định EVFTA"]
+
+
+def test_anaphora_to_the_letter_cited_before():
+    text = ("Ủy ban nhân dân tỉnh nhận được Công văn số 847/UBND-VX1 ngày 22 tháng 3 năm 2011 của UBND tỉnh Quảng Ninh "
+            "V/v tiếp tục phối hợp tuyên truyền, Chủ tịch UBND tỉnh có ý kiến như sau:\n\nGiao Giám đốc Sở Văn hóa "
+            "tiếp tục tuyên truyền theo yêu cầu tại Công văn nêu trên./.")
+    assert one(text, "847/UBND-VX1").relation == "thực hiện"
+    # a mere mention of "the letter above" leaves it a reference
+    text = text.replace("theo yêu cầu tại Công văn nêu trên", "như đã nêu tại Công văn nêu trên")
+    assert one(text, "847/UBND-VX1").relation == "dẫn chiếu"
