@@ -78,7 +78,13 @@ _EFFECT_AFTER = regex.compile(r"có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+sau\s+
 _BARE_SELF = regex.compile(r"\W*(?:\d+\W*)?(?P<type>Quyết định|Chỉ thị|Nghị quyết|Thông tư|Kế hoạch|Quy chế|Quy định"
                            r"|Nghị định)\s*")
 _SELF = regex.compile(r"(?:Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Giấy phép|Kế hoạch|Văn bản|Quy chế"
-                      r"|Quy định|Thông báo|Luật|Pháp lệnh|Hướng dẫn|Chương trình)\s+này", regex.IGNORECASE)
+                      r"|Quy định|Thông báo|Luật|Pháp lệnh|Hướng dẫn|Chương trình)\s+này"
+                      # an amending decision or certificate: "Quyết định chấp thuận điều chỉnh … lần này"
+                      r"|^\W*(?:Quyết định|Giấy chứng nhận|Giấy phép)\s[^.;]{0,160}?\blần\s+này", regex.IGNORECASE)
+# "(cấp lần đầu: ngày 31 tháng 7 năm 2020)" / "(điều chỉnh lần thứ 03: ngày 10 tháng 9 năm 2026)" under the title
+# of an investment decision or certificate: the last adjustment is this document's date
+_ROUND_DATE = regex.compile(r"\(\s*(?:cấp\s+lần\s+đầu|điều\s+chỉnh\s+lần\s+thứ\s*\S{1,4})\s*:\s*(?=ngày)",
+                            regex.IGNORECASE)
 _MARKS = {"TM": "TM.", "T/M": "TM.", "T.M": "TM.", "KT": "KT.", "K/T": "KT.", "K.T": "KT.", "TL": "TL.",
           "T/L": "TL.", "T.L": "TL.",
           "TUQ": "TUQ.", "Q": "Q."}
@@ -212,6 +218,12 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
             if got:
                 h.issue_date = _field(got[0], (got[1], got[2]), 0.6)
         return
+    rounds = list(_ROUND_DATE.finditer(doc.text, 0, min(len(doc.text), 4000)))
+    if rounds:
+        ds = find_dates(doc.text, rounds[-1].end(), min(len(doc.text), rounds[-1].end() + 40))
+        if ds:
+            h.issue_date = _field(ds[0].iso, (ds[0].start, ds[0].end), 0.8)
+            return
     # "Nghị quyết này được Quốc hội ... thông qua ngày 30 tháng 11 năm 2024": the adoption date
     for m in regex.finditer(r"(?:Nghị quyết|Luật|Bộ luật|Pháp lệnh|Nghị định|Quyết định) này[^.;]{0,200}?thông qua"
                             r"(?:\s+tại\s+(?:phiên|kỳ)\s+họp(?:\s+thứ\s+\S+)?)?\s+(?:ngày\s+)?", doc.text, regex.IGNORECASE):
@@ -433,11 +445,53 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
     if m:
         s = s[m.end():]
     s = s.strip(" .;:")
-    if not s:
-        return
+    if not s or _JUNK_SUBJECT.search(s):
+        return  # a subject that cannot be read stays empty rather than holding a stamp, a list or a date line
     if is_upper(s):
         s = sentence_case(s, doc.text)
+    else:
+        s = settle_ocr_marks(doc.text, s, (sp.start, sp.end))
     h.subject = _field(s, sp)
+
+
+# What a trích yếu never is: junk before its first letter, a "label: value" stamp line, the Kính gửi or Nơi nhận
+# list, a "Lưu" line, a numbered body item, a place-and-date line.
+_JUNK_SUBJECT = regex.compile(
+    r"^[^\p{L}\d\"“'(«]|^\d{1,2}\s*[.)]\s|^[IVX]{1,4}\.\s|^[\p{L}\d]+(?:\s[\p{L}\d]+)?\s*:\s"
+    r"|K[íi]nh\s*g[ửủ]i\s*:|N[ơo]i\s+nh[ậa]n\s*:|(?:^|\s)-\s*L[ưu]u\s*:|Ký bởi\s*:|Thời gian ký\s*:"
+    r"|\p{L}+,\s*ng\S{0,3}\s+\S{1,3}\s+th\S{0,4}\s+\S{1,3}\s+n\S{0,3}\s+\d")
+_WORD = regex.compile(r"[\p{L}\d]+")
+
+
+def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
+    """OCR marks in a subject ("thuế đổi với hộ, cá nhân kinh đoanh trên sản") repaired where the running text
+    holds the same letters with other marks ("thuế đối với hộ, cá nhân kinh doanh trên sàn"): a run of three
+    words the text never prints as the subject does takes the text's spelling of the same letters."""
+    outside = text[:span[0]] + " " + text[span[1]:]
+    folded = outside.casefold()
+    if s.casefold() in folded:
+        return s
+    base_out = _base(outside)
+    out = s
+    words = list(_WORD.finditer(out))
+    sep = r"[^\p{L}\d]{1,3}"
+    for a in range(min(len(words) - 2, 60)):
+        words = list(_WORD.finditer(out))
+        run = words[a:a + 3]
+        key = r"(?<![\p{L}\d])" + sep.join(regex.escape(_base(w[0])) for w in run) + r"(?![\p{L}\d])"
+        seen: dict[tuple[str, ...], int] = {}
+        for m in regex.finditer(key, base_out):
+            v = tuple(_WORD.findall(folded[m.start():m.end()]))
+            seen[v] = seen.get(v, 0) + 1
+        mine = tuple(w[0].casefold() for w in run)
+        best = max(seen, key=lambda v: (seen[v], v == mine), default=None)
+        if best is None or best == mine or seen[best] <= seen.get(mine, 0):
+            continue  # the text agrees with the subject, or does not say otherwise more often
+        got = list(best)
+        for w, g in zip(reversed(run), reversed(got), strict=True):  # same lengths: base forms keep offsets
+            g = g.upper() if w[0].isupper() else g[:1].upper() + g[1:] if w[0][:1].isupper() else g
+            out = out[:w.start()] + g + out[w.end():]
+    return out
 
 
 def sentence_case(s: str, text: str) -> str:
@@ -561,7 +615,7 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
     zones.append((0, len(doc.text)))
     for lo, hi in zones:
         for m in _EFFECT.finditer(doc.text, lo, hi):
-            ctx = doc.text[max(lo, m.start() - 120):m.start()]
+            ctx = doc.text[max(lo, m.start() - 300):m.start()]
             sentence = regex.split(r"[.;]\s", ctx)[-1]
             bare = _BARE_SELF.fullmatch(sentence)
             own = bare and bare["type"] == h.doc_type.value and regex.search(
@@ -579,7 +633,7 @@ def _effective(doc: Document, seg: Segments, h: Header) -> None:
             return
     # "Quyết định này có hiệu lực sau 10 ngày kể từ ngày ký": counted from the issue date
     for m in _EFFECT_AFTER.finditer(doc.text):
-        ctx = regex.split(r"[.;]\s", doc.text[max(0, m.start() - 120):m.start()])[-1]
+        ctx = regex.split(r"[.;]\s", doc.text[max(0, m.start() - 300):m.start()])[-1]
         if _SELF.search(ctx) and h.issue_date.value:
             try:
                 day = dt.date.fromisoformat(h.issue_date.value) + dt.timedelta(days=int(m["n"]))

@@ -144,12 +144,12 @@ _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
     r"|(?=\s+(?:TM|KT|TL|TUQ|Q)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
-    r"|(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]*?)\s+(?=PHÓ\s+\p{Lu})"
+    r"|(?=\s+PHÓ\s+\p{Lu})(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]{0,80}?)\s+"
     # pdftotext without -layout glues the signature column to the "Nơi nhận" bullets with one blank:
     # "- Như Điều 3; PHÓ CHỦ TỊCH", "- Lưu: VT, KTN. Nguyễn Văn Lợi"
     r"|(?=\s+(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG"
     r"|THỨ\s+TRƯỞNG|CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|TỔNG\s+GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+(?:BAN|PHÒNG)"
-    r"|THỦ\s+TƯỚNG)[\p{Lu}\s]*$)(?<=^[-–+•].*[;,.]|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
+    r"|THỦ\s+TƯỚNG)[\p{Lu}\s]{0,80}$)(?<=^[-–+•].*[;,.]|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
     r"|(?=\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$)(?<=^[-–+•].*[;.])\s+"
     # a signature block flattened onto one line: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp",
     # "KT. BỘ TRƯỞNG, CHỦ NHIỆM PHÓ CHỦ NHIỆM", "- Lưu: VT, ĐMDN (2b). BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
@@ -558,6 +558,10 @@ def _metadata(doc: Document, lines: list[Line]) -> tuple[dict[str, Span], int]:
     return meta, last + 1
 
 
+# "Nghị định số 180/2026/NĐ-CP" continuing a V/v line: a document cited by the subject, not a "Số:" line
+_CITED = regex.compile(r"^(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số\s+\d")
+
+
 def _is_header_cell(text: str) -> bool:
     return bool(MOTTO.search(text) or NUMBER_LINE.match(text) or DATE_LINE.search(text) or SEPARATOR.match(text))
 
@@ -571,6 +575,9 @@ def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
     SỞ CÔNG THƯƠNG" read as one OCR line is two (parent over issuer)."""
     out: list[Span] = []
     for c in cells:
+        if regex.fullmatch(r"\W*NAM\W*", c.text) and any(MOTTO.search(o.text) and regex.search(r"VIỆT\W*$", o.text)
+                                                         for o in out[-3:]):
+            continue  # the motto's last word wrapped onto its own line in the right column
         prev = out[-1] if out else None
         if prev is not None and (regex.search(r"(?:^Số|\bngày)\s*:?$", prev.text) or (
                 regex.search(r"\bngày\s*$", prev.text) and regex.match(r"\d", c.text))):
@@ -721,7 +728,8 @@ def segment(doc: Document) -> Segments:
                     in_vv = True
                     vv_cells.append(Span(c.start, c.end, c.text))
                     continue
-                if in_vv and not _is_header_cell(c.text) and not is_upper(c.text) and c.col < 30:
+                if in_vv and (not _is_header_cell(c.text) or _CITED.match(c.text)) and not is_upper(c.text) \
+                        and c.col < 30:
                     vv_cells.append(Span(c.start, c.end, c.text))
                     continue
                 in_vv = False if _is_header_cell(c.text) or is_upper(c.text) else in_vv
