@@ -24,7 +24,7 @@ from pipeline.document import Block, OffsetMap
 # HTML comments left by converters, lone pipes between cells of crawled headers.
 _FURNITURE = regex.compile(
     r"^[ \t]*(?:\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?"
-    r"|-{2,}[ \t]*PAGE[ \t]*BREAK[ \t]*-{2,}|<!--.*?-->|!\[[^\]\n]*\]\([^)\n]*\))[ \t]*$",
+    r"|-{2,}[ \t]*PAGE[ \t]*BREAK[ \t]*-{2,}|<!--.*?-->|!\[[^\]\n]*\]\([^)\n]*\)|(?:\*[ \t]*)+)[ \t]*$",
     regex.MULTILINE | regex.IGNORECASE)
 _ROW = regex.compile(r"^[ \t]*\|(?=[^\n]*\|)[^\n]*$", regex.MULTILINE)
 _CELL_SEP = regex.compile(r"(?<!\\)\|")

@@ -35,7 +35,7 @@ def test_emphasis_and_escapes_go_bullets_and_rules_stay():
 
 
 def test_separator_rows_and_page_markers_are_dropped_and_start_a_table():
-    text = "| A | B |\n| --- | --- |\n| 1 | 2 |\n--- PAGE BREAK ---\n| Kính gửi: | Sở X |\n|---|---|\nSau"
+    text = "| A | B |\n| --- | --- |\n| 1 | 2 |\n--- PAGE BREAK ---\n| Kính gửi: | Sở X |\n|---|---|\n* *\nSau"
     out, _, cells = delayout(text)
     assert out == "A\nB\n1\n2\nKính gửi:\nSở X\nSau"
     assert [(c.table, c.row, c.col) for c in cells] == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1), (1, 0, 0),
