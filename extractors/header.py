@@ -21,7 +21,7 @@ from pathlib import Path
 
 import regex
 
-from extractors.bodies import canonical_body, normal_case, with_province
+from extractors.bodies import PROVINCES, canonical_body, normal_case, with_province
 from extractors.dates import find_dates, to_iso
 from pipeline.document import Document
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
@@ -66,6 +66,7 @@ _ORG_HEAD_BARE = regex.compile(strip_marks(_ORG_HEAD.pattern))
 _PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
 _ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
 _PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L}(?<![lI]))", regex.IGNORECASE)
+_PROVINCE_BARE = {" ".join(strip_marks(p).casefold().split()): p for p in PROVINCES}
 _ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?:(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
                       r"|(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2})[./-](?P<y2>\d{4}))")
 _EFFECT = regex.compile(
@@ -205,6 +206,8 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
             if printed and not regex.search(r"\d", printed) and not regex.match(r"(?i)thứ\s|chủ nhật", printed):
                 place = " ".join(w.capitalize() for w in printed.split()) if is_upper(printed) else printed
                 place = settle_ocr_name(doc.text, place, (c.start, c.end), min_len=5)
+                if any(strip_marks(w) == w for w in place.split()):  # a word without its marks: the place's spelling
+                    place = _PROVINCE_BARE.get(" ".join(strip_marks(place).casefold().split()), place)
                 ps = c.start + pm.start("place") + pm["place"].find(printed)
                 h.issue_place = _field(place, (ps, ps + len(printed)))
         ds = find_dates(doc.text, c.start, c.end)

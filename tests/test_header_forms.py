@@ -369,3 +369,9 @@ def test_effective_and_issue_dates_of_an_adoption_or_adjustment_line():
     doc = load(_tmp(decision))
     h = header.extract(doc, segment(doc), None)
     assert (h.issue_date.value, h.effective_date.value) == ("2026-09-10", "2026-09-10")
+
+
+def test_place_without_marks_takes_the_province_spelling():
+    text = ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỔNG CỤC THUẾ Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 990/TB-TCT Hà Noi, ngay 14 thang 10 nam 2024\nTHÔNG BÁO\nKết luận hội nghị giao ban\n\n" + BODY)
+    assert _h(text)[0].issue_place.value == "Hà Nội"
