@@ -720,7 +720,7 @@ def extract(doc: Document, seg: Segments, ex: Extraction | None = None) -> Heade
 
 
 # --- document type model: the fallback when no type line, metadata, type code or V/v settles it.
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "doctype.joblib"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "doctype.model.json"
 _MODEL: list = []
 
 
@@ -740,13 +740,21 @@ def doctype_text(doc: Document, seg: Segments) -> str:
 
 
 def _model():
+    """The stored model (plain JSON, read with numpy by models/linear.py: no scikit-learn version to match);
+    None without the file, and None with a warning when it cannot be read: then the rules decide alone."""
     if not _MODEL:
-        try:
-            import joblib
+        model = None
+        if MODEL_PATH.exists():
+            try:
+                from models.linear import LinearTextModel
 
-            _MODEL.append(joblib.load(MODEL_PATH) if MODEL_PATH.exists() else None)
-        except Exception:  # a model file from another library version: rules only
-            _MODEL.append(None)
+                model = LinearTextModel.load(MODEL_PATH)
+            except Exception as err:
+                import warnings
+
+                warnings.warn(f"document type model {MODEL_PATH.name} not loaded ({type(err).__name__}: {err}); "
+                              "the type rules decide alone", RuntimeWarning, stacklevel=2)
+        _MODEL.append(model)
     return _MODEL[0]
 
 

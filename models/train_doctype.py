@@ -9,7 +9,9 @@ start of the body. Labels are the corpus's own: MANIFEST.md's type column for
 corpus/docs/dev, the gold records for the seeds. Features are character
 2–4-grams (robust to OCR letter errors), tf-idf; the classifier is a
 logistic regression. The score is cross-validated (5 folds, shuffled); it is
-printed and written to models/doctype.json.
+printed and written to models/doctype.json. The fitted model is stored as plain
+JSON (models/doctype.model.json, read by models/linear.py without scikit-learn),
+so it loads under any scikit-learn version.
 
     python models/train_doctype.py
 """
@@ -21,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-import joblib
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractors.header import MODEL_PATH, doctype_text  # noqa: E402
+from models.linear import export  # noqa: E402
 from pipeline.ingest import load  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
 
@@ -71,7 +74,8 @@ def main() -> None:
     acc = accuracy_score(ys, pred)
     f1 = f1_score(ys, pred, average="macro", zero_division=0)
     model.fit(texts, ys)
-    joblib.dump(model, MODEL_PATH)
+    spec = export(model, texts[:20], trained_with=f"scikit-learn {sklearn.__version__}")
+    MODEL_PATH.write_text(json.dumps(spec, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     card = {
         "model": "tf-idf (character 2-4-grams) + logistic regression",
         "task": "document type when the type line, metadata, number code and V/v are all missing",

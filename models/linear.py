@@ -1,0 +1,156 @@
+"""Tf-idf + logistic-regression text models kept as plain JSON, read without scikit-learn.
+
+A pickled scikit-learn estimator loads only under the version that saved it
+(a model pickled with 1.9 fails under 1.4 with NotFittedError). So the
+training scripts store what the fitted estimator knows — the vectoriser's
+settings, its vocabulary in column order and idf weights, the logistic
+regression's coefficients, intercepts and classes — and `LinearTextModel`
+recomputes `predict_proba` from those arrays with numpy: the same analyser
+(word or character n-grams, as scikit-learn builds them), term counts,
+sublinear tf, idf, l2 norm, then the logistic (two classes) or softmax link.
+`export` checks on sample texts that the stored model gives the fitted
+estimator's probabilities before it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "vanban-linear-text/1"
+_WHITE = re.compile(r"\s\s+")
+
+
+def _round(x: float) -> float:
+    return float(f"{float(x):.9g}")
+
+
+def export(pipeline, check_docs=(), **extra) -> dict:
+    """The JSON-able parameters of a fitted make_pipeline(TfidfVectorizer, LogisticRegression)."""
+    vec, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
+    for name in ("preprocessor", "tokenizer", "stop_words", "strip_accents"):
+        if getattr(vec, name, None) is not None:
+            raise ValueError(f"unsupported TfidfVectorizer setting: {name}")
+    if vec.analyzer not in ("word", "char", "char_wb") or vec.norm not in ("l2", None):
+        raise ValueError(f"unsupported TfidfVectorizer analyzer/norm: {vec.analyzer}/{vec.norm}")
+    terms = [""] * len(vec.vocabulary_)
+    for t, i in vec.vocabulary_.items():
+        terms[i] = t
+    idf = vec.idf_ if vec.use_idf else np.ones(len(terms))
+    spec = {
+        "format": FORMAT,
+        **extra,
+        "vectorizer": {
+            "analyzer": vec.analyzer, "ngram_range": list(vec.ngram_range), "lowercase": bool(vec.lowercase),
+            "token_pattern": vec.token_pattern, "binary": bool(vec.binary), "sublinear_tf": bool(vec.sublinear_tf),
+            "norm": vec.norm,
+        },
+        "classes": [c.item() if hasattr(c, "item") else c for c in clf.classes_],
+        "link": "logistic" if len(clf.classes_) == 2 else "softmax",
+        "intercept": [_round(b) for b in clf.intercept_],
+        "terms": terms,
+        "idf": [_round(v) for v in idf],
+        "coef": [[_round(v) for v in row] for row in clf.coef_],
+    }
+    docs = list(check_docs)
+    if docs:
+        diff = np.abs(LinearTextModel(spec).predict_proba(docs) - pipeline.predict_proba(docs)).max()
+        if diff > 1e-5:
+            raise AssertionError(f"stored model differs from the fitted estimator by {diff}")
+    return spec
+
+
+class LinearTextModel:
+    """predict_proba of a stored tf-idf + logistic-regression model (numpy only)."""
+
+    def __init__(self, spec: dict):
+        if spec.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} model: {spec.get('format')!r}")
+        v = spec["vectorizer"]
+        self.spec = spec
+        self.analyzer = v["analyzer"]
+        self.min_n, self.max_n = v["ngram_range"]
+        self.lowercase = v["lowercase"]
+        self.token_re = re.compile(v["token_pattern"]) if v.get("token_pattern") else None
+        self.binary = v["binary"]
+        self.sublinear = v["sublinear_tf"]
+        self.norm = v["norm"]
+        self.index = {t: i for i, t in enumerate(spec["terms"])}
+        self.idf = np.asarray(spec["idf"], dtype=float)
+        self.coef = np.asarray(spec["coef"], dtype=float)
+        self.intercept = np.asarray(spec["intercept"], dtype=float)
+        self.classes_ = np.asarray(spec["classes"])
+        self.link = spec["link"]
+        if self.coef.shape[1] != len(self.idf) or len(self.intercept) != self.coef.shape[0]:
+            raise ValueError("inconsistent model arrays")
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearTextModel:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def analyze(self, doc: str) -> list[str]:
+        """The n-grams scikit-learn's TfidfVectorizer builds for `doc` with these settings."""
+        if self.lowercase:
+            doc = doc.lower()
+        lo, hi = self.min_n, self.max_n
+        out: list[str] = []
+        if self.analyzer == "word":
+            toks = self.token_re.findall(doc)
+            if lo == 1:
+                out.extend(toks)
+                lo = 2
+            for n in range(lo, min(hi + 1, len(toks) + 1)):
+                out.extend(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1))
+        elif self.analyzer == "char_wb":
+            for w in _WHITE.sub(" ", doc).split():
+                w = " " + w + " "
+                for n in range(lo, hi + 1):
+                    off = 0
+                    out.append(w[off:off + n])
+                    while off + n < len(w):
+                        off += 1
+                        out.append(w[off:off + n])
+                    if off == 0:
+                        break
+        else:  # char
+            doc = _WHITE.sub(" ", doc)
+            if lo == 1:
+                out.extend(doc)
+                lo = 2
+            for n in range(lo, min(hi + 1, len(doc) + 1)):
+                out.extend(doc[i:i + n] for i in range(len(doc) - n + 1))
+        return out
+
+    def decision_function(self, docs: list[str]) -> np.ndarray:
+        scores = np.tile(self.intercept, (len(docs), 1))
+        for r, doc in enumerate(docs):
+            counts = Counter(j for j in map(self.index.get, self.analyze(doc)) if j is not None)
+            if not counts:
+                continue
+            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+            if self.binary:
+                tf = np.ones_like(tf)
+            elif self.sublinear:
+                tf = 1.0 + np.log(tf)
+            x = tf * self.idf[idx]
+            if self.norm == "l2":
+                n = math.sqrt(float(x @ x))
+                if n:
+                    x = x / n
+            scores[r] += self.coef[:, idx] @ x
+        return scores
+
+    def predict_proba(self, docs: list[str]) -> np.ndarray:
+        d = self.decision_function(list(docs))
+        if self.link == "logistic":
+            p = 1.0 / (1.0 + np.exp(-d[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        d = d - d.max(axis=1, keepdims=True)
+        e = np.exp(d)
+        return e / e.sum(axis=1, keepdims=True)
