@@ -20,11 +20,14 @@ import regex
 
 from pipeline.document import Block, OffsetMap
 
+_SEPARATOR = r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*"
+_SEPARATOR_ROW = regex.compile(_SEPARATOR + "$")
+# An HTML tag left in converted text (not "< 5%": a tag opens with a letter or "/").
+_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>"
 # Lines that are furniture: separator rows of pipe tables, OCR page markers, image placeholders,
-# HTML comments left by converters, lone pipes between cells of crawled headers.
+# HTML comments and tag-only lines left by converters, lines of empty emphasis.
 _FURNITURE = regex.compile(
-    r"^[ \t]*(?:\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?"
-    r"|-{2,}[ \t]*PAGE[ \t]*BREAK[ \t]*-{2,}|<!--.*?-->|!\[[^\]\n]*\]\([^)\n]*\)|(?:\*[ \t]*)+)[ \t]*$",
+    r"^(?:" + _SEPARATOR + r"|[ \t]*-{2,}[ \t]*PAGE[ \t]*BREAK[ \t]*-{2,}|<!--.*?-->|!\[[^\]\n]*\]\([^)\n]*\)|(?:\*[ \t]*)+|(?:[ \t]*" + _TAG + r")+)[ \t]*$",
     regex.MULTILINE | regex.IGNORECASE)
 _ROW = regex.compile(r"^[ \t]*\|(?=[^\n]*\|)[^\n]*$", regex.MULTILINE)
 _CELL_SEP = regex.compile(r"(?<!\\)\|")
@@ -32,13 +35,13 @@ _BR = regex.compile(r"<br\s*/?>", regex.IGNORECASE)
 # Inline markup on one line. Emphasis opens before a non-blank and closes after one; `**`/`__`
 # pairs first, then single `*` (not `_`: OCR keeps underscores of dotted lines and "_2.3." markers).
 _STRONG = regex.compile(r"(\*\*|__)(?=[^\s*_])([^\n]*?[^\s*_])\1")
-_EM = regex.compile(r"(?<![\\*\p{L}\p{N}])\*(?=[^\s*])([^\n*]*?[^\s*\\])\*(?!\*)")
+_EM = regex.compile(r"(?<![\\*\p{L}\p{N}])\*(?=[^\s*])([^\n*]*?[^\s*\\])[ \t]?\*(?![*\p{L}\p{N}])")
 _LINE_MARKUP = regex.compile(r"^(?:[ \t]*#{1,6}[ \t]+|[ \t]*>[ \t]?)", regex.MULTILINE)
 _ESCAPE = regex.compile(r"\\(?=[-\\`*_{}\[\]()#+.!|<>~])")
 _TRAIL = regex.compile(r"[ \t]+$|\\$", regex.MULTILINE)
-
-
-_SEPARATOR_ROW = regex.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+_INLINE_TAG = regex.compile(_TAG)
+# A rule drawn under a cell's text (the line under an issuer or the motto) flattened into the cell.
+_CELL_RULE = regex.compile(r"[ \t]+[-_=]{3,}(?=[ \t]|$)")
 
 
 def _edits(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, int, int, int]]]:
@@ -78,6 +81,13 @@ def _edits(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, 
                 cs += 1
             while ce > cs and text[ce - 1] in " \t":
                 ce -= 1
+            for r in _CELL_RULE.finditer(text, cs, ce):
+                if r.end() == ce:
+                    ce = r.start()
+                    if b == line_e:  # the last cell of a row without its closing pipe
+                        edits.append((ce, line_e, ""))
+                else:
+                    edits.append((r.start(), r.end() + 1 if text[r.end()] in " \t" else r.end(), "\n"))
             if b < line_e:  # the pipe after the cell and the blanks around it: a line break between cells
                 tail = b + 1
                 while tail < line_e and text[tail] in " \t":
@@ -96,13 +106,16 @@ def _inline(text: str, lo: int, hi: int, out: list[tuple[int, int, str]]) -> Non
         out.append((m.end() - 2, m.end(), ""))
     for m in _EM.finditer(text, lo, hi):
         out.append((m.start(), m.start() + 1, ""))
-        out.append((m.end() - 1, m.end(), ""))
+        out.append((m.end(1), m.end(), ""))
     for rx in (_LINE_MARKUP, _ESCAPE, _TRAIL):
         for m in rx.finditer(text, lo, hi):
             if m.end() > m.start():
                 out.append((m.start(), m.end(), ""))
     for m in _BR.finditer(text, lo, hi):
         out.append((m.start(), m.end(), "\n"))
+    for m in _INLINE_TAG.finditer(text, lo, hi):
+        if not _BR.match(m.group()):
+            out.append((m.start(), m.end(), ""))
 
 
 def delayout(text: str) -> tuple[str, OffsetMap, list[Block]]:
