@@ -407,3 +407,38 @@ def bodies_at(s: str, pos: int) -> Bodies | None:
 
 def is_generic(name: str) -> bool:
     return bool(GENERIC.match(name.strip()))
+
+
+# Names OCR may damage by one letter ("Giao Chính phi thực hiện ..."): read only right after a request word
+# ("Giao", "Đề nghị"), where a body must follow, and only for names long enough that one letter cannot make
+# another word.
+_LEXICON = sorted({"Chính phủ", "Thủ tướng Chính phủ", "Ủy ban nhân dân", "Hội đồng nhân dân", "Quốc hội",
+                   "Ủy ban Thường vụ Quốc hội", "Mặt trận Tổ quốc Việt Nam", "Kiểm toán nhà nước",
+                   "Ngân hàng Nhà nước", "Bảo hiểm xã hội", "Văn phòng Chính phủ",
+                   *(f"{h} {s}" for h in ("Bộ", "Sở") for s in SECTORS)}, key=len, reverse=True)
+_FUZZY_NAMES: list[tuple[str, regex.Pattern]] = []
+
+
+def fuzzy_bodies_at(s: str, pos: int) -> Bodies | None:
+    """`bodies_at`, else a known name with one letter wrong, read as that name (offsets into `s`)."""
+    bl = bodies_at(s, pos)
+    if bl or pos >= len(s) or not s[pos].isupper():
+        return bl
+    if not _FUZZY_NAMES:
+        _FUZZY_NAMES.extend((n, regex.compile(rf"(?:{regex.escape(n)}){{e<=1}}(?![\p{{L}}\p{{M}}])"))
+                            for n in _LEXICON if len(n.replace(" ", "")) >= 8)
+    for name, rx in _FUZZY_NAMES:
+        m = rx.match(s, pos, pos + len(name) + 2)
+        if not m or m.group()[:1] != name[:1] or m.group().count(" ") != name.count(" "):
+            continue
+        bl = bodies_at(s[:pos] + name + s[m.end():m.end() + _WINDOW], pos)
+        return _shifted(bl, pos + len(name), m.end()) if bl else None
+    return None
+
+
+def _shifted(bl: Bodies, cut: int, real: int) -> Bodies:
+    """Offsets of a list read in a corrected copy, back into the text (the copy's `cut` is the text's `real`)."""
+    def back(x: int) -> int:
+        return x + real - cut if x >= cut else min(x, real)
+
+    return Bodies([Body(b.text, back(b.start), back(b.end), b.weak) for b in bl.items], back(bl.start), back(bl.end))

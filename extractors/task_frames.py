@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at
+from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at, fuzzy_bodies_at
 
 REQUEST = regex.compile(
     r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+cho)?|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|"
@@ -186,7 +186,7 @@ def find_directive(s: str) -> Directive | None:
         return sv
     m = REQUEST.search(s)
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
-        bl = bodies_at(s, m.end())
+        bl = fuzzy_bodies_at(s, m.end())
         if bl and (_pred_follows(s, bl.end, False) or s[bl.end:].strip() == ":"):  # "..., yêu cầu các Sở, ngành:"
             return _finish(s, bl, "request")
     for pos in _subject_positions(s):

@@ -23,7 +23,8 @@ MARKERS: list[tuple[str, regex.Pattern]] = [
     ("clause", regex.compile(r"\d{1,2}\s*[\.\)](?=\s|$)")),
     ("point", regex.compile(r"[a-zđ]\s*\)(?=\s)|[a-zđ]\.(?=\s+\p{Lu})")),
     ("paren", regex.compile(r"\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\s*\)\.?(?=\s)")),
-    ("dash", regex.compile(r"[-–—•·]\s*(?=\S)")),
+    # "_ 7 Tham mưu", "~ Chủ trì", "¬ Phối hợp": a dash bullet as OCR reads it, before a capitalised word
+    ("dash", regex.compile(r"[-–—•·]\s*(?=\S)|[_~¬](?:\s+[7>»›~])?\s+(?=\p{Lu}\p{Ll})")),
     ("plus", regex.compile(r"\+\s*(?=\S)")),
 ]
 RANK = {"root": -1, "part": 0, "article": 1, "roman": 2, "clause": 3, "sub": 4, "point": 6, "paren": 7,
@@ -76,8 +77,8 @@ def _lines(text: str, start: int, end: int):
         pos += len(line) + 1
 
 
-# OCR debris before a numbered marker ("_2.3. Giao ...", "~ 3. ...").
-_OCR_JUNK = regex.compile(r"[_~`'‘’.,]{1,2}\s?(?=\d{1,2}(?:\.\d{1,2})*\.\s)")
+# OCR debris before a numbered marker ("_2.3. Giao ...", "~ 3. ...") or a dash ("__ - Trình ...").
+_OCR_JUNK = regex.compile(r"[_~`'‘’.,]{1,2}\s?(?=\d{1,2}(?:\.\d{1,2})*\.\s)|_{1,2}\s+(?=[-–]\s+\p{Lu})")
 
 
 def marker_of(line: str) -> tuple[str, str, int] | None:
@@ -95,7 +96,7 @@ def marker_of(line: str) -> tuple[str, str, int] | None:
                 return None
             if kind == "clause" and regex.match(r"\s*\d", rest):  # "1. 000 đồng" is not a clause
                 continue
-            if junk and kind not in ("sub", "clause"):
+            if junk and kind not in ("sub", "clause", "dash"):
                 continue
             skip = len(rest) - len(rest.lstrip())
             return (kind, m.group().strip(), m.end() + skip)

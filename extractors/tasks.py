@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from extractors.bodies import canonical_body
-from extractors.task_agents import Body, bodies_at, body_at, is_generic
+from extractors.task_agents import Body, bodies_at, body_at, fuzzy_bodies_at, is_generic
 from extractors.task_classifier import task_probability
 from extractors.task_frames import (
     Directive,
@@ -114,7 +114,7 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
     lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
                      r"(?:\s+[\p{Ll}\p{M}]+){0,3}?\s+của|Giao|Đề nghị|"
                      r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+", "", t)
-    bl = bodies_at(lead, 0)
+    bl = fuzzy_bodies_at(lead, 0) if lead is not t else bodies_at(lead, 0)  # "Giao Chính phi": OCR'd name
     if bl:
         rest = lead[bl.end:].strip(" .")
         if _ISSUER_VERB.match(rest):

@@ -126,3 +126,44 @@ def test_council_supervision_clause_is_a_task(sentence, first):
     assert d is not None and d.assignees[0].text == first
     assert sentence[d.action_start:].startswith("giám sát")
     assert not is_closing(sentence)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("_ 7 Tham mưu Tổng cục chỉ đạo các Cục Thuế đẩy nhanh tiến độ", "dash"),  # OCR'd "-" with a stray mark
+    ("~ Chủ trì, phối hợp với các bộ, ngành, địa phương rà soát", "dash"),
+    ("¬ Phối hợp chặt chẽ với Văn phòng Bộ để xin ý kiến chỉ đạo", "dash"),
+    ("__ - Trình Chính phủ ban hành Nghị định về gia hạn nộp thuế", "dash"),  # debris before a real dash
+])
+def test_ocr_dash_bullets(line, kind):
+    mk = marker_of(line)
+    assert mk is not None and mk[0] == kind
+    assert line[mk[2]:][:1].isupper()
+    assert marker_of("_ với DN hoàn thuế,") is None  # a wrapped line's lowercase continuation is no bullet
+
+
+def test_ocr_dash_bullets_under_an_agency_lead(tasks_in):
+    text = ("THÔNG BÁO\n\n2.6. Giao Cục TTKT:\n\n"
+            "_ 7 Tham mưu Tổng cục chi đạo các Cục Thuế đây nhanh tiến độ thực hiện\n"
+            "kê hoạch thanh tra, kiêm tra năm 2024.\n\n"
+            "_ > Tham mưu tổ chức họp và chuẩn bị nội dung họp các Ban Chỉ đạo phòng\n"
+            "chéng gian lận hóa đơn.\n\n"
+            "- Khẩn trương báo cáo việc xây dựng đề án ứng dụng AI phục vụ thanh tra.\n")
+    tasks = tasks_in(text)
+    assert [t.assignees_printed for t in tasks] == [["Cục TTKT"]] * 3
+    assert tasks[0].action.startswith("Tham mưu Tổng cục")
+
+
+def test_ocr_damaged_body_after_giao(tasks_in):
+    from extractors.task_frames import find_directive
+
+    s = "Giao Chính phi thực hiện một số biện pháp điều hành nhiệm vụ tài chính - ngân sách năm 2018."
+    d = find_directive(s)
+    assert d is not None and [b.text for b in d.assignees] == ["Chính phủ"]
+    assert s[d.action_start:].startswith("thực hiện")
+    # only right after a request word: a damaged subject alone is not guessed
+    assert find_directive("Chính phi thực hiện một số biện pháp điều hành.") is None
+    text = ("NGHỊ QUYẾT\n\nĐiều 3. Giao Chính phi thực hiện một số biện pháp điều hành nhiệm vụ\n"
+            "tài chính - ngân sách năm 2018\n"
+            "1. Điều hành thận trọng chính sách tài khóa, phối hợp chặt chẽ với chính sách tiền tệ.\n"
+            "2. Tiếp tục sử dụng ngudn thu từ hoạt động xổ số kiến thiết cho đầu tư phát triển.\n")
+    assert [t.assignees for t in tasks_in(text)] == [["Chính phủ"], ["Chính phủ"]]
