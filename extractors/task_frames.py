@@ -69,7 +69,7 @@ class Directive:
     assignees: list[Body] | None
     action_start: int
     coordinators: list[Body] = field(default_factory=list)
-    form: str = "inherit"  # request | subject | inherit
+    form: str = "inherit"  # request | subject | inherit | alias (a lead naming its addressees) | person | passive
     weak: bool = False
 
 
@@ -187,10 +187,14 @@ def find_directive(s: str) -> Directive | None:
     m = REQUEST.search(s)
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
         bl = fuzzy_bodies_at(s, m.end())
+        named = _aliased(s, bl) if bl else None
+        if named is not bl and s.rstrip().endswith(":"):
+            return Directive(named.items, named.end, form="alias")  # "yêu cầu X, Y (sau đây gọi tắt là Z) và ...:"
         if bl and (_pred_follows(s, bl.end, False) or s[bl.end:].strip() == ":"):  # "..., yêu cầu các Sở, ngành:"
             return _finish(s, bl, "request")
     for pos in _subject_positions(s):
         bl = bodies_at(s, pos)
+        bl = _aliased(s, bl, near=True) if bl else bl
         if bl and bl.weak and len(bl.items) == 1 and not _pred_follows(s, bl.end, True):
             bl = _weak_qualified(s, bl)
         elif bl and (pm := _PARTICIPLE.match(s, bl.end)):
@@ -238,6 +242,19 @@ def _issuer_before(s: str, pos: int) -> bool:
         if bl and bl.end >= len(head):
             return True
     return False
+
+
+# "các Bộ trưởng, ..., Chủ tịch Hội đồng thành viên (sau đây gọi tắt là các bộ, cơ quan trung ương và địa phương)":
+# the document names the list by the short name it then uses (read past list items the name reader stops at).
+_ALIAS = regex.compile(r"[^;:.()]{0,200}?\((?:sau đây|dưới đây)\s+(?:được\s+)?(?:gọi\s+(?:tắt|chung)\s+là|gọi\s+là|viết\s+tắt\s+là)"
+                       r"\s+([^()]{3,160}?)\s*\)")
+
+
+def _aliased(s: str, bl: Bodies, near: bool = False) -> Bodies:
+    m = _ALIAS.match(s, bl.end)
+    if not m or near and s[bl.end:m.start(1)].lstrip()[:1] != "(" or not bodies_at(m[1], 0):
+        return bl
+    return Bodies([Body(" ".join(m[1].split()), m.start(1), m.end(1), bl.weak)], bl.start, m.end())
 
 
 def _finish(s: str, bl: Bodies, form: str) -> Directive:

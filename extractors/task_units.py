@@ -18,13 +18,13 @@ import regex
 MARKERS: list[tuple[str, regex.Pattern]] = [
     ("part", regex.compile(r"(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b\.?")),
     ("article", regex.compile(r"Điều\s+\d+[a-z]?\s*\.")),
-    ("roman", regex.compile(r"[IVXL]{1,5}\s*[\.\)](?=\s)")),
+    ("roman", regex.compile(r"(?:[IVXL]{1,5}|I{1,2}l)\s*[\.\)](?=\s)")),  # "Il." is OCR's "II."
     ("sub", regex.compile(r"\d{1,2}(?:\.\d{1,2})+\.?(?=\s|$)")),
     ("clause", regex.compile(r"\d{1,2}\s*[\.\)](?=\s|$)")),
-    ("point", regex.compile(r"[a-zđ]\s*\)(?=\s)|[a-zđ]\.(?=\s+\p{Lu})")),
+    ("point", regex.compile(r"[a-zđ©]\s*\)(?=\s)|[a-zđ]\.(?=\s+\p{Lu})")),  # "©)" is OCR's "c)"
     ("paren", regex.compile(r"\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\s*\)\.?(?=\s)")),
     # "_ 7 Tham mưu", "~ Chủ trì", "¬ Phối hợp": a dash bullet as OCR reads it, before a capitalised word
-    ("dash", regex.compile(r"[-–—•·]\s*(?=\S)|[_~¬](?:\s+[7>»›~])?\s+(?=\p{Lu}\p{Ll})")),
+    ("dash", regex.compile(r"[-–—•·]\s*(?=[^\s\-–—;,.:|])|[_~¬](?:\s+[7>»›~])?\s+(?=\p{Lu}\p{Ll})")),
     ("plus", regex.compile(r"\+\s*(?=\S)")),
 ]
 RANK = {"root": -1, "part": 0, "article": 1, "roman": 2, "clause": 3, "sub": 4, "point": 6, "paren": 7,
@@ -84,7 +84,7 @@ _OCR_JUNK = regex.compile(r"[_~`'‘’.,]{1,2}\s?(?=\d{1,2}(?:\.\d{1,2})*\.\s)|
 def marker_of(line: str) -> tuple[str, str, int] | None:
     """(kind, label, length of the marker and the spaces after it) of a line's first word."""
     s = line.lstrip()
-    if " | " in s:
+    if s.count(" | ") >= 2 or s.startswith("|") and " | " in s:  # one stray "|" is OCR's misread rule or letter
         return ("row", "|", 0)
     jm = _OCR_JUNK.match(s)
     junk = jm.end() if jm else 0
@@ -121,11 +121,15 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     short = 0.7 * widths[len(widths) // 2] if widths else 0
     one_line = False  # the open paragraph is still only its marker line
     bare = False  # the open paragraph is a marker with no text yet
+    blank = False  # a blank line since the last line read
     for i, (pos, line) in enumerate(lines):
         if line.strip() == "|":  # a layout table's cell boundary (signature beside "Nơi nhận")
             prev_line = "."
             continue
-        if not line.strip() or _PAGE_FURNITURE.match(line) or _TABLE_HEAD.match(line) or i in notes:
+        if not line.strip():
+            blank = True
+            continue
+        if _PAGE_FURNITURE.match(line) or _TABLE_HEAD.match(line) or i in notes:
             continue  # blank lines, page furniture and footnotes do not break PDF paragraphs
         mk = marker_of(line)
         new = mk is not None or not out
@@ -142,6 +146,9 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             elif one_line and out[-1][2] and out[-1][2][0] in ("article", "roman", "part") and \
                     len(prev_line.strip()) < short and line.lstrip()[:1].isupper():
                 new = True  # "Điều 3. Nhiệm vụ của Đoàn kiểm tra" is a title line, not a wrapped sentence
+            elif one_line and blank and out[-1][2] and out[-1][2][0] in ("clause", "sub") and \
+                    len(prev_line.strip()) < short and line.lstrip()[:1].isupper() and not prev_line.rstrip().endswith(","):
+                new = True  # "6. Tập trung xử lý vướng mắc về lao động", a blank line, then the paragraph under it
         tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) else None
         if tm and not (lines[i + 1][1].lstrip()[:1].isupper() and marker_of(lines[i + 1][1]) is None):
             tm = None
@@ -151,6 +158,7 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         else:
             out[-1][1] = cut
         one_line = new
+        blank = False
         prev_line = line
         bare = bool(mk) and not line.lstrip()[mk[2]:].strip()
         if tm:  # "... tiến bộ 1.1." then "Tổ chức ...": a crawl put the next item's marker at the line end

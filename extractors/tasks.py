@@ -127,7 +127,7 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
         if u.children and lead is not t and len(rest.split()) <= 3 and not regex.search(r"[.;:]", rest) and \
                 not _DUTY_LEAD.search(rest):
             return bl.items, []  # "2.1. Giao Thủ trưởng các Vụ, Cục, d": an OCR-cut name over its bullets
-        if not u.children:
+        if not u.children and not t.rstrip().endswith(":"):
             return None
         # "1) Sở Văn hóa ... Triển khai ..." (heading joined to its first paragraph) is handled as a leaf.
     d = find_directive(t)
@@ -246,8 +246,17 @@ def _body_start(text: str, seg) -> int:
     if m:
         nl = regex.compile(r"\n\s*\n|\n(?=\s{0,8}\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll})").search(text, m.end())
         return nl.end() if nl else m.end()
-    m = regex.search(r"[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n", text[:4000])
-    return m.end() if m else 0
+    for m in _DATE_LINE.finditer(text, 0, 4000):
+        if not _CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            return m.end()
+    body = getattr(seg, "body", None) if seg is not None else None
+    return body.start if body is not None else 0
+
+
+_DATE_LINE = regex.compile(r"[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}[^\n]*\n")
+# A date right after a document's number is the date of a cited document, not the place-and-date line
+# (OCR may have destroyed that line: "a Nội, ngà ing 3 năm 2").
+_CITED_BEFORE = regex.compile(r"(?:[Ss]ố|\d+/[\p{L}\d/.\-]*|\d{4}|[A-ZĐ]{2,}[\-/][\p{L}\d/\-]*)\s*,?\s*$")
 
 
 _APPENDIX = regex.compile(
@@ -461,8 +470,8 @@ _OWN_PARA = regex.compile(r"^(?:Trong quá trình|Quá trình|Nếu|Trường h�
 
 _FOR_BODY_HEAD = regex.compile(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ)\b.{0,30}?\bcủa|Yêu cầu đối với|Đề nghị|Giao)\s+")
 _FOR_BODY = regex.compile(r"(?:Đối với|Trách nhiệm của|Nhiệm vụ của)\s+")
-_DUTY_LEAD = regex.compile(r"(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|tổ chức thực hiện|có nhiệm vụ|"
-                          r"cần|phải|khẩn trương|tập trung|chỉ đạo)", regex.IGNORECASE)
+_DUTY_LEAD = regex.compile(r"(?:và\s+)?(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai|tổ chức thực hiện|có nhiệm vụ|"
+                          r"cần|phải|khẩn trương|tập trung|chỉ đạo|chủ trì|phối hợp)", regex.IGNORECASE)
 _RIGHTS = regex.compile(r"^(?:Quyền hạn|Quyền lợi|Quyền)\b(?!\s+(?:và|,)\s+(?:nghĩa vụ|trách nhiệm))")
 # A lead that introduces quoted provisions ("Khoản 2 Điều 14 Nghị định ... quy định như sau:").
 _QUOTE_LEAD = regex.compile(r"quy định(?:\s+(?:như sau|cụ thể|sau đây|tại \S+))?\s*:\s*$|"
@@ -487,7 +496,7 @@ def _forward_part(u: Unit) -> bool:
 
 
 # Stative predicates: the subject is described (a criterion, a membership), not told to act.
-_STATIVE = regex.compile(r"(?:đạt|là|thuộc|gồm|bao gồm|có(?!\s+(?:ý kiến|văn bản|kế hoạch|biện pháp|giải pháp|báo cáo|"
+_STATIVE = regex.compile(r"(?:đạt|là|thuộc|gồm|bao gồm|có(?!\s+(?:(?:các|những)\s+)?(?:ý kiến|văn bản|kế hoạch|biện pháp|giải pháp|báo cáo|"
                          r"trách nhiệm|nhiệm vụ)))(?![\p{L}\p{M}])")
 _OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
 INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task

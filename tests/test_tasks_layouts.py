@@ -167,3 +167,44 @@ def test_ocr_damaged_body_after_giao(tasks_in):
             "1. Điều hành thận trọng chính sách tài khóa, phối hợp chặt chẽ với chính sách tiền tệ.\n"
             "2. Tiếp tục sử dụng ngudn thu từ hoạt động xổ số kiến thiết cho đầu tư phát triển.\n")
     assert [t.assignees for t in tasks_in(text)] == [["Chính phủ"], ["Chính phủ"]]
+
+
+def test_ocr_stray_pipe_title_lines_and_damaged_markers():
+    text = ("có nguy cơ bùng phát tại nhiều quốc | gia, khu vực trên thế giới và\n"
+            "tác động lớn đến nền kinh tế.\n\n"
+            "6. Tập trung xử lý vướng mắc về lao động\n\n"
+            "Bộ Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan xử lý các vấn đề sau:\n\n"
+            "Il. TỔ CHỨC THỰC HIỆN\n\n"
+            "©) Bộ Giao thông vận tải chủ trì, phối hợp với các Bộ, ngành liên quan.\n")
+    root = build_units(text)
+    kinds = [(u.kind, u.text[:12]) for u in root.walk() if u.kind != "root"]
+    assert kinds[0] == ("para", "có nguy cơ b")  # one stray "|" is not a table row
+    assert ("clause", "Tập trung xử") in kinds and ("para", "Bộ Lao động ") in kinds  # title, blank, paragraph
+    assert ("roman", "TỔ CHỨC THỰC") in kinds and ("point", "Bộ Giao thôn") in kinds
+
+
+def test_alias_names_the_addressees_of_a_lead(tasks_in):
+    text = ("CHỈ THỊ\n\nCHỈ THỊ\nVề các nhiệm vụ, giải pháp cấp bách\n\n"
+            "Để tập trung phòng chống dịch, Thủ tướng Chính phủ yêu cầu các Bộ trưởng, Thủ trưởng cơ quan ngang\n"
+            "Bộ, Chủ tịch Hội đồng thành viên, Tổng giám đốc các tập đoàn kinh tế (sau đây gọi tắt là các bộ, cơ quan trung\n"
+            "ương và địa phương) và đề nghị cộng đồng doanh nghiệp, nhân dân cả nước:\n\n"
+            "1. Quán triệt sâu sắc tinh thần chỉ đạo của Ban Bí thư Trung ương Đảng tại Công văn số 79-CV/TW "
+            "ngày 30 tháng 01 năm 2020.\n\n"
+            "2. Tập trung phân tích, đánh giá những hạn chế, bất cập của nền kinh tế.\n")
+    tasks = tasks_in(text)
+    assert [t.assignees_printed for t in tasks] == [["các bộ, cơ quan trung ương và địa phương"]] * 2
+    assert tasks[0].action.startswith("Quán triệt")
+
+
+def test_lead_paragraph_with_own_duty_hands_its_body_to_the_bullets(tasks_in):
+    text = ("CHỈ THỊ\n\n7. Đẩy mạnh thông tin truyền thông\n\n"
+            "Bộ Thông tin và Truyền thông phối hợp với Ban Tuyên giáo Trung ương\n"
+            "và chủ trì cùng các Bộ ngành, địa phương:\n\n"
+            "- Chỉ đạo các cơ quan truyền thông kịp thời cung cấp thông tin chính thống về dịch.\n\n"
+            "- Tăng cường truyền thông các chủ đề “Sống an toàn”, “Việt Nam an toàn”.\n\n"
+            "8. Bộ Giao thông vận tải chủ trì, phối hợp với các Bộ, ngành liên quan có\n"
+            "các giải pháp cụ thể tháo gỡ khó khăn cho ngành hàng không.\n")
+    tasks = tasks_in(text)
+    got = [(t.assignees, t.action.split()[0]) for t in tasks]
+    assert (["Bộ Thông tin và Truyền thông"], "Chỉ") in got and (["Bộ Thông tin và Truyền thông"], "Tăng") in got
+    assert (["Bộ Giao thông vận tải"], "có") in got  # "có các giải pháp" is a duty, not a state
