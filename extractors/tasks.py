@@ -247,7 +247,7 @@ def _body_start(text: str, seg) -> int:
         nl = regex.compile(r"\n\s*\n|\n(?=\s{0,8}\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll})").search(text, m.end())
         return nl.end() if nl else m.end()
     for m in _DATE_LINE.finditer(text, 0, 4000):
-        if not _CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        if not _CITED_BEFORE.search(text, max(0, m.start() - 40, text.rfind("\n\n", 0, m.start()) + 2), m.start()):
             return m.end()
     body = getattr(seg, "body", None) if seg is not None else None
     return body.start if body is not None else 0
