@@ -86,7 +86,6 @@ def recipients(text: str) -> list[str]:
 _CAPS_DUTY_HEAD = regex.compile(r"^(?:NHIỆM VỤ|TRÁCH NHIỆM|PHÂN CÔNG)(?:\s+[^\s]+){0,4}?\s+(?:CỦA|CHO)\s+(?=\S)")
 _GENERIC_LEAD = regex.compile(r"^(?:(?:tổ chức\s+)?thực hiện|triển khai(?:\s+thực hiện)?)\s+(?:một số|các|những)\s+"
                               r"(?:biện pháp|nhiệm vụ|nội dung|giải pháp|công việc)(?![\p{L}\p{M}])")
-doc_text = ""  # the document being read (set by `extract`), where a capitalised name is found in normal case
 
 
 def _decap(t: str, m: regex.Match, text: str) -> str:
@@ -102,12 +101,12 @@ def _decap(t: str, m: regex.Match, text: str) -> str:
     return head + name.capitalize()
 
 
-def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
+def _heading_bodies(u: Unit, doc: str = "") -> tuple[list[Body], list[Body]] | None:
     """Bodies an item hands down to its sub-items: an agency heading ("2. Bộ Tài chính:",
     "Sở Công Thương có trách nhiệm:") or a lead ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
     t = u.text
     if _is_caps(t) and (dm := _CAPS_DUTY_HEAD.match(t)):
-        t = _decap(t, dm, doc_text)  # "II. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+        t = _decap(t, dm, doc)  # `doc`: where the name is found in normal case; "II. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
     jm = _JOINED_LEAD.match(t)
     if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
         t = t[jm.end():]
@@ -142,7 +141,7 @@ def _heading_bodies(u: Unit) -> tuple[list[Body], list[Body]] | None:
     return None
 
 
-def _is_heading(u: Unit) -> bool:
+def _is_heading(u: Unit, doc: str = "") -> bool:
     """An item whose sub-items carry the tasks: a title, an agency heading, a lead ending in ":"."""
     t = u.text.rstrip()
     if t.endswith(":"):
@@ -150,7 +149,7 @@ def _is_heading(u: Unit) -> bool:
     bl = bodies_at(t, 0)
     if bl and not t[bl.end:].strip(" .:"):
         return True
-    hb = _heading_bodies(u)
+    hb = _heading_bodies(u, doc)
     if hb is not None and hb[0] and _FOR_BODY_HEAD.match(t):
         return True  # "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép ..."
     if find_directive(t):
@@ -159,8 +158,7 @@ def _is_heading(u: Unit) -> bool:
 
 
 def extract(doc, seg, ex) -> list[Task]:
-    global doc_text
-    text = doc_text = doc.text
+    text = doc.text
     doc_type = getattr(getattr(getattr(ex, "header", None), "doc_type", None), "value", None)
     veto = VETO_BELOW_NARRATIVE if doc_type in NARRATIVE_TYPES else VETO_BELOW
     addressees = recipients(text)
@@ -168,7 +166,7 @@ def extract(doc, seg, ex) -> list[Task]:
     quotes = _quoted_spans(text)
     tasks: list[Task] = []
     for a, b in _regions(text, seg):
-        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms), addressees, tasks)
+        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms, text=text), addressees, tasks)
     tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
@@ -294,13 +292,14 @@ class _Ctx:
     quotes: tuple[tuple[int, int], ...] = ()  # quoted provisions of other documents
     veto: float = VETO_BELOW
     firms: list[str] = field(default_factory=list)  # companies named in a letter without addressees
+    text: str = ""  # the document's text (where a heading in capitals finds its name printed in normal case)
 
     def quoted(self, pos: int) -> bool:
         return any(a < pos < b for a, b in self.quotes)
 
 
 def _sub(ctx: _Ctx, bodies: list[Body], coords: list[Body], direct: bool = True, rights: bool = False) -> _Ctx:
-    return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto, ctx.firms)
+    return _Ctx(bodies, coords, direct, rights, ctx.quotes, ctx.veto, ctx.firms, ctx.text)
 
 
 # "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp": the item's bodies given by a label line.
@@ -395,7 +394,7 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             # of the items that follow it; its own earlier sentences keep the outer context.
             out.extend(_leaf_tasks(c, text, ctx, addressees))
             last = _last_sentence(c.text)
-            hb = _heading_bodies(c)
+            hb = _heading_bodies(c, ctx.text)
             if _QUOTE_LEAD.search(last):
                 ctx = _sub(ctx, [], [], False)  # what follows quotes a regulation
             elif hb is not None and hb[0]:
@@ -411,8 +410,8 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
         if c.children and _RIGHTS.match(c.text):
             _visit(c, text, _sub(ctx, [], [], False, True), addressees, out)
             continue
-        if c.children and _is_heading(c):
-            hb = _heading_bodies(c)
+        if c.children and _is_heading(c, ctx.text):
+            hb = _heading_bodies(c, ctx.text)
             if _QUOTE_LEAD.search(c.text):
                 _visit(c, text, _sub(ctx, [], [], False), addressees, out)
                 continue
@@ -499,6 +498,20 @@ def _forward_part(u: Unit) -> bool:
 _STATIVE = regex.compile(r"(?:đạt|là|thuộc|gồm|bao gồm|có(?!\s+(?:(?:các|những)\s+)?(?:ý kiến|văn bản|kế hoạch|biện pháp|giải pháp|báo cáo|"
                          r"trách nhiệm|nhiệm vụ)))(?![\p{L}\p{M}])")
 _OBLIGED = regex.compile(r"(?<![\p{L}\p{M}])(?:phải|có trách nhiệm|chịu trách nhiệm|có nghĩa vụ)(?![\p{L}\p{M}])")
+# What a body is or may use rather than what it must do: its seal, its working rules, its dissolution.
+_STATUS = regex.compile(r"(?:được\s+)?(?:sử dụng con dấu|(?:tự|tự động)\s+giải thể|(?:làm việc|hoạt động)\s+theo\s+"
+                        r"(?:nguyên tắc|chế độ|[Qq]uy chế)|có tư cách pháp nhân|có con dấu|chịu sự (?:chỉ đạo|quản lý|lãnh đạo))"
+                        r"(?![\p{L}\p{M}])")
+
+
+def _status(s: str, d: Directive | None) -> bool:
+    if d is not None and d.assignees:
+        return bool(_STATUS.match(s, d.action_start))
+    bl = bodies_at(s, 0)
+    pos = bl.end if bl else 0
+    return bool(_STATUS.match(s, pos + len(s[pos:]) - len(s[pos:].lstrip())))
+
+
 INHERIT_ABOVE = 0.5  # classifier probability a bullet under a topic heading needs to count as a task
 
 
@@ -552,6 +565,8 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
             d = None  # a report's account of what a body does ("UBND tỉnh thường xuyên chỉ đạo ...")
         if d and d.form == "subject" and _STATIVE.match(s, d.action_start) and not _OBLIGED.search(s):
             d = None  # "Các địa phương đạt 3/6 tiêu chí ...: hệ số 3,0": a criterion, not a duty
+        if _status(s, d) and not _OBLIGED.search(s):
+            continue  # "Đoàn kiểm tra được sử dụng con dấu ...", "Ban Chỉ đạo làm việc theo nguyên tắc ...": status
         if d and ctx.quoted(u.body_start + a) and not _OBLIGED.search(s):
             d = None  # a provision quoted from another document, with no obligation in it
         if not d and addressees:

@@ -208,3 +208,14 @@ def test_lead_paragraph_with_own_duty_hands_its_body_to_the_bullets(tasks_in):
     got = [(t.assignees, t.action.split()[0]) for t in tasks]
     assert (["Bộ Thông tin và Truyền thông"], "Chỉ") in got and (["Bộ Thông tin và Truyền thông"], "Tăng") in got
     assert (["Bộ Giao thông vận tải"], "có") in got  # "có các giải pháp" is a duty, not a state
+
+
+def test_status_and_capacity_statements_are_not_tasks(tasks_in):
+    text = ("QUYẾT ĐỊNH\n\nĐiều 2. Nhiệm vụ của Hội đồng thẩm định\n"
+            "1. Hội đồng thẩm định được sử dụng con dấu, bộ máy tổ chức, cơ sở vật chất của Ban Quản lý "
+            "các khu công nghiệp phục vụ hoạt động chung của Hội đồng.\n"
+            "2. Ban Chỉ đạo làm việc theo nguyên tắc tập trung dân chủ, đề cao trách nhiệm người đứng đầu.\n"
+            "3. Hội đồng thẩm định làm việc theo chế độ tập thể và chịu trách nhiệm thẩm định đồ án quy hoạch.\n"
+            "4. Hội đồng thẩm định tự giải thể sau khi hoàn thành nhiệm vụ.\n")
+    tasks = tasks_in(text)
+    assert len(tasks) == 1 and "chịu trách nhiệm thẩm định" in tasks[0].action  # an obligation keeps it a task
