@@ -168,3 +168,124 @@ PROVINCES = [
     "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế",
     "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
 ]
+
+
+# --- names and phrases typed without marks ("UY BAN NHAN DAN TINH LAO CAI") given the document's own spelling
+
+_HEAD_WORDS = ["Ủy ban nhân dân", "Hội đồng nhân dân", "Thủ tướng Chính phủ", "Văn phòng", "Tổng cục", "Chi cục",
+               "Cục", "Sở", "Bộ", "Ban", "Trung tâm", "Đoàn", "Viện", "Phòng", "Thanh tra", "Kho bạc", "Ngân hàng",
+               "Công an", "Thuế", "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn",
+               "Bộ Tài chính", "Bộ Nội vụ", "Bộ Tư pháp", "Bộ Xây dựng", "Bộ Y tế", "Bộ Ngoại giao", "Bộ Quốc phòng",
+               "Bộ Công an", "Bộ Giao thông vận tải", "Hóa chất", "Khuyến công"]
+_TOKEN = regex.compile(r"[\p{L}\d]+")
+_MAX_RUN = 5
+_MARKS_OFF = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def bare(s: str) -> str:
+    """Letters without their marks, one character for one, case kept ("Ủy ban" → "Uy ban")."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.translate(_MARKS_OFF))
+
+
+def _add_ngrams(index: dict, words: list[str], wanted: set[str] | None = None) -> None:
+    low = [w.casefold() for w in words]
+    keys = [bare(w) for w in low]
+    for i in range(len(words)):
+        if wanted is not None and keys[i] not in wanted:
+            continue
+        for n in range(1, min(_MAX_RUN, len(words) - i) + 1):
+            k = " ".join(keys[i:i + n])
+            if wanted is not None and k not in wanted:
+                break
+            v = " ".join(low[i:i + n])
+            got = index.setdefault(k, {})
+            got[v] = got.get(v, 0) + 1
+
+
+_LEXICON: dict = {}
+
+
+def _lexicon() -> dict:
+    if not _LEXICON:
+        names = _HEAD_WORDS + DEPARTMENTS + PROVINCES + list(PROPER.values())
+        names += [rep for _, rep in ABBREVIATIONS if rep[:1].isupper()]
+        names += [f"Sở {d}" for d in DEPARTMENTS] + [f"Bộ {d}" for d in DEPARTMENTS]
+        for name in names:
+            _add_ngrams(_LEXICON, _TOKEN.findall(name))
+    return _LEXICON
+
+
+def _text_index(text: str, skip: tuple[int, int], wanted: set[str]) -> dict:
+    """The `wanted` n-grams (up to five words, one line, no punctuation between) of `text` outside `skip`:
+    bare key → spellings and counts. One pass; only wanted keys are kept."""
+    index: dict = {}
+    for lm in regex.finditer(r"[^\n]+", text):
+        if skip[0] <= lm.start() < skip[1] or skip[0] < lm.end() <= skip[1]:
+            continue
+        for piece in regex.split(r"[^\p{L}\d \t]+", lm.group()):  # a phrase does not run over punctuation
+            words = _TOKEN.findall(piece)
+            if words:
+                _add_ngrams(index, words, wanted)
+    return index
+
+
+def _best(spellings: dict) -> str:
+    # the most frequent spelling; between equals, one that carries marks
+    return max(spellings, key=lambda v: (spellings[v], bare(v) != v))
+
+
+def _recase(printed: str, spelled: str) -> str:
+    return "".join(s.upper() if p.isupper() else s for p, s in zip(printed, spelled, strict=True))
+
+
+def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool = True) -> str:
+    """`s` typed without marks ("UY BAN NHAN DAN TINH LAO CAI", "Phe duyet chuong trinh …") spelled as the
+    document's running text (outside `skip`) spells the same letters, the longest run of words first (up to
+    five); else as the names of bodies and places spell them; words found nowhere stay as printed. A string
+    that carries any mark is returned unchanged."""
+    if bare(s) != s or not regex.search(r"\p{L}", s):
+        return s
+    toks = list(_TOKEN.finditer(s))
+    keys = [bare(t.group()).casefold() for t in toks]
+    wanted = {" ".join(keys[i:i + n]) for i in range(len(keys)) for n in range(1, _MAX_RUN + 1) if i + n <= len(keys)}
+    index = _text_index(text, skip, wanted)
+    lex = _lexicon() if lexicon else {}
+    m = len(toks)
+    # Runs of words cut so that the pieces found are as long as they can be ("quan ly va | nang cao hieu qua",
+    # not "va nang | cao"): best[i] is the best (score, pieces) for the words from i on.
+    best: list[tuple[int, int, list[str] | None]] = [(0, 1, None)] * (m + 1)  # (score, words taken, spelling)
+    for i in range(m - 1, -1, -1):
+        top = (best[i + 1][0], 1, None)  # the word left as printed
+        for n in range(1, min(_MAX_RUN, m - i) + 1):
+            run = toks[i:i + n]
+            if n > 1 and s[run[-2].end():run[-1].start()].strip(" \t"):
+                break  # a run of words does not cross punctuation
+            key = " ".join(keys[i:i + n])
+            # the document's own spelling before the names' list; an unmarked repetition in the text (a site's
+            # own line without marks) does not outweigh a name's marked spelling
+            cands, gain = index.get(key), 2 * n * n
+            marked = {v: k for v, k in (cands or {}).items() if bare(v) != v}
+            if cands and sum(marked.values()) * 2 < sum(cands.values()) and key in lex and any(
+                    bare(v) != v for v in lex[key]):
+                cands = None
+            if not cands:
+                cands, gain = lex.get(key), 2 * n * n - n
+            if not cands:
+                continue
+            spelled = _best(cands).split(" ")
+            if len(spelled) != n or any(len(w) != len(t.group()) for w, t in zip(spelled, run, strict=True)):
+                continue
+            if gain + best[i + n][0] > top[0]:
+                top = (gain + best[i + n][0], n, spelled)
+        best[i] = top
+    out = list(s)
+    i = 0
+    while i < m:
+        _, n, spelled = best[i]
+        if spelled:
+            for w, u in zip(spelled, toks[i:i + n], strict=True):
+                out[u.start():u.end()] = list(_recase(u.group(), w))
+        i += n
+    return "".join(out)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import regex
 
-from extractors.bodies import PROVINCES, canonical_body, normal_case, with_province
+from extractors.bodies import PROVINCES, bare, canonical_body, normal_case, with_marks, with_province
 from extractors.dates import find_dates, to_iso
 from pipeline.document import Document
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
@@ -62,7 +62,7 @@ _ORG_HEAD = regex.compile(
     r"|THANH TRA|TÒA ÁN|VIỆN KIỂM SÁT|BỘ CHỈ HUY|LIÊN MINH|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TRƯỜNG|BỆNH VIỆN|THUẾ"
     r"|KIỂM TOÁN|BẢO HIỂM|HỘI)\b")
 # The same heads as OCR prints them without marks ("TONG CUC THUE", "VAN PHONG CHINH PHU", "QUOC HOI").
-_ORG_HEAD_BARE = regex.compile(strip_marks(_ORG_HEAD.pattern))
+_ORG_HEAD_BARE = regex.compile(strip_marks(_ORG_HEAD.pattern) + r"(?!\s*[:.]?\s*\d)")  # "SO 1050/QD": a number
 _PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
 _ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
 _PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L}(?<![lI]))", regex.IGNORECASE)
@@ -144,7 +144,11 @@ def _number(doc: Document, seg: Segments, h: Header) -> None:
                 return  # OCR junk glued to the serial ("Số: Á$3/KH-DCT"): the serial is unreadable
             if got:
                 value, parts, fuzzy = got
-                settled = _settle_code(doc.text, value, parts)
+                marked = _code_marks(doc, seg, value) if bare(c.text) == c.text else value
+                got2 = parse_number(marked) if marked != value else None
+                if got2:  # "So: 2211/QD-UBND": a header typed without marks, its codes spelled as the text does
+                    value, parts = got2[0], got2[1]
+                settled = None if got2 else _settle_code(doc.text, value, parts)
                 if settled:
                     value, parts, fuzzy = settled[0], settled[1], True
                 ms = NUMBER.search(rest)
@@ -159,6 +163,36 @@ def _number(doc: Document, seg: Segments, h: Header) -> None:
         if got:
             h.number = _field(got[0], meta, 0.8)
             h.number_parts = got[1]
+
+
+_CODE_PART = regex.compile(r"[\p{L}&.]+")
+_KNOWN_CODES = {bare(k): k for k in list(TYPE_CODES) + ["HĐND", "BKHĐT", "NĐ", "QĐ", "TTLT", "ĐA", "CĐ"]}
+
+
+def _code_marks(doc: Document, seg: Segments, value: str) -> str:
+    """A number's codes typed without marks ("QD-UBND", "BCT-CNDP") spelled as the running text spells the
+    same letters as a code ("Lưu: VT, CNĐP"), else as the known codes are ("QĐ", "HĐND")."""
+    head = _head_span(seg)
+    text = doc.text
+    flat = bare(text)
+
+    def one(m: regex.Match) -> str:
+        code = m.group()
+        if bare(code) != code or not code.isupper() and not regex.search(r"\p{Lu}", code):
+            return code
+        seen: dict[str, int] = {}
+        for x in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(code)}(?![\p{{L}}\d])", flat):
+            if head[0] <= x.start() < head[1]:
+                continue
+            v = text[x.start():x.end()]
+            seen[v] = seen.get(v, 0) + 1
+        marked = {v: k for v, k in seen.items() if v != code}
+        if marked and max(marked.values()) >= seen.get(code, 0):
+            return max(marked, key=marked.get)
+        return _KNOWN_CODES.get(code, code) if not seen.get(code) else code
+
+    serial, sep, rest = value.partition("/")
+    return serial + sep + _CODE_PART.sub(one, rest)
 
 
 def _settle_code(text: str, value: str, parts: NumberParts) -> tuple[str, NumberParts] | None:
@@ -310,14 +344,25 @@ def body_name(s: str) -> str:
     return out
 
 
+def _head_span(seg: Segments) -> tuple[int, int]:
+    """The header block and the title: text that a header typed without marks leaves without them."""
+    parts = [sp for sp in (seg.header, seg.title) if sp is not None]
+    return (min(p.start for p in parts), max(p.end for p in parts)) if parts else (0, 0)
+
+
+def _marked(doc: Document, seg: Segments, s: str) -> str:
+    """A header value typed without marks, spelled as the running text (or the names of bodies) spell it."""
+    return with_marks(s, doc.text, _head_span(seg))
+
+
 def _issuer(doc: Document, seg: Segments, h: Header) -> None:
     units = _org_units(seg)
     if units:
         issuer = units[-1]
-        name = body_name(issuer.text)
+        name = body_name(_marked(doc, seg, issuer.text))
         if len(units) >= 2:
             parent = units[0]
-            pname = settle_ocr_name(doc.text, body_name(parent.text), (parent.start, parent.end))
+            pname = settle_ocr_name(doc.text, body_name(_marked(doc, seg, parent.text)), (parent.start, parent.end))
             h.issuer_parent = _field(pname, parent)
             pm = _PLACE.search(pname)
             if name.casefold() == "văn phòng":  # the office of the body above it
@@ -357,7 +402,7 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
         return
     # A web page: the site's owner on one of the first lines ("Sở công thương Bình dương").
     for m in list(regex.finditer(r"(?m)^[^\S\n]*(\S.*?)\s*$", doc.text[:600]))[:6]:
-        t = m[1]
+        t = with_marks(m[1], doc.text, (m.start(1), m.end(1))) if len(m[1]) < 80 else m[1]  # "So cong thuong"
         if len(t) < 80 and regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Tổng cục|Văn phòng)\s+\S", t):
             h.issuer = _field(with_province(body_name(t)), (m.start(1), m.end(1)), 0.4)
             return
@@ -450,6 +495,7 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
     s = s.strip(" .;:")
     if not s or _JUNK_SUBJECT.search(s):
         return  # a subject that cannot be read stays empty rather than holding a stamp, a list or a date line
+    s = _marked(doc, seg, s)
     if is_upper(s):
         s = sentence_case(s, doc.text)
     else:

@@ -116,7 +116,9 @@ def _find_docs(gold_dir: Path, docs_dir: Path | None) -> dict[str, Path]:
                    "those and ocr (slow), or 'all'. Give GOLD_DIR first.")
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N gold records.")
 @click.option("--ocr-pages", type=click.IntRange(min=1), help="With the ocr variant: OCR at most N pages a document.")
-def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages):
+@click.option("--keep", "keep", type=click.Path(file_okay=False),
+              help="With --variants: write every rendered variant file under DIR/<variant>/.")
+def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages, keep):
     """Score extraction against gold records (gold/SCHEMA.md), found recursively under GOLD_DIR."""
     from pipeline.gold import to_gold
     from pipeline.run import process
@@ -127,7 +129,7 @@ def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages):
 
         try:
             eval_variants(gold_dir, variants, docs_dir, limit=limit, ocr_pages=ocr_pages, json_out=json_out,
-                          verbose=verbose, echo=click.echo, progress=progress)
+                          verbose=verbose, echo=click.echo, progress=progress, keep=keep)
         except ValueError as e:
             raise click.ClickException(str(e)) from e
         return

@@ -66,9 +66,16 @@ DOC_TYPES: list[tuple[str, str]] = [
 
 
 def _type_alt(printed: str) -> str:
-    # OCR confuses one letter in long names ("QUYÉT ĐỊNH", "NGHỊ LỊNH"); short ones must be exact.
+    # OCR confuses one letter in long names ("QUYÉT ĐỊNH", "NGHỊ LỊNH"); short ones must be exact. A name typed
+    # without marks ("QUYET DINH", "GIAY PHEP") is the same name.
     esc = regex.escape(printed).replace(r"\ ", r"\s+")
-    return f"(?:{esc}){{s<=1}}" if len(printed) >= 8 else f"(?:{esc})"
+    plain = regex.escape(_bare_caps(printed)).replace(r"\ ", r"\s+")
+    alt = f"(?:{esc}){{s<=1}}" if len(printed) >= 8 else f"(?:{esc})"
+    return alt if plain == esc else f"{alt}|{plain}"
+
+
+def _bare_caps(s: str) -> str:
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.replace("Đ", "D"))
 
 
 TYPE_LINE = regex.compile(
@@ -115,9 +122,11 @@ def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
 UP = r"\p{Lu}"
 _GAP = regex.compile(r"[ \u00a0]{3,}|\t+[ \u00a0]*|[ \t\u00a0]*\|[ \t\u00a0]*")
 MOTTO = regex.compile(r"(?:XÃ\s*HỘI\s*CHỦ\s*NGHĨA){e<=3}|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|(?:CỘNG\s*HÒA){e<=1}\s*XÃ|(?:CỘNG\s*HOÀ){e<=1}\s*XÃ"
-                      r"|(?:Độc\s*lập){e<=1}\s*[-–—]?\s*(?:Tự\s*do){e<=1}|(?:Hạnh\s*phúc){e<=1}$",
+                      r"|(?:Độc\s*lập){e<=1}\s*[-–—]?\s*(?:Tự\s*do){e<=1}|(?:Hạnh\s*phúc){e<=1}$"
+                      # typed without marks: "CONG HOA XA HOI CHU NGHIA VIET NAM", "Doc lap - Tu do - Hanh phuc"
+                      r"|CONG\s*HOA\s+XA\s+HOI|Doc\s*lap\s*[-–—]?\s*Tu\s*do|Hanh\s*phuc$",
                       regex.IGNORECASE)
-NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|\$[ốô6o]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
+NUMBER_LINE = regex.compile(r"^(?:Số|S[ốô6]|So(?=\s*[:.])|\$[ốô6o]|(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số)\s*[:.;]?\s*"
                             r"(?=[\dIl/ ]|$)")
 # OCR glues digits and junk to the words ("ngày0} thángh măm 2026"): only a following letter breaks a word.
 DATE_LINE = regex.compile(r"(?:ng[àaả]y|ngàu|ngà y|Ngày)(?!\p{L}).{0,30}?(?:th[áa]ng|thảng)\p{L}?(?!\p{L}).{0,20}?"
@@ -156,9 +165,17 @@ _INNER_SPLIT = regex.compile(
     r"|(?=\s+(?:TM|KT|TL|TUQ)\.\s*\p{Lu}{2})(?<=\p{Lu}\W?)\s+"
     rf"|(?=\s+{TITLES})(?<=(?:^|\s)\W{{0,3}}(?:KT|TL|TUQ|K/T|T/L)\s*[.:]\s*{_TITLE_RUN})\s+"
     rf"|(?=\s+{TITLES}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=(?:^|\s)\W{{0,3}}(?:TM|T/M)\s*[.:]\s*\p{{Lu}}[\p{{Lu}}\s-]{{1,80}})\s+"
-    rf"|(?=\s+{_NAME_TAIL})(?<=(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|THANH TRA|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W?)\s+"
+    # "… PHÓ CHÁNH VĂN PHÒNG Đã ký Văn Anh Tuấn": the signing note between the title and the name
+    r"|(?=\s+\(?(?:Đã|đã)\s+ký\)?(?!\p{L}))(?<=\p{Lu}{2}\W?)\s+"
+    rf"|(?=\s+{_NAME_TAIL})(?<=(?:Đã|đã)\s+ký\)?)\s+"
+    rf"|(?=\s+{_NAME_TAIL})(?<=(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|THANH TRA|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W{{0,2}})\s+"
+    # the signature and the "Nơi nhận" list read across one line, row by row: "KT. GIÁM ĐỐC - Như trên; - UBND
+    # tỉnh (b/c); PHÓ GIÁM ĐỐC - Các Sở …; - Lưu: VT, KS. Phạm Năng Chung"
+    r"|(?=\s+[-–]\s+\p{Lu}\p{Ll})(?<=\p{Lu}{2})\s+"
+    rf"|(?=\s+(?:PHÓ\s+)?{TITLES}(?!\s*\p{{Ll}}))(?<=[;.)]|\b(?:b/c|p/h))(?<!\b(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.)\s+"
+    rf"|(?=\s+{_NAME_TAIL})(?<=(?<!\p{{L}})(?:Lưu|LƯU)\s*:?[^;\n]{{0,80}}[.)])\s+"
     rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
-VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC))\b\s*:?\s*")
+VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
@@ -343,18 +360,30 @@ def split_lines(doc: Document) -> list[Line]:
     return lines
 
 
-_TYPE_CAPS = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for _, p in DOC_TYPES if len(p) >= 6)
+_TYPE_CAPS = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for _, p in DOC_TYPES if len(p) >= 6
+                      for v in dict.fromkeys((p, strip_marks(p))))
+# A place name as the place-and-date line prints it ("Hà Nội", "Thành phố Hồ Chí Minh", "TP. Cần Thơ"), and where a
+# cut would fall inside one: after a capitalised word or an administrative word ("Hà" | "Nội, ngày").
+_PLACE_NAME = (r"(?:(?:Thành\s+phố|Thị\s+xã|Thị\s+trấn|Tỉnh|Huyện|Quận|Phường|Xã|TP\.)\s*)?"
+               r"(?!H[ạa]nh\s+[Pp]h[úu]c\b)\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3}")
+_IN_PLACE = (r"(?<!\btại|(?<!\p{L})\p{Lu}\p{Ll}*|(?<!\p{L})(?:[Tt]hành\s+phố|[Tt]hị\s+(?:xã|trấn)|[Tt]ỉnh|[Hh]uyện|[Qq]uận"
+             r"|[Pp]hường|[Xx]ã|TP\.))")
+_FULL_DATE = r"ng[àaả]y\s+(?:\d{1,2}\s+)?th[áa]ng\s+(?:\d{1,2}\s+)?n[ăa]m\s+\d{4}"
 # Where a crawler or a converter flattened header cells onto one line, the next cell begins: the motto, a
 # separator rule, "Số:", "V/v", the place-and-date (after the number), the type name (after the number or
-# the date), "Kính gửi:". Each lookahead is anchored on its own words, so a long line is read once.
+# the date), "Kính gửi:", whatever follows the motto's "VIỆT NAM" or "Hạnh phúc" (rows of a two-column table
+# read across: "UBND TỈNH LÀO CAI CỘNG HÒA … VIỆT NAM SỞ CÔNG THƯƠNG Độc lập …"). Each lookahead is anchored on
+# its own words, so a long line is read once. Forms without marks ("So:", "Doc lap", "ngay") count too.
 _FLAT = regex.compile(
-    r"(?<=\S)\s+(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]|Kính\s*g[ửủ]i\s*:|[VW]/[vV]\s))"
-    r"|(?<=\S)\s+(?=(?:Số|S[ốô6]|\$[ốô6o])\s*[:.]\s*(?:\d|/))"
+    r"(?<=\S)\s+(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]|Doc\s*lap\s*[-–—]|Kính\s*g[ửủ]i\s*:"
+    r"|[VW]/[vV]\s))"
+    r"|(?<=\S)\s+(?=(?:Số|S[ốô6o]|\$[ốô6o])\s*[:.]\s*(?:\d|/))"
     r"|(?<=[^\s_=–—-])\s*(?=[_=–—-]{4,})|(?<=[_=–—-]{4,})\s*(?=[^\s_=–—-])"
-    r"|(?<=Hạnh\s*phúc)\s+(?=\S)"
-    r"|(?<=/[\p{L}\d.&-]*\p{Lu}[\p{L}\d.&-]*)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},\s*ng[àaả]y)"
-    r"|(?<!\btại|(?<!\p{L})\p{Lu}\p{Ll}*)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
-    r"|(?<=ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?)\s+(?=\p{Lu})"
+    r"|(?<=H[ạa]nh\s*[Pp]h[úu]c)\s+(?=\S)"
+    r"|(?<=CH[ỦU]\s*NGH[ĨI]A\s+VI[ỆE]T\s+NAM)\s+(?=\S)(?![-–—]|Độc\s*lập|Doc\s*lap)"
+    rf"|(?<=/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*)\s+(?={_PLACE_NAME},\s*ng[àaả]y)"
+    rf"|{_IN_PLACE}\s+(?={_PLACE_NAME},\s*{_FULL_DATE})"
+    rf"|(?<={_FULL_DATE}\.?)\s+(?=\p{{Lu}})"
     rf"|(?<=/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*)\s+(?=(?:{_TYPE_CAPS})(?!\p{{L}}))")
 
 
@@ -567,7 +596,8 @@ def _is_header_cell(text: str) -> bool:
 
 
 _ORG_SPLIT = regex.compile(r"(?<=\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\s+\p{Lu}+(?:\s+\p{Lu}+){0,3}"
-                          r"|^BỘ\s.+?|^UBND\s.+?)\s+(?=(?:SỞ|CỤC|CHI CỤC|VĂN PHÒNG|BAN|TRUNG TÂM|PHÒNG|THANH TRA)\s)")
+                          r"|^BỘ\s.+?|^UBND\s.+?|^SỞ\s.+?)\s+(?=(?:SỞ|CỤC|CHI CỤC|VĂN PHÒNG|BAN|TRUNG TÂM|PHÒNG|THANH TRA"
+                          r"|ĐOÀN)\s)")
 
 
 def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
@@ -645,6 +675,18 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
     return last if prev or rest else k
 
 
+def _type_line(s: str) -> bool:
+    """A line opening with the type name in capitals: alone or over a capitalised title ("QUYẾT ĐỊNH"), or
+    with the trích yếu after it on the same line, as a crawl flattens it ("QUYẾT ĐỊNH Kiện toàn Ban …")."""
+    mt = match_type_name(s)
+    if mt is None:
+        return False
+    if is_upper(s[:40]):
+        return True
+    rest = s[mt[2]:].lstrip()
+    return is_upper(s[:mt[2]]) and bool(regex.match(r"\p{Lu}\p{Ll}", rest)) and not regex.search(r"[.;:]$", s)
+
+
 def segment(doc: Document) -> Segments:
     text = doc.text
     seg = Segments()
@@ -666,8 +708,7 @@ def segment(doc: Document) -> Segments:
     window = min(n, top + 120)
     first_marker = _first(lines, top, window, lambda ln: ln.text.startswith(("Điều 1", "ĐIỀU 1", "Chương I")))
     search_hi = first_marker if first_marker is not None else window
-    t = _first(lines, top, search_hi, lambda ln: is_upper(ln.text[:40]) and match_type_name(ln.text) is not None
-               and not DECISION.match(ln.text))
+    t = _first(lines, top, search_hi, lambda ln: _type_line(ln.text) and not DECISION.match(ln.text))
     kg = _first(lines, top, search_hi, lambda ln: bool(KINH_GUI.match(ln.text)))
     vv = _first(lines, top, min(search_hi, top + 40),
                 lambda ln: any(VV.match(c.text) for c in ln.cells) and len(ln.text) < 400)
@@ -895,7 +936,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
         if not ln.text:
             continue
         heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))]
-        if not heads or len(ln.text) > 160:
+        if not heads or len(ln.text) > 160 and len(ln.cells) < 3:  # a long line of many cells: a flattened block
             continue
         collected: list[Span] = []
         j = i
@@ -904,7 +945,8 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
             row = lines[j]
             for c in row.cells:
                 txt = c.text.strip("* ")
-                if j > i and (NOI_NHAN.match(txt) or regex.match(r"^[-–+•~]\s*\S", txt)):
+                if (j > i or c.start < heads[0].start or len(ln.cells) > 2) and (
+                        NOI_NHAN.match(txt) or regex.match(r"^[-–+•~]\s*\S", txt)):
                     continue
                 if j == i and c not in heads and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt):
                     continue

@@ -293,15 +293,31 @@ def _signature_tables(doc: Document, seg: Segments) -> list[tuple[int, int, Tabl
     """The Nơi nhận list (left) and the signature (right) as one two-column row."""
     text = doc.text
 
+    # Where the plain text runs the two columns side by side ("Nơi nhận:          KT. GIÁM ĐỐC"), the list's
+    # cell keeps its own column only: the signature's cells are cut out of its lines. A converter puts the
+    # columns in two cells; the same words in both would be a rendering no real file holds.
+    sig_spans = [(c.start, c.end) for c in seg.signature_cells]
+
+    def own_column(s: int, e: int) -> str:
+        chars = list(text[s:e])
+        for a, b in sig_spans:
+            for k in range(max(a, s), min(b, e)):
+                chars[k - s] = " "
+        return "".join(chars)
+
     def nn_cell(s: int, e: int) -> CellLines:
         out = []
-        for i, ln in enumerate(_lines(text[s:e])):
+        for i, ln in enumerate(_lines(own_column(s, e))):
             m = _NOI_NHAN.match(ln) if i == 0 else None
             out.append([("i", m.group(1).strip()), ("", ln[m.end():].strip())] if m else [("", ln)])
         return out
 
     def sig_cell(s: int, e: int) -> CellLines:
-        lines = [ln.strip("*").strip() for ln in _lines(text[s:e])]
+        cells = [c for c in seg.signature_cells if s <= c.start < e]
+        if cells and any(c.start < nn.end and nn.start < c.end for c in cells for nn in [seg.noi_nhan] if nn):
+            lines = [c.text.strip("*").strip() for c in cells]  # the signature's own column
+        else:
+            lines = [ln.strip("*").strip() for ln in _lines(text[s:e])]
         return [[("b" if _CONTENT.search(ln) else "", ln)] for ln in lines if ln]
 
     sig, nn = seg.signature, seg.noi_nhan
@@ -310,7 +326,9 @@ def _signature_tables(doc: Document, seg: Segments) -> list[tuple[int, int, Tabl
         a, b = sorted([sig, nn], key=lambda x: x.start)
         if overlap or _blank(text[a.end:b.start]):
             lo, hi = a.start, max(a.end, b.end)
-            if nn.start <= sig.start:  # the signature's part below the list (a signature found inside it)
+            if overlap and seg.signature_cells:  # the columns side by side: the signature's own cells
+                right = sig_cell(sig.start, sig.end)
+            elif nn.start <= sig.start:  # the signature's part below the list (a signature found inside it)
                 right = sig_cell(max(sig.start, nn.end), sig.end) or sig_cell(sig.start, sig.end)
             else:
                 right = sig_cell(sig.start, min(sig.end, nn.start)) or sig_cell(sig.start, sig.end)
@@ -481,11 +499,14 @@ def render_flattened(doc: Document, seg: Segments) -> str:
 
 
 def render_no_diacritics_header(doc: Document, seg: Segments) -> str:
-    """Everything up to the title's end without diacritics (case kept)."""
-    end = _head_end(seg)
+    """The header block and the title (from the header's first line to the title's end) without diacritics,
+    case kept. A law site's record block above the header ("Số hiệu", "Ngày ban hành" …) is the site's own
+    text, printed with its marks whatever the document's header looks like: it stays as it is."""
+    start, end = _head_start(seg), _head_end(seg)
     if end is None:
         return doc.text
-    return strip_diacritics(doc.text[:end]) + doc.text[end:]
+    start = doc.text.rfind("\n", 0, start) + 1
+    return doc.text[:start] + strip_diacritics(doc.text[start:end]) + doc.text[end:]
 
 
 # --------------------------------------------------------------------------- tools
@@ -672,6 +693,7 @@ class Context:
 
     work: Path
     ocr_pages: int | None = None
+    keep: bool = False  # the work folder is the user's: plain documents are copied there too
     _pdfs: PdfCache | None = None
 
     @property
@@ -692,6 +714,8 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _plain(d: GoldDoc, ctx: Context) -> Path:
+    if ctx.keep:
+        shutil.copyfile(d.source, ctx.out("plain", d, d.source.suffix))
     return d.source
 
 
@@ -795,6 +819,7 @@ class Row:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, reason): scored as empty
     seconds: float = 0.0
     metrics: dict | None = None  # Report.to_dict()
+    header_misses: list[tuple[str, str, object, object]] = field(default_factory=list)  # (doc, field, got, gold)
     figures: dict = field(default_factory=dict)
     delta: dict = field(default_factory=dict)
     note: str | None = None
@@ -805,7 +830,8 @@ class Row:
         return {"variant": self.name, "note": self.note, "documents": self.documents, "changed": self.changed,
                 "failed": [{"doc_id": i, "reason": r} for i, r in self.failed],
                 "seconds": round(self.seconds, 2), "figures": self.figures, "delta": self.delta,
-                "metrics": self.metrics}
+                "metrics": self.metrics,
+                "header_misses": [{"doc_id": i, "field": f, "got": p, "gold": g} for i, f, p, g in self.header_misses]}
 
 
 def _changed(d: GoldDoc, path: Path) -> bool:
@@ -849,7 +875,10 @@ def run_variant(v: Variant, docs: list[GoldDoc], ctx: Context, progress=None) ->
             pred = {"doc_id": d.gold.get("doc_id")}
         pairs.append((pred, d.gold))
     row.documents = len(pairs)
-    row.metrics = score(pairs).to_dict()
+    report = score(pairs)
+    row.metrics = report.to_dict()
+    row.header_misses = [(d.doc_id, name, p, g) for d in report.docs for name, (ok, p, g) in d.header.items()
+                         if not ok]
     row.figures = summary(row.metrics)
     row.seconds = time.perf_counter() - t0
     return row
@@ -857,10 +886,13 @@ def run_variant(v: Variant, docs: list[GoldDoc], ctx: Context, progress=None) ->
 
 def run_variants(docs: list[GoldDoc], names: list[str] | None = None, work: str | Path | None = None,
                  ocr_pages: int | None = None, progress=None, on_row=None) -> list[Row]:
-    """Score every named variant (plain first) over `docs`; deltas are against `plain`."""
+    """Score every named variant (plain first) over `docs`; deltas are against `plain`. With `work`, the
+    rendered files stay there (`<work>/<variant>/<doc_id>.<ext>`, plain documents copied in too)."""
     names = parse_names(",".join(names)) if names else parse_names(None)
     with tempfile.TemporaryDirectory(prefix="vanban-variants-") as tmp:
-        ctx = Context(Path(work) if work else Path(tmp), ocr_pages=ocr_pages)
+        if work:
+            Path(work).mkdir(parents=True, exist_ok=True)
+        ctx = Context(Path(work) if work else Path(tmp), ocr_pages=ocr_pages, keep=bool(work))
         rows: list[Row] = []
         for n in names:
             row = run_variant(VARIANTS[n], docs, ctx, progress)
@@ -912,6 +944,12 @@ def format_table(rows: list[Row], fields: bool = False) -> str:
     if notes:
         out.append("")
         out.extend(notes)
+    if fields:
+        misses = [f"[{r.name}] [{doc}] {f}: got {p!r}, gold {g!r}" for r in rows if not r.skipped
+                  for doc, f, p, g in r.header_misses]
+        if misses:
+            out.append("")
+            out.extend(misses)
     failures = [(r.name, i, why) for r in rows for i, why in r.failed]
     if failures:
         out.append("")
@@ -930,8 +968,9 @@ def _echo(msg: str, err: bool = False) -> None:
 
 def eval_variants(gold_dir: str | Path, spec: str | None, docs_dir: str | Path | None = None,
                   limit: int | None = None, ocr_pages: int | None = None, json_out: str | Path | None = None,
-                  verbose: bool = False, echo=None, progress=None) -> list[Row]:
-    """`vanban eval GOLD_DIR --variants [NAMES]`: score, print the table, write the JSON."""
+                  verbose: bool = False, echo=None, progress=None, keep: str | Path | None = None) -> list[Row]:
+    """`vanban eval GOLD_DIR --variants [NAMES]`: score, print the table (with `verbose`, every header field
+    and each document's header misses per variant), write the JSON; `keep` keeps the rendered files there."""
     echo = echo or _echo
     names = parse_names(spec)  # ValueError for an unknown name, before any work
     docs, missing = find_gold(gold_dir, docs_dir, limit=limit)
@@ -940,7 +979,7 @@ def eval_variants(gold_dir: str | Path, spec: str | None, docs_dir: str | Path |
     if not docs:
         raise ValueError("no gold record had its document")
     echo(f"documents: {len(docs)}; variants: {', '.join(names)}")
-    rows = run_variants(docs, names, ocr_pages=ocr_pages, progress=progress)
+    rows = run_variants(docs, names, work=keep, ocr_pages=ocr_pages, progress=progress)
     echo(format_table(rows, fields=verbose))
     if json_out:
         Path(json_out).write_text(json.dumps(to_json(rows, gold_dir), ensure_ascii=False, indent=1), "utf-8")

@@ -375,3 +375,85 @@ def test_place_without_marks_takes_the_province_spelling():
     text = ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỔNG CỤC THUẾ Độc lập - Tự do - Hạnh phúc\n"
             "Số: 990/TB-TCT Hà Noi, ngay 14 thang 10 nam 2024\nTHÔNG BÁO\nKết luận hội nghị giao ban\n\n" + BODY)
     assert _h(text)[0].issue_place.value == "Hà Nội"
+
+
+# --- the same header in other layouts (`vanban eval --variants`): one test per form
+
+def _txt(text: str):
+    doc = Document(source_path="x.txt", format="txt", text=text)
+    seg = segment(doc)
+    return seg, header.extract(doc, seg, None)
+
+
+def _md_file(tmp_path, text: str):
+    f = tmp_path / "x.md"
+    f.write_text(text, "utf-8")
+    doc = load(f)
+    seg = segment(doc)
+    return seg, header.extract(doc, seg, None)
+
+
+def test_header_typed_without_marks_takes_the_running_texts_spelling():
+    seg, h = _txt("UY BAN NHAN DAN\nTINH BAC KAN\n\nCONG HOA XA HOI CHU NGHIA VIET NAM\nDoc lap - Tu do - Hanh phuc\n"
+                  "So: 15/QD-UBND\nBac Kan, ngay 02 thang 3 nam 2021\n\nQUYET DINH\n"
+                  "Ve viec giao chi tieu nang cao chat luong dich vu\n\n"
+                  "Căn cứ đề nghị của Sở Nội vụ;\nỦy ban nhân dân tỉnh Bắc Kạn quyết định giao chỉ tiêu nâng cao "
+                  "chất lượng dịch vụ công; Quyết định số 9/QĐ-UBND.\n")
+    assert h.number.value == "15/QĐ-UBND"  # the code as the text spells it
+    assert h.issuer.value == "Ủy ban nhân dân tỉnh Bắc Kạn"
+    assert h.doc_type.value == "Quyết định"
+    assert h.issue_place.value == "Bắc Kạn"
+    assert h.subject.value.casefold() == "giao chỉ tiêu nâng cao chất lượng dịch vụ"
+
+
+def test_header_without_marks_two_bodies_and_a_number_line_in_capitals():
+    seg, h = _txt("UBND TINH BAC KAN\nSO NOI VU\n\nCONG HOA XA HOI CHU NGHIA VIET NAM\nDoc lap - Tu do - Hanh phuc\n"
+                  "So: 7/SNV\nBac Kan, ngay 02 thang 3 nam 2021\n\nV/v cu can bo\n\nKính gửi: Các phòng.\n"
+                  "Sở Nội vụ cử cán bộ.\n")
+    assert h.issuer_parent.value == "Ủy ban nhân dân tỉnh Bắc Kạn"
+    assert h.issuer.value.startswith("Sở Nội vụ")
+
+
+def test_flattened_header_splits_at_the_motto_and_keeps_place_names_whole():
+    seg, h = _txt("UBND TỈNH BẮC KẠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ NỘI VỤ Độc lập - Tự do - Hạnh Phúc "
+                  "Số: 7/SNV Thành phố Bắc Kạn, ngày 02 tháng 3 năm 2021\nV/v cử cán bộ\n\nKính gửi: Các phòng.\n")
+    cells = [c.text for c in seg.header_cells]
+    assert "SỞ NỘI VỤ" in cells and "Thành phố Bắc Kạn, ngày 02 tháng 3 năm 2021" in cells
+    assert h.issuer_parent.value == "Ủy ban nhân dân tỉnh Bắc Kạn"
+    seg, _ = _txt("BỘ NỘI VỤ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh Phúc Hà Nội, ngày 02 tháng 3 "
+                  "năm 2021 Số: 7/BNV\nV/v cử cán bộ\n\nKính gửi: Các Sở.\n")
+    assert "Hà Nội, ngày 02 tháng 3 năm 2021" in [c.text for c in seg.header_cells]  # not "Hà" | "Nội, ngày"
+
+
+def test_flattened_type_line_with_the_subject_on_it():
+    _, h = _txt("BỘ NỘI VỤ\nSố: 7/QĐ-BNV\nHà Nội, ngày 02 tháng 3 năm 2021\n"
+                "QUYẾT ĐỊNH Kiện toàn Tổ công tác cải cách hành chính\n\nCăn cứ Luật Tổ chức Chính phủ;\n"
+                "QUYẾT ĐỊNH:\nĐiều 1. Kiện toàn Tổ công tác.\n")
+    assert h.doc_type.value == "Quyết định"
+    assert h.subject.value == "Kiện toàn Tổ công tác cải cách hành chính"
+
+
+def test_flattened_signature_and_noi_nhan_on_one_line():
+    _, h = _txt("BỘ NỘI VỤ\nSố: 7/BNV\nHà Nội, ngày 02 tháng 3 năm 2021\nV/v cử cán bộ\n\nKính gửi: Các Sở.\n\n"
+                "Bộ Nội vụ đề nghị các Sở cử cán bộ tham dự.\n\n"
+                "Nơi nhận: KT. BỘ TRƯỞNG - Như trên; - Lãnh đạo Bộ (b/c); THỨ TRƯỞNG - Các Vụ; - Lưu: VT, TCCB. "
+                "Trần Văn Bình\n")
+    assert (h.signer.authority.value, h.signer.position.value, h.signer.name.value) == ("KT.", "Thứ trưởng",
+                                                                                         "Trần Văn Bình")
+
+
+def test_signature_in_one_pipe_cell_with_a_signing_note(tmp_path):
+    _, h = _md_file(tmp_path, "BỘ NỘI VỤ\nSố: 7/BNV\nHà Nội, ngày 02 tháng 3 năm 2021\nV/v cử cán bộ\n\nKính gửi: Các Sở.\n\n"
+                "Bộ Nội vụ đề nghị các Sở cử cán bộ tham dự.\n\n"
+                "| *Nơi nhận:* - Như trên; - Lưu: VT. | **KT. CHÁNH VĂN PHÒNG** **PHÓ CHÁNH VĂN PHÒNG** **Đã ký** "
+                "**Trần Văn Bình** |\n| --- | --- |\n")
+    assert (h.signer.authority.value, h.signer.name.value) == ("KT.", "Trần Văn Bình")
+    assert h.signer.position.value.casefold() == "phó chánh văn phòng"
+
+
+def test_pipe_cell_holding_parent_and_issuer(tmp_path):
+    _, h = _md_file(tmp_path, "| SỞ NỘI VỤ ĐOÀN KIỂM TRA | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n"
+                "| --- | --- |\n| Số: 7/KH-ĐKT | Bắc Kạn, ngày 02 tháng 3 năm 2021 |\n\nKẾ HOẠCH\nKiểm tra công vụ\n\n"
+                "I. MỤC ĐÍCH\n1. Kiểm tra.\n")
+    assert h.issuer_parent.value == "Sở Nội vụ"
+    assert h.issuer.value.casefold().startswith("đoàn kiểm tra")

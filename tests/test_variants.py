@@ -189,3 +189,13 @@ def test_ocr_reads_the_rendered_pages(short_letter, pdf_ctx):
     text = variants.VARIANTS["ocr"].render(short_letter, pdf_ctx).read_text("utf-8")
     assert "UBND-KT" in text and "Kính gửi" in text
     assert variants.PAGE_BREAK not in text  # one page only (ocr_pages=1)
+
+
+def test_verbose_table_lists_each_documents_header_misses_and_keep_writes_the_renderings(docs, tmp_path):
+    row = variants.Row("flattened", documents=1, figures={"header_mean": 0.5},
+                       header_misses=[("seed_004", "issuer", "X", "Y")])
+    assert "[flattened] [seed_004] issuer: got 'X', gold 'Y'" in variants.format_table([row], fields=True)
+    rows = variants.run_variants([docs["seed_004_"]], ["plain", "flattened"], work=tmp_path)
+    assert (tmp_path / "flattened" / "seed_004_9789b1cfca0ebaa2.txt").exists()
+    assert (tmp_path / "plain" / "004_9789b1cfca0ebaa2.txt").exists() or any((tmp_path / "plain").iterdir())
+    assert rows[1].header_misses == [] or all(len(m) == 4 for m in rows[1].header_misses)
