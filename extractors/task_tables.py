@@ -244,6 +244,47 @@ def _cell(cells: list[tuple[int, str]], k: int) -> tuple[str, int]:
     return joined, k
 
 
+# Column headers of task tables (assignment plans, action programmes, legislative programmes).
+_TASK_COL = regex.compile(r"(?:Tên\s+)?(?:nhiệm\s*vụ|nội\s*dung|công\s*việc|hoạt\s*động|đề\s*án|dự\s*án|giải\s*pháp)",
+                          regex.IGNORECASE)
+_LEAD_COL = regex.compile(r"chủ\s*trì|(?:cơ\s*quan|đơn\s*vị)\s*(?:thực\s*hiện|trình|đầu\s*mối)|trách\s*nhiệm",
+                          regex.IGNORECASE)
+_COORD_COL = regex.compile(r"phối\s*hợp|tham\s*gia", regex.IGNORECASE)
+_REVIEW_COL = regex.compile(r"chủ\s*trì\s*thẩm\s*tra", regex.IGNORECASE)
+
+
+def block_table_tasks(doc) -> list[TableTask]:
+    """Rows of task tables that the file kept as a grid (DOCX, HTML, Markdown pipe tables), columns read
+    by their headers through `pipeline.tables`: the task, the lead body, the coordinating bodies."""
+    from pipeline.tables import tables
+
+    out: list[TableTask] = []
+    for t in tables(doc):
+        if not t.header_rows:
+            continue
+        lead = t.column(_LEAD_COL)
+        task = next((i for i, h in enumerate(t.header) if h and _TASK_COL.search(h) and i != lead), None)
+        if lead is None or task is None:
+            continue
+        review = t.column(_REVIEW_COL)
+        if review == lead:
+            review = None
+        coord = next((i for i, h in enumerate(t.header)
+                      if h and _COORD_COL.search(h) and i not in (lead, task, review)), None)
+        for row in t.body_rows():
+            what, by = t.cell(row, task), t.cell(row, lead)
+            if what is None or by is None:
+                continue  # a group title spanning the row ("II. Nhiệm vụ ...")
+            with_ = t.cell(row, coord)
+            cells = [c.text for c in row]
+            start, end = row[0].start, max(c.end for c in row)
+            out.append(TableTask(start, end, " ".join(what.text.split()), " ".join(by.text.split()),
+                                 " ".join(with_.text.split()) if with_ else "", cells))
+            if (rev := t.cell(row, review)) is not None:  # a legislative programme's reviewing committee
+                out.append(TableTask(start, end, " ".join(what.text.split()), " ".join(rev.text.split()), "", cells))
+    return out
+
+
 def labelled_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
     """"1. Tên nhiệm vụ: X. 2. Cơ quan chủ trì: Y. 3. Cơ quan phối hợp: Z." as one task."""
     end = len(text) if end is None else end

@@ -26,7 +26,7 @@ from extractors.task_frames import (
     is_closing,
     passive_agent,
 )
-from extractors.task_tables import TableTask, labelled_tasks, pdf_table_tasks
+from extractors.task_tables import TableTask, block_table_tasks, labelled_tasks, pdf_table_tasks
 from extractors.task_units import Unit, build_units, sentences
 from pipeline.records import Task
 
@@ -167,7 +167,10 @@ def extract(doc, seg, ex) -> list[Task]:
     tasks: list[Task] = []
     for a, b in _regions(text, seg):
         _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms, text=text), addressees, tasks)
-    tables = [t for t in (_table_task(r, text) for r in pdf_table_tasks(text) + labelled_tasks(text)) if t]
+    grid = block_table_tasks(doc)  # tables the file kept as a grid, read by their column headers
+    runs = [r for r in pdf_table_tasks(text) + labelled_tasks(text)  # tables whose grid was lost
+            if not any(g.start <= r.start < g.end for g in grid)]
+    tables = [t for t in (_table_task(r, text) for r in grid + runs) if t]
     tables = [x for t in tables for x in _per_deadline(t, ex)]
     if tables:
         spans = _table_regions(tables)

@@ -219,3 +219,18 @@ def test_status_and_capacity_statements_are_not_tasks(tasks_in):
             "4. Hội đồng thẩm định tự giải thể sau khi hoàn thành nhiệm vụ.\n")
     tasks = tasks_in(text)
     assert len(tasks) == 1 and "chịu trách nhiệm thẩm định" in tasks[0].action  # an obligation keeps it a task
+
+
+def test_task_tables_kept_as_grids_are_read_by_their_column_headers():
+    from pathlib import Path
+
+    from extractors.task_tables import block_table_tasks
+    from pipeline.ingest import load
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    md = block_table_tasks(load(root / "gold" / "dev-b" / "docs" / "b_001.txt"))  # Markdown pipe table
+    assert len(md) == 9
+    assert (md[0].lead, md[0].coord[:22]) == ("Cục Biến đổi khí hậu", "Vụ Pháp chế và các đơn")
+    docx = block_table_tasks(load(next((root / "files").glob("001_*.docx"))))  # DOCX table
+    assert len(docx) == 14 and docx[0].task.startswith("Tổ chức quán triệt sâu rộng Chỉ thị")
+    assert docx[0].lead == "Các Sở, ban, ngành; UBND các xã, phường"
