@@ -6,7 +6,7 @@ block ("TM. ỦY BAN NHÂN DÂN"), the website metadata block, the enacting
 formula ("Thủ tướng Chính phủ ban hành Quyết định ..."), the type code in the
 number (QĐ → Quyết định), the e-signature stamp or the document citing itself
 ("Kèm theo Quyết định số X ngày D") for a date, and last a small model
-(models/doctype.joblib, trained by models/train_doctype.py) for the type.
+(models/doctype.model.json, trained by models/train_doctype.py) for the type.
 OCR damage is tolerated where the rest of the text settles the value (a code
 one letter off the one the text repeats or the issuer's own: "CT-TTs" →
 "CT-TTg"); fuzzy readings and fallbacks get a lower confidence, and a value
@@ -21,7 +21,16 @@ from pathlib import Path
 
 import regex
 
-from extractors.bodies import PROVINCES, bare, canonical_body, normal_case, with_marks, with_province
+from extractors.bodies import (
+    ABBREVIATIONS,
+    DEPARTMENTS,
+    PROVINCES,
+    bare,
+    canonical_body,
+    normal_case,
+    with_marks,
+    with_province,
+)
 from extractors.dates import find_dates, to_iso
 from pipeline.document import Document
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
@@ -35,6 +44,7 @@ from pipeline.segment import (
     NUMBER_LINE,
     SEPARATOR,
     VV,
+    fuzzy_title,
     is_person_name,
     is_upper,
     match_type_name,
@@ -314,12 +324,21 @@ def _org_units(seg: Segments) -> list[Span]:
             t = c.text
         if not t:
             continue
+        ws = t.split()
+        if len(ws) >= 4 and len(ws) % 2 == 0 and ws[:len(ws) // 2] == ws[len(ws) // 2:]:
+            # the name printed twice, the two lines read as one cell ("BỘ KẾ HOẠCH VÀ ĐẦU TƯ BỘ KẾ HOẠCH VÀ ĐẦU TƯ")
+            half = t.find(ws[len(ws) // 2], len(ws[0]))
+            c = Span(c.start, c.start + half, t[:half].rstrip())
+            t = c.text
         w0 = t.split(maxsplit=1)[0]
         head = bool(_ORG_HEAD.match(t) or strip_marks(w0) == w0 and _ORG_HEAD_BARE.match(strip_marks(t)))
+        if head and units and _cut_name(units[-1].text, t):
+            head = False  # "SỞ NÔNG NGHIỆP VÀ MÔI" / "TRƯỜNG": the column cut the name, the next line ends it
         if not units and not head:
             continue  # a gazette's section heading ("VĂN BẢN PHÁP LUẬT KHÁC"), not a body
-        if units and not head and regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip()):
-            continue  # an OCR'd number line that lost its "Số:" ("ŸBCT-ATMT"): a code, not the name's next line
+        if units and not head and (regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip())
+                                   or regex.search(r"(?<!(?i:số)\s{0,3})(?<![\d/])\d+\s*/\s*\p{Lu}", t)):
+            continue  # an OCR'd number line that lost its "Số:" ("ŸBCT-ATMT", "… 41 /CT-TTs"): not the name's next line
         if units and not head:
             u = units[-1]
             units[-1] = Span(u.start, c.end, u.text + " " + t)
@@ -330,6 +349,31 @@ def _org_units(seg: Segments) -> list[Span]:
         if not out or _oneline(out[-1].text) != _oneline(u.text):
             out.append(u)
     return out
+
+
+def _name_pairs() -> set[str]:
+    if not _PAIRS:
+        names = DEPARTMENTS + [rep for _, rep in ABBREVIATIONS] + list(ISSUER_CODES.values())
+        for name in names:
+            ws = regex.findall(r"\p{L}+", name.casefold())
+            _PAIRS.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
+    return _PAIRS
+
+
+_PAIRS: set[str] = set()
+
+
+def _cut_name(before: str, line: str) -> bool:
+    """`line` ends a body's name that the column width cut at its end: the last word above and the first word
+    of the line are two words of a known name ("MÔI" + "TRƯỜNG" of "Tài nguyên và Môi trường"), and the line
+    is short; or the name above ends on "VÀ" / "-"."""
+    a = regex.findall(r"\p{L}+|[-&]", before)
+    b = regex.findall(r"\p{L}+", line)
+    if not a or not b or len(b) > 3:
+        return False
+    if a[-1].casefold() in ("và", "-", "&"):
+        return True
+    return f"{a[-1].casefold()} {b[0].casefold()}" in _name_pairs() and len(a) >= 3
 
 
 def body_name(s: str) -> str:
@@ -369,7 +413,7 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
                 name = f"Văn phòng {pname}"
             elif pm and not _PLACE.search(name) and _ATTACHED_PLACE.match(name):
                 name = f"{name} {pm.group()}"
-        h.issuer = _field(settle_ocr_name(doc.text, name, (issuer.start, issuer.end)), issuer)
+        h.issuer = _field(_unglued(settle_ocr_name(doc.text, name, (issuer.start, issuer.end))), issuer)
         return
     # No printed header: the signature's "TM. ..." body, the metadata, the enacting formula.
     for c in seg.signature_cells:
@@ -406,6 +450,15 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
         if len(t) < 80 and regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Tổng cục|Văn phòng)\s+\S", t):
             h.issuer = _field(with_province(body_name(t)), (m.start(1), m.end(1)), 0.4)
             return
+
+
+def _unglued(name: str) -> str:
+    """A known body's name whose space OCR lost ("Thủ tướng chínhphủ") spelled as that name."""
+    key = regex.sub(r"\s+", "", name).casefold()
+    for known in ISSUER_CODES.values():
+        if regex.sub(r"\s+", "", known).casefold() == key and known != name:
+            return known
+    return name
 
 
 def _base(s: str) -> str:
@@ -489,6 +542,13 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
         if sp is None:
             return
     s = _oneline(sp.text)
+    jm = _JUNK_LEAD.match(s)
+    if jm and all(regex.search(r"[^\p{L}]", w) or len(w) <= 2 for w in jm[1].split()):
+        # a stamp's number or debris before the "Về …" of the subject ("Ig-Q612/2G20 -| Về các nhiệm vụ …")
+        cut = sp.text.find(s[jm.end():jm.end() + 12])
+        if cut >= 0:
+            sp = Span(sp.start + cut, sp.end, sp.text[cut:])
+        s = s[jm.end():]
     m = VV.match(s)
     if m:
         s = s[m.end():]
@@ -499,7 +559,7 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
     if is_upper(s):
         s = sentence_case(s, doc.text)
     else:
-        s = settle_ocr_marks(doc.text, s, (sp.start, sp.end))
+        s = settle_ocr_copy(doc.text, settle_ocr_marks(doc.text, s, (sp.start, sp.end)), (sp.start, sp.end))
     h.subject = _field(s, sp)
 
 
@@ -510,6 +570,7 @@ _JUNK_SUBJECT = regex.compile(
     r"|K[íi]nh\s*g[ửủ]i\s*:|N[ơo]i\s+nh[ậa]n\s*:|(?:^|\s)-\s*L[ưu]u\s*:|Ký bởi\s*:|Thời gian ký\s*:"
     r"|\p{L}+,\s*ng\S{0,3}\s+\S{1,3}\s+th\S{0,4}\s+\S{1,3}\s+n\S{0,3}\s+\d")
 _WORD = regex.compile(r"[\p{L}\d]+")
+_JUNK_LEAD = regex.compile(r"^((?:\S+\s+){1,3}?)(?=(?:Về|V/v|V/V)\s+\p{Ll})")
 
 
 def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
@@ -541,6 +602,89 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
             g = g.upper() if w[0].isupper() else g[:1].upper() + g[1:] if w[0][:1].isupper() else g
             out = out[:w.start()] + g + out[w.end():]
     return out
+
+
+_TOK = regex.compile(r"\S+")
+
+
+def _key(w: str) -> str:
+    return w.casefold().strip(".,;:")
+
+
+def _edits_le(a: str, b: str, k: int) -> bool:
+    """Levenshtein distance of two short words at most `k`."""
+    if abs(len(a) - len(b)) > k:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        prev = cur
+    return prev[-1] <= k
+
+
+def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
+    """A subject whose OCR damaged a word or two ("công tác trong (âm tháng 10") taken from the running text's
+    copy of it ("… công tác trọng tâm tháng 10 …", as a notice restates its subject): the copy holds the
+    subject's words one for one, its first or last two words the same, and at most one word in six differing,
+    each a letter or two off and without digits. A differing run is taken only when the subject's spelling of
+    it occurs nowhere else in the text and the copy's spelling occurs again (or the subject's is plainly
+    broken: a sign or a capital inside the word)."""
+    words = s.split()
+    n = len(words)
+    if n < 5:
+        return s
+    toks = [m.group() for m in _TOK.finditer(text[:span[0]])] + ["\n"] + [m.group() for m in _TOK.finditer(text[span[1]:])]
+    keys = [_key(t) for t in toks]
+    mine = [_key(w) for w in words]
+    joined = " " + " ".join(keys) + " "
+    starts: set[int] = set()
+    for i in range(len(keys) - 1):
+        if keys[i] == mine[0] and keys[i + 1] == mine[1]:
+            starts.add(i)
+        if keys[i] == mine[-2] and keys[i + 1] == mine[-1] and i - (n - 2) >= 0:
+            starts.add(i - (n - 2))
+    best = None
+    for p in sorted(starts):
+        copy = keys[p:p + n]
+        if len(copy) < n:
+            continue
+        diff = [i for i in range(n) if copy[i] != mine[i]]
+        if not diff or len(diff) > max(1, n // 6) or len(diff) > 3:
+            continue
+        if any(regex.search(r"\d", mine[i] + copy[i]) or not _edits_le(_base(mine[i]), _base(copy[i]), 2)
+               for i in diff):
+            continue
+        best = (p, diff)
+        break
+    if best is None:
+        return s
+    p, diff = best
+    out = list(words)
+    runs: list[list[int]] = []
+    for i in diff:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        a, b = run[0], run[-1] + 1
+        printed = " ".join(mine[a:b])
+        theirs = " ".join(keys[p + a:p + b])
+        if " " + printed + " " in joined:
+            continue
+        broken = any(regex.search(r"[^\p{L}\d.,;:()\-–/%]|\p{L}[^\p{L}\s.,;:]+\p{L}|^\W+\p{L}+$|\p{Ll}\p{Lu}",
+                                  words[i]) for i in run)
+        if joined.count(" " + theirs + " ") < 2 and not broken:
+            continue
+        for i in run:
+            w, t = words[i], toks[p + i].strip(".,;:")
+            t = t.casefold()
+            t = t[:1].upper() + t[1:] if w[:1].isupper() else t
+            lead = regex.match(r"^[\W]*", w).group() if not regex.match(r"^\W+\p{L}+$", w) else ""
+            out[i] = lead + t + w[len(w.rstrip(".,;:")):]
+    return " ".join(out)
 
 
 def sentence_case(s: str, text: str) -> str:
@@ -624,9 +768,13 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
     if pos is None and last_mark and _MARKS.get(last_mark[1]["mark"]) == "Q." and is_upper(rest):
         # "Q. GIÁM ĐỐC" on one line: the acting officer signs with that title
         s = last_mark[0].start + last_mark[0].text.rfind(rest)
-        h.signer.position = _field(position_case(rest), (s, s + len(rest)))
+        h.signer.position = _field(position_case(fuzzy_title(rest) or rest), (s, s + len(rest)),
+                                   1.0 if fuzzy_title(rest) in (None, rest.strip()) else 0.8)
     elif pos is not None:
-        h.signer.position = _field(position_case(pos.text), pos)
+        # an OCR'd title ("THỦ TƯỞNG", "PHO VU TRUONG") in the spelling of the title it is
+        title = fuzzy_title(pos.text)
+        h.signer.position = _field(position_case(title or pos.text), pos,
+                                   1.0 if title in (None, pos.text.strip("* ")) else 0.8)
     elif seg.metadata.get("Chức danh") and regex.search(r"\p{L}", seg.metadata["Chức danh"].text):
         meta = seg.metadata["Chức danh"]
         h.signer.position = _field(position_case(meta.text), meta, 0.7)

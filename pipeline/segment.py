@@ -177,7 +177,7 @@ _INNER_SPLIT = regex.compile(
     rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
 VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
-NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo]i\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)
+NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo][it]\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)  # OCR "Not nhận"
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
 DECISION = regex.compile(r"^(?:QUYẾT\s*ĐỊNH|QUYẾT\s*NGHỊ|QUYÉT\s*ĐỊNH|CHỈ\s*THỊ|BAN\s*HÀNH|[Qq]uyết\s+định|[Qq]uyết\s+nghị"
                          r"|QuyÕt\s*®Þnh)\s*:\s*$")
@@ -195,6 +195,47 @@ POSITION = regex.compile(
     r"|TỔNG CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG ĐOÀN"
     r"|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|HIỆU TRƯỞNG|CHỦ NHIỆM|TỔNG THƯ KÝ|KIỂM TOÁN TRƯỞNG"
     r"|CHỦ TỊCH QUỐC HỘI|TỔNG BÍ THƯ|TRƯỞNG)\b[" + UP + r"\s,-]*\W{0,3}$")
+# Signing titles as printed (capitals, marks), for OCR'd titles read up to their marks and one letter.
+TITLE_NAMES = [
+    "TỔNG GIÁM ĐỐC", "GIÁM ĐỐC", "TỔNG CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "CỤC TRƯỞNG", "CHỦ TỊCH QUỐC HỘI", "CHỦ TỊCH",
+    "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "VỤ TRƯỞNG", "CHÁNH VĂN PHÒNG", "CHÁNH THANH TRA", "CHÁNH ÁN",
+    "VIỆN TRƯỞNG", "TRƯỞNG ĐOÀN", "TRƯỞNG BAN", "TRƯỞNG PHÒNG", "TỔNG BÍ THƯ", "BÍ THƯ", "THỐNG ĐỐC",
+    "TỔNG KIỂM TOÁN", "KIỂM TOÁN TRƯỞNG", "HIỆU TRƯỞNG", "CHỦ NHIỆM", "TỔNG THƯ KÝ",
+]
+_TITLE_WORDS = regex.compile(r"^\W{0,3}((?:\p{Lu}+\s+){0,4}\p{Lu}+)[\W\d]{0,3}$")
+
+
+def _near(a: str, b: str) -> bool:
+    """`a` is `b`, or one letter off when both are long (5 letters or more): "TUONG" / "TRUONG"."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
+def fuzzy_title(s: str) -> str | None:
+    """A signing title alone in `s` as OCR prints it ("THỦ TƯỞNG", "PHO VU TRUONG", "CUC TRUONG"): read
+    without marks, long words one letter off, the title as it is printed ("THỦ TƯỚNG", "PHÓ VỤ TRƯỞNG").
+    A title that matches without marks wins over one a letter off."""
+    m = _TITLE_WORDS.match(s.strip("* "))
+    if not m or not is_upper(m[1]):
+        return None
+    words = strip_marks(m[1]).upper().split()
+    vice = ""
+    if len(words) > 1 and words[0] == "PHO":
+        vice, words = "PHÓ ", words[1:]
+    for exact in (True, False):
+        for t in TITLE_NAMES:
+            tw = strip_marks(t).split()
+            if len(tw) == len(words) and all(a == b if exact else _near(a, b) for a, b in zip(words, tw, strict=True)):
+                return vice + t
+    return None
+
+
 SIGNED = regex.compile(r"^\W{0,2}(?:\(?\s*(?:Đã ký|đã ký|Ký|ký|Chữ ký|chữ ký)[^)]{0,40}\)?|\(Ký[^)]*\)|\[.*\]|[\W\w]{0,2})\W{0,2}$")
 _NAME_WORD = regex.compile(r"^\p{Lu}\p{Ll}*$")
 APPX_HEAD = regex.compile(r"^(?:PHỤ\s*LỤC|Phụ\s*lục|PHỤ\s*BIỂU|Phụ\s*biểu)\b(?!\s+(?:kèm|đính kèm))")
@@ -286,6 +327,7 @@ def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
                     split.append(Cell(pos, pos + len(part), part, c.col + (pos - c.start)))
                 pos = c.start + m.end()
         split.append(Cell(pos, c.end, doc.text[pos:c.end], c.col + (pos - c.start)))
+    split = [part for c in split for part in _cut_title_tail(doc, c)]
     # Spans are merged first and their text cut once at the end, and only a cell's tail is
     # tested: a long line of many cells stays linear.
     spans: list[list[int]] = []
@@ -297,6 +339,35 @@ def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
             spans.append([c.start, c.end, c.col])
     out.extend(Cell(s, e, doc.text[s:e], col) for s, e, col in spans)
     return out
+
+
+# A "Nơi nhận" item (or its label line) that carries the signature column's title at its end, as OCR reads a
+# single-spaced scan: "Noi nhận: THỦ TƯỞNG", "- Phòng Công báo (Văn phòng Chính phủ): PHO VU TRUONG".
+_ITEM_OPEN = regex.compile(r"^\W{0,2}(?:[-–+•=_~]|N[ơo][it]\s+nh[ậa]n\b)", regex.IGNORECASE)
+_CAPS_TAIL = regex.compile(r"(?<=\s)(?:\p{Lu}+\.?\s+){0,7}\p{Lu}+[\W\d]{0,3}$")
+_MARK_HEAD = regex.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.\s*")
+
+
+def _cut_title_tail(doc: Document, c: Cell) -> list[Cell]:
+    """A list item whose line ends on a signing title (an authority mark allowed before it), read up to its
+    marks and one letter: the title is a cell of its own. Only the line's last 80 characters are read."""
+    if not _ITEM_OPEN.match(c.text):
+        return [c]
+    lo = max(0, len(c.text) - 80)
+    m = _CAPS_TAIL.search(c.text, lo)
+    if not m:
+        return [c]
+    for w in regex.finditer(r"\p{Lu}+", m.group()):
+        rest = m.group()[w.start():]
+        mk = _MARK_HEAD.match(rest)
+        if fuzzy_title(rest[mk.end():] if mk else rest) and (mk or not MARK.match(rest)):
+            cut = m.start() + w.start()
+            left = c.text[:cut].rstrip()
+            if not regex.search(r"\p{L}", left):
+                return [c]
+            return [Cell(c.start, c.start + len(left), left, c.col),
+                    Cell(c.start + cut, c.end, c.text[cut:], c.col + cut)]
+    return [c]
 
 
 _RAW_NL = regex.compile(r"[\n\r\x0b\u2028\u2029]", flags=regex.REVERSE)
@@ -462,7 +533,7 @@ def person_name(s: str) -> str | None:
         return t
     words = t.split()
     if 2 <= len(words) <= 5 and is_upper(t) and all(w.isalpha() for w in words) and not (
-            MARK.match(t) or POSITION.match(t) or AUTHORITY.match(t) or MOTTO.search(t)):
+            MARK.match(t) or POSITION.match(t) or AUTHORITY.match(t) or MOTTO.search(t) or fuzzy_title(t)):
         title = " ".join(w.capitalize() for w in words)
         if _ner_person(title):
             return title
@@ -608,6 +679,9 @@ def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
         if regex.fullmatch(r"\W*NAM\W*", c.text) and any(MOTTO.search(o.text) and regex.search(r"VIỆT\W*$", o.text)
                                                          for o in out[-3:]):
             continue  # the motto's last word wrapped onto its own line in the right column
+        if regex.fullmatch(r"\W*VI[ỆE]T\s+NAM\W*", c.text) and any(
+                MOTTO.search(o.text) and regex.search(r"NGH[ĨI]A\W*$", o.text) for o in out[-3:]):
+            continue  # the motto's "VIỆT NAM" wrapped the same way
         prev = out[-1] if out else None
         if prev is not None and (regex.search(r"(?:^Số|\bngày)\s*:?$", prev.text) or (
                 regex.search(r"\bngày\s*$", prev.text) and regex.match(r"\d", c.text))):
@@ -687,6 +761,25 @@ def _type_line(s: str) -> bool:
     return is_upper(s[:mt[2]]) and bool(regex.match(r"\p{Lu}\p{Ll}", rest)) and not regex.search(r"[.;:]$", s)
 
 
+_JUNK_TYPE = regex.compile(r"^(?P<junk>(?:\S{1,4}\s+){1,6}?)(?P<name>\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\W{0,3}$")
+
+
+def _junk_type_at(s: str) -> int | None:
+    """Where the type name begins on a line that OCR opened with a stamp's debris ("DEN i: : _¬ CHỈ THỊ"):
+    the line ends on a type name of two words or more, and what comes before it is short bits, one at least
+    not a word (a mark, a digit), none a word of four letters or more. None on any other line."""
+    if len(s) > 40:
+        return None
+    m = _JUNK_TYPE.match(s)
+    if not m or len(regex.findall(r"[^\p{L}\s]", m["junk"])) < 2 or regex.search(r"\p{L}{4}", m["junk"]) \
+            or _marker(s):
+        return None
+    got = match_type_name(m["name"])
+    if got is None or got[2] < len(m["name"].rstrip(" .:")) or " " not in m["name"].strip():
+        return None
+    return m.start("name")
+
+
 def segment(doc: Document) -> Segments:
     text = doc.text
     seg = Segments()
@@ -709,6 +802,15 @@ def segment(doc: Document) -> Segments:
     first_marker = _first(lines, top, window, lambda ln: ln.text.startswith(("Điều 1", "ĐIỀU 1", "Chương I")))
     search_hi = first_marker if first_marker is not None else window
     t = _first(lines, top, search_hi, lambda ln: _type_line(ln.text) and not DECISION.match(ln.text))
+    if t is None:
+        # OCR of a stamp printed over the title ("DEN i: : _¬ CHỈ THỊ"): the type line is read from its name on
+        t = _first(lines, top, min(search_hi, top + 40), lambda ln: _junk_type_at(ln.text) is not None)
+        if t is not None:
+            ln, off = lines[t], _junk_type_at(lines[t].text)
+            lines[t] = Line(ln.start + off, ln.end, ln.text[off:], [c for c in ln.cells if c.end > ln.start + off])
+            if lines[t].cells and lines[t].cells[0].start < lines[t].start:
+                c0 = lines[t].cells[0]
+                lines[t].cells[0] = Cell(lines[t].start, c0.end, doc.text[lines[t].start:c0.end], c0.col)
     kg = _first(lines, top, search_hi, lambda ln: bool(KINH_GUI.match(ln.text)))
     vv = _first(lines, top, min(search_hi, top + 40),
                 lambda ln: any(VV.match(c.text) for c in ln.cells) and len(ln.text) < 400)
@@ -935,7 +1037,8 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
         ln = lines[i]
         if not ln.text:
             continue
-        heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))]
+        heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))
+                 or fuzzy_title(c.text)]
         if not heads or len(ln.text) > 160 and len(ln.cells) < 3:  # a long line of many cells: a flattened block
             continue
         collected: list[Span] = []
@@ -946,7 +1049,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
             for c in row.cells:
                 txt = c.text.strip("* ")
                 if (j > i or c.start < heads[0].start or len(ln.cells) > 2) and (
-                        NOI_NHAN.match(txt) or regex.match(r"^[-–+•~]\s*\S", txt)):
+                        NOI_NHAN.match(txt) or regex.match(r"^[-–+•~=_]\s*\S", txt)):
                     continue
                 if j == i and c not in heads and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt):
                     continue
@@ -956,7 +1059,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
                     collected.append(Span(c.start + c.text.find(txt), c.start + c.text.find(txt) + len(txt), txt))
                     name_at = j
                     break
-                if MARK.match(txt) or POSITION.match(txt) or (is_upper(txt) and len(txt) < 70):
+                if MARK.match(txt) or POSITION.match(txt) or fuzzy_title(txt) or (is_upper(txt) and len(txt) < 70):
                     collected.append(Span(c.start + c.text.find(txt), c.start + c.text.find(txt) + len(txt), txt))
                 elif j > i and not row.cells[0].text.startswith(("-", "Nơi")):
                     # running text: not a signature block
@@ -974,6 +1077,10 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
         if pos_only is None and len(ln.cells) == 1 and POSITION.match(ln.text.strip("* ")):
             # a title alone on its line ("CHỦ TỊCH QUỐC HỘI"), its name lost to the scan or never printed
             pos_only = (i, i, [Span(ln.start, ln.end, ln.text)])
+        elif pos_only is None and len(ln.cells) == 2 and heads == ln.cells[1:] and fuzzy_title(heads[0].text) \
+                and _ITEM_OPEN.match(ln.cells[0].text):
+            # the same title at the end of a "Nơi nhận" line ("Nơi nhận: THỦ TƯỚNG")
+            pos_only = (i, i, [Span(heads[0].start, heads[0].end, heads[0].text)])
     return best or pos_only
 
 
@@ -987,13 +1094,14 @@ def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
         left = ln.cells[0].text if ln.cells else ln.text
         if regex.match(r"^[-–+•*]", left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
                                               and not MARK.match(left) and not POSITION.match(left)
+                                              and not fuzzy_title(left)
                                               and not is_upper(left) and len(left) < 90):
             end = ln.cells[0].end if ln.cells else ln.end
             last = j
             if regex.search(r"Lưu\b", left) and regex.search(r"[.)]\s*$", left):
                 break
             continue
-        if MARK.match(left) or POSITION.match(left) or is_person_name(left) or SIGNED.match(left):
+        if MARK.match(left) or POSITION.match(left) or fuzzy_title(left) or is_person_name(left) or SIGNED.match(left):
             continue
         break
     return _span(doc, lines[i].start, end), last

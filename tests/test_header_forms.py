@@ -457,3 +457,90 @@ def test_pipe_cell_holding_parent_and_issuer(tmp_path):
                 "I. MỤC ĐÍCH\n1. Kiểm tra.\n")
     assert h.issuer_parent.value == "Sở Nội vụ"
     assert h.issuer.value.casefold().startswith("đoàn kiểm tra")
+
+
+# --- OCR'd signing titles, damaged subjects and type lines, pdftotext columns, names printed twice
+
+
+def test_signing_title_read_up_to_its_marks_and_one_letter():
+    from pipeline.segment import fuzzy_title
+
+    assert fuzzy_title("THỦ TƯỞNG") == "THỦ TƯỚNG"
+    assert fuzzy_title("PHO VU TRUONG") == "PHÓ VỤ TRƯỞNG"
+    assert fuzzy_title("THU TUOMG") == "THỦ TƯỚNG"  # one letter off in a long word
+    assert fuzzy_title("GIÁM ĐỐC") == "GIÁM ĐỐC"
+    assert fuzzy_title("VŨ TRƯỜNG GIANG") is None and fuzzy_title("Thủ tướng") is None
+    assert fuzzy_title("CHU TlCH") is None  # short words must match without their marks
+
+
+_BODY = ("BỘ NỘI VỤ\nSố: 7/BNV\nHà Nội, ngày 02 tháng 3 năm 2021\nV/v cử cán bộ\n\nKính gửi: Các Sở.\n\n"
+         "Bộ Nội vụ đề nghị các Sở cử cán bộ tham dự.\n\n")
+
+
+def test_ocr_title_printed_at_the_end_of_a_noi_nhan_line():
+    _, h = _txt(_BODY + "Noi nhận: THỦ TƯỞNG\n- Như trên;\n\n- Lưu: VT, TCCB.\n\nš Zuyến Xuân\n")
+    assert h.signer.position.value == "Thủ tướng"
+    _, h = _txt(_BODY + "Not nhận: TL. BỘ TRUONG\n- Ủy ban Đối ngoại Quốc hội (để b/c); KT. VU TRUONG\n"
+                "= Văn phòng Chủ tịch nước (để b/c); VỤ LUẬT PHÁP\n- Phòng Công báo (Văn phòng Chính phủ): PHO VU TRUONG\n"
+                "- Lưu: VT.\n")
+    assert (h.signer.authority.value, h.signer.position.value) == ("KT.", "Phó Vụ trưởng")
+
+
+def test_subject_word_broken_by_ocr_taken_from_the_texts_restatement():
+    text = ("BỘ TÀI CHÍNH\nTỔNG CỤC THUẾ\nSố: 990/TB-TCT\nHà Nội, ngày 14 tháng 10 năm 2024\nTHÔNG BÁO\n\n"
+            "V/v triển khai các nhiệm vụ, công tác trong (âm tháng 10, quý IV năm 2024\n\n"
+            "Tổng cục Thuế thông báo kế hoạch triển khai các nhiệm vụ, công tác trọng tâm tháng 10, quý IV năm 2024 "
+            "như sau:\n\n1. Các nhiệm vụ trọng tâm năm 2025 được báo cáo.\n")
+    _, h = _txt(text)
+    assert h.subject.value == "triển khai các nhiệm vụ, công tác trọng tâm tháng 10, quý IV năm 2024"
+    # a restatement that differs in a number is another period, not a repair
+    _, h = _txt(text.replace("trọng tâm tháng 10", "trong tâm tháng 11"))
+    assert h.subject.value == "triển khai các nhiệm vụ, công tác trong (âm tháng 10, quý IV năm 2024"
+
+
+def test_type_line_opened_by_stamp_debris_and_subject_after_a_stamp_number():
+    _, h = _txt("THỦ TƯỚNG CHÍNHPHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                "CONG THONG TIN 41 /CT-TTg Hà Nội, ngày 04 tháng 3 năm 2020\n\nDEN i: : _¬ CHỈ THỊ\n\n"
+                "Ig-Q612/2G20 -| Về các nhiệm vụ, giải pháp tháo gỡ khó khăn cho\n\nsản xuất kinh doanh\n\n"
+                "Với sự vào cuộc quyết liệt của cả hệ thống chính trị, công tác phòng, chống dịch đã đạt kết quả.\n")
+    assert h.doc_type.value == "Chỉ thị"
+    assert h.subject.value == "Về các nhiệm vụ, giải pháp tháo gỡ khó khăn cho sản xuất kinh doanh"
+    assert h.issuer.value == "Thủ tướng Chính phủ"  # the lost space restored; the number line is not its name
+
+
+def test_junk_before_a_type_name_needs_debris_not_words():
+    from pipeline.segment import _junk_type_at
+
+    assert _junk_type_at("DEN i: : _¬ CHỈ THỊ") == 12
+    assert _junk_type_at("a) QUYẾT ĐỊNH") is None and _junk_type_at("Về việc QUYẾT ĐỊNH") is None
+
+
+def test_pdftotext_issuer_cut_by_the_column_and_motto_wrapped(tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text("       UBND TỈNH LÀO CAI\n"
+                 "                                             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                 "     SỞ NÔNG NGHIỆP VÀ MÔI\n"
+                 "                                                   Độc lập - Tự do - Hạnh Phúc\n"
+                 "              TRƯỜNG\n"
+                 "       Số: 5141 /SNNMT-KS                        Lào Cai, ngày 29 tháng 12 năm 2025\n"
+                 "V/v thống kê sản lượng khai thác\n\nKính gửi: Các tổ chức khai thác khoáng sản.\n\n"
+                 "Sở đề nghị các tổ chức báo cáo.\n", "utf-8")
+    doc = load(f)
+    h = header.extract(doc, segment(doc), None)
+    assert h.issuer.value == "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"
+    f.write_text("   UỶ BAN NHÂN                CỘNG HOÀ XÃ HỘI CHỦ NGHĨA\n"
+                 "       DÂN                            VIỆT NAM\n"
+                 "   TỈNH LÀO CAI                 Độc lập - Tự do - Hạnh phúc\n\n"
+                 "Số: 12/UBND-KT             Lào Cai, ngày 10 tháng 9 năm 2025\n"
+                 "V/v tham mưu uỷ quyền\n\nKính gửi: Sở Công Thương.\n\nỦy ban nhân dân tỉnh giao Sở tham mưu.\n",
+                 "utf-8")
+    doc = load(f)
+    assert header.extract(doc, segment(doc), None).issuer.value == "Ủy ban nhân dân tỉnh Lào Cai"
+
+
+def test_issuer_printed_twice_in_one_cell(tmp_path):
+    _, h = _md_file(tmp_path, "| BỘ KẾ HOẠCH VÀ ĐẦU TƯ BỘ KẾ HOẠCH VÀ ĐẦU TƯ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+                    "Độc lập - Tự do - Hạnh phúc |\n| --- | --- |\n| Số: 1373/QĐ-BKHĐT | *Hà Nội, ngày 29 tháng 7 năm 2022* |"
+                    "\n\n**QUYẾT ĐỊNH**\nVề việc đính chính Thông tư\n\nCăn cứ Luật Đầu tư;\n\nQUYẾT ĐỊNH:\n\n"
+                    "Điều 1. Đính chính.\n")
+    assert h.issuer.value == "Bộ Kế hoạch và Đầu tư"
