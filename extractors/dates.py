@@ -128,4 +128,24 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         if iso:
             kind = next(k for k in ("quarter", "half", "month", "year") if m[k])
             found.append(PeriodMatch(iso, m.start(), m.end(), m.group(), kind))
-    return sorted(found, key=lambda f: f.start)
+    return _join_spans(text, sorted(found, key=lambda f: f.start))
+
+
+# "Quý II/2024 - Quý IV/2026", "Từ quý II/2026 đến quý III/2027", "trong năm 2024 và Quý 1/2025": one span,
+# read to the last day of its later end.
+_JOIN = regex.compile(rf"{_SP}(?:-|–|đến|tới|và){_SP}", regex.IGNORECASE)
+_FROM = regex.compile(rf"(?<![\p{{L}}])từ{_SP}$", regex.IGNORECASE)
+
+
+def _join_spans(text: str, found: list[PeriodMatch]) -> list[PeriodMatch]:
+    out: list[PeriodMatch] = []
+    for p in found:
+        q = out[-1] if out else None
+        if (q is not None and p.kind != "date" and q.kind != "date" and p.iso > q.iso
+                and _JOIN.fullmatch(text, q.end, p.start)):
+            f = _FROM.search(text, max(0, q.start - 8), q.start)
+            s = f.start() if f else q.start
+            out[-1] = PeriodMatch(p.iso, s, p.end, text[s:p.end], p.kind)
+        else:
+            out.append(p)
+    return out

@@ -21,9 +21,12 @@ import regex
 
 from extractors.dates import PeriodMatch, find_dates, find_periods
 from pipeline.records import Deadline
+from pipeline.tables import tables
 
 I = regex.IGNORECASE  # noqa: E741
 _S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
+_NGAY = r"(?:ngày|ngay|[hn]gày|ngảy|ngàу|ngàu)"  # OCR of scans: "trước hgày 30/10/2024"
+_HAN = r"h?[ạa]n(?![\p{L}])"  # "thời ạn", "thời han"
 
 # What may stand right before the date/period (anchored at its start).
 STRONG = regex.compile(
@@ -31,21 +34,30 @@ STRONG = regex.compile(
     rf"(?:{_S}(?:vào|đến|trong))?(?:{_S}hết)?|(?:xong|hoàn{_S}thành|hoàn{_S}tất|kết{_S}thúc)"
     rf"(?:{_S}(?:trong|vào|trước|đến{_S}hết|đến|trong{_S}thời{_S}gian))?)"
     rf"(?:{_S}\d{{1,2}}{_S}(?:giờ|h)(?:{_S}\d{{1,2}}(?:{_S}phút)?)?{_S},?)?"  # "trước 17 giờ 00 ngày 20/3/2024"
-    rf"(?:{_S}ngày)?{_S}$", I)
+    rf"(?:{_S}{_NGAY})?[ \t\u00a0|]*\n?[ \t\u00a0]*$", I)
 LABEL = regex.compile(
-    rf"(?:thời{_S}hạn|thời{_S}gian{_S}hoàn{_S}thành|tiến{_S}độ(?:{_S}hoàn{_S}thành)?|hạn{_S}hoàn{_S}thành"
+    rf"(?:thời{_S}{_HAN}|thời{_S}gian{_S}hoàn{_S}thành|tiến{_S}độ(?:{_S}hoàn{_S}thành)?|hạn{_S}hoàn{_S}thành"
     rf"|hạn{_S}cuối(?:{_S}cùng)?|hạn{_S}chót)"
-    rf"(?:(?:{_S}(?:nộp|gửi|báo{_S}cáo|trình))?{_S}[:：]?|(?:{_S}[\p{{L}}]+){{1,4}}{_S}[:：])"
+    rf"(?:(?:{_S}(?:nộp|gửi|báo{_S}cáo|trình))?{_S}[:：]?|(?:,?{_S}[\p{{L}}]+){{1,14}}{_S}[:：])"
     rf"{_S}(?:dự{_S}kiến{_S})?(?:trong|trước|vào)?(?:{_S}ngày)?{_S}$", I)
 # "Thời gian thực hiện:" names a limit only before a month, quarter or day; before years it is a term.
 TERM_LABEL = regex.compile(rf"thời{_S}gian{_S}thực{_S}hiện{_S}[:：]?{_S}(?:dự{_S}kiến{_S})?(?:trong{_S})?$", I)
-WITHIN = regex.compile(rf"(?:^|\s)(?:trong|vào|vào{_S}cuối|ngay{_S}trong){_S}$")  # lower case: not a sentence opener
+WITHIN = regex.compile(rf"(?:^|[\s(])(?:trong|vào|vào{_S}cuối|ngay{_S}trong){_S}$")  # lower case: not a sentence opener
 UNTIL = regex.compile(rf"(?:^|\s)(?:đến|tới)(?:{_S}hết)?{_S}$", I)
 
 DIRECTIVE = regex.compile(
     r"\b(?:trình|báo cáo|hoàn thành|hoàn thiện|xong|ban hành|gửi|nộp|triển khai|tổ chức|phê duyệt|xây dựng"
     r"|sửa đổi|bổ sung|rà soát|kiểm tra|tổng kết|sơ kết|đánh giá|đề xuất|thực hiện|hoàn tất|xử lý|tổng hợp"
     r"|cập nhật|công bố|bàn giao|giải ngân|thanh toán|quyết toán|khởi công|đưa vào|quyết định|điều chỉnh)\b", I)
+# Deliverables: work whose end is a product handed over, so "trong năm ..." after them is a limit.
+DELIVER = regex.compile(
+    r"\b(?:trình|ban hành|báo cáo|gửi|nộp|hoàn thành|hoàn thiện|hoàn tất|xong|phê duyệt|công bố|bàn giao)\b", I)
+# Events are held on a date: "kỳ họp thứ 8 của Quốc hội diễn ra vào tháng 11/2024" is no limit.
+EVENT = regex.compile(r"\b(?:diễn ra|khai mạc|bế mạc|họp|kỳ họp|hội nghị|hội thảo)\W*$", I)
+FUTURE_DONE = regex.compile(
+    rf"\W{{0,2}}sẽ{_S}(?:hoàn{_S}thành|hoàn{_S}tất|xong|đưa\b[^.;,:\n]{{0,40}}?\bvào{_S}(?:hoạt{_S}động|sử{_S}dụng"
+    rf"|vận{_S}hành|khai{_S}thác))", I)
+DONE = regex.compile(rf"\W{{0,2}}(?:sẽ{_S})?(?:hoàn{_S}thành|hoàn{_S}tất|xong)", I)
 COMPLETION = regex.compile(r"\b(?:hoàn thành|hoàn tất|xong|dứt điểm|chấm dứt|kết thúc|100%)", I)
 PAST = regex.compile(r"(?:^|\s)(?:đã|đang)\s", I)
 AIM = regex.compile(r"mục tiêu|phấn đấu|hướng tới|tầm nhìn", I)
@@ -66,7 +78,11 @@ MUST = regex.compile(r"\b(?:phải|cần|yêu cầu|đề nghị|bảo đảm|đ
 # Column headers that make lone dates in the cells below them deadlines.
 COLUMN = regex.compile(
     r"(?m)(?:^|\|)[ \t|]*(?:thời[ \t]+gian|thời[ \t]+hạn|tiến[ \t]+độ)(?:[ \t]*\n?[ \t]*(?:hoàn[ \t]+thành|thực[ \t]+hiện"
-    r"|trình|ban[ \t]+hành|báo[ \t]+cáo)(?:[ \t]+[\p{L}/]+){0,3})?[ \t]*(?:\||$)", I)
+    r"|trình|ban[ \t]+hành|báo[ \t]+cáo)(?:[ \t]*/?[ \t]*[\p{L}/]+){0,3})?[ \t]*(?:\||$)", I)
+# The same header as a table model's column name (DOCX, HTML, Markdown pipe tables).
+COLUMN_NAME = regex.compile(
+    r"^\W*(?:thời\s+h?[ạa]n|tiến\s+độ|hạn\s+(?:hoàn\s+thành|chót)|thời\s+gian(?:\s*/?\s*(?:hoàn\s+thành|thực\s+hiện"
+    r"|trình|ban\s+hành|báo\s+cáo|nộp|gửi))*\W*$)", I)
 CELL_PREFIX = regex.compile(
     rf"^(?:(?:xong|hoàn{_S}thành|hoàn{_S}tất)?{_S}(?:trong|trước|vào)?|(?:xong{_S}|hoàn{_S}thành{_S})?trước{_S}ngày)$", I)
 RECUR_TAIL = regex.compile(rf"{_S}(?:và{_S})?(?:(?:hằng|hàng){_S}(?:năm|quý|tháng|tuần))", I)
@@ -106,7 +122,8 @@ BASE_EFFECTIVE = regex.compile(
 EFFECT_AFTER = regex.compile(rf"hiệu{_S}lực(?:{_S}thi{_S}hành)?{_S}$", I)
 LIMIT_OF = regex.compile(rf"(?:thời{_S}hạn|thời{_S}gian)[^.;]{{0,40}}$", I)
 BEFORE_EVENT = regex.compile(rf"\btrước{_S}(?:khi|ngày){_S}(?!\d)[^.;:,(|]{{3,80}}", I)
-BOUNDARY = regex.compile(r"[.;!?|:](?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))", I)
+BOUNDARY = regex.compile(
+    r"(?:\.(?![ \t]*\n?[ \t]*\p{Ll}\p{L})|[;!?:]|(?<=\s)\|)(?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))")
 
 
 @dataclass
@@ -138,6 +155,12 @@ def _issue_date(doc, ex) -> dt.date | None:
         return dt.date.fromisoformat(iso) if iso else None
     except ValueError:
         return None
+
+
+def _first_date(text: str) -> dt.date | None:
+    """The first full date of the document's head (an e-signature stamp, a damaged date line): a year to go by."""
+    ds = find_dates(text, 0, min(len(text), 800))
+    return dt.date.fromisoformat(ds[0].iso) if ds else None
 
 
 def _skip_spans(seg) -> list[tuple[int, int]]:
@@ -192,28 +215,64 @@ def _classify(text: str, p: PeriodMatch, issue: dt.date | None, is_report: bool,
         if VALIDITY.search(text[max(cs, p.start - 60):p.start - len(trig)]):
             return None
         return _Hit(p.start - len(trig), p.end, p.iso)
-    wide = text[max(0, p.start - 80):p.start]
+    wide = text[max(0, p.start - 130):p.start]
     m = LABEL.search(wide)
     if not m and p.kind in ("date", "month", "quarter", "half"):
         m = TERM_LABEL.search(wide)
-    if m and not late and not VALIDITY.search(wide[m.start():]):
+    if m and not VALIDITY.search(wide[m.start():]):  # a labelled limit counts even when already past
         return _Hit(p.start - len(wide) + m.start(), p.end, p.iso)
     if p.kind == "date" or in_cells:
         return None  # a schedule table has its own date column: words inside other cells are not limits
     m = WITHIN.search(left)
     if m and not past:
         ahead = text[cs:p.start - len(left) + m.start()]
-        if (DIRECTIVE.search(ahead) and not PAST.search(ahead) and not VALIDITY.search(ahead)
-                and not AIM.search(ahead[-100:])
-                and not is_report):
-            return _Hit(p.start - len(left) + m.start() + (left[m.start()].isspace()), p.end, p.iso, confidence=0.8)
+        if (DIRECTIVE.search(ahead) and not PAST.search(ahead) and not _validity(ahead)
+                and not AIM.search(ahead[-100:]) and not EVENT.search(ahead[-30:])
+                and not is_report
+                # a whole year is a limit only for a deliverable ("trình Quốc hội trong năm 2025") or with a
+                # completion after it; else it is the year work happens in ("kiểm tra định kỳ trong năm 2020",
+                # "phát thải ròng bằng 0 vào năm 2050", "lấp đầy 50% trong năm 2028")
+                and (p.kind != "year" or DELIVER.search(ahead[-60:]) or DONE.match(right))):
+            return _Hit(p.start - len(left) + m.start() + (left[m.start()] in " \t\n("), p.end, p.iso, confidence=0.8)
     m = UNTIL.search(left)
     if m and not past and p.kind in ("year", "quarter", "month"):
         done = COMPLETION.search(right[:60])
         around = text[max(cs, p.start - 80):p.start] + right[:done.start() if done else 0]
         if done and not TARGET.search(around) and not PAST.search(around):
-            return _Hit(p.start - len(left) + m.start() + (left[m.start()].isspace()), p.end, p.iso, confidence=0.7)
+            return _Hit(p.start - len(left) + m.start() + (left[m.start()] in " \t\n("), p.end, p.iso, confidence=0.7)
+    # "quý IV năm 2027 sẽ đưa dự án vào hoạt động": a period that opens a clause in the future tense of completion
+    if not past and p.kind != "date" and FUTURE_DONE.match(right) and not TARGET.search(text[max(cs, p.start - 80):p.start]):
+        return _Hit(p.start, p.end, p.iso, confidence=0.7)
     return None
+
+
+def _validity(ahead: str) -> bool:
+    """Whether a validity term governs the end of `ahead` (no directive verb after the last one)."""
+    ends = [v.end() for v in VALIDITY.finditer(ahead)]
+    return bool(ends) and not DIRECTIVE.search(ahead, ends[-1])
+
+
+# "trong tháng 10" with no year: the month of the document's own year. Not "06 tháng" (a duration), not
+# "hằng tháng", not "tháng 10/2024" or "tháng 10 năm 2024" (full periods, read by `find_periods`).
+MONTH_ONLY = regex.compile(
+    rf"(?<=(?:trong|vào|trước|hết|cuối|xong|thành){_S})tháng{_S}(?P<m>\d{{1,2}})(?![\d/.\-]|{_S}(?:năm|/|-|–){_S}\d)", I)
+
+
+def _month_only(text: str, issue: dt.date | None) -> list[PeriodMatch]:
+    if issue is None:
+        return []
+    out = []
+    for m in MONTH_ONLY.finditer(text):
+        mm = int(m["m"])
+        if not 1 <= mm <= 12:
+            continue
+        # the document's year; a month early in the year named late in the year before is next year's
+        y = issue.year + (mm < issue.month and issue.month >= 11 and mm <= 2)
+        if mm < issue.month and y == issue.year:
+            continue  # a month already over is reported on
+        last = (dt.date(y + (mm == 12), mm % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+        out.append(PeriodMatch(last, m.start(), m.end(), m.group(), "month"))
+    return out
 
 
 def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> list[_Hit]:
@@ -244,6 +303,33 @@ def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> 
             continue
         start = ls + len(pre) - len(pre.lstrip())
         hits.append(_Hit(start, rec_end if rec else p.end, p.iso, recurrence=rec, confidence=0.8))
+    return hits
+
+
+def _table_hits(doc, periods: list[PeriodMatch], issue: dt.date | None) -> list[_Hit]:
+    """Lone dates in the cells of a table model's "Thời gian hoàn thành" / "Tiến độ" column."""
+    text = doc.text
+    starts = [p.start for p in periods]
+    hits = []
+    for t in tables(doc) if getattr(doc, "blocks", None) else []:
+        col = t.column(COLUMN_NAME)
+        for row in t.body_rows() if col is not None else []:
+            c = t.cell(row, col)
+            if c is None:
+                continue
+            inside = [p for p in periods[bisect.bisect_left(starts, c.start):bisect.bisect_left(starts, c.end)]
+                      if p.end <= c.end]
+            if len(inside) != 1:
+                continue
+            p = inside[0]
+            rec_end, rec = _recurrence_after(text, p.end)
+            pre, post = text[c.start:p.start].strip(), text[rec_end:c.end].strip(" \t\n.;,")
+            if not CELL_PREFIX.match(pre) or post:
+                continue
+            if issue is not None and dt.date.fromisoformat(p.iso) < issue - dt.timedelta(days=366):
+                continue
+            start = c.start + len(text[c.start:p.start]) - len(text[c.start:p.start].lstrip())
+            hits.append(_Hit(start, rec_end if rec else p.end, p.iso, recurrence=rec, confidence=0.8))
     return hits
 
 
@@ -328,14 +414,14 @@ def extract(doc, seg, ex) -> list[Deadline]:
 
     periods = find_periods(text)
     col = COLUMN.search(text)
-    for p in periods:
+    for p in periods + _month_only(text, issue or _first_date(text)):
         h = _classify(text, p, issue, is_report, bool(col) and p.start > col.end() and _cell_lines(text, p.start))
         if h:
             end, rec = _recurrence_after(text, h.end)
             if rec:
                 h.end, h.recurrence = end, rec
             add(h)
-    for h in _cell_hits(text, periods, issue):
+    for h in _table_hits(doc, periods, issue) + _cell_hits(text, periods, issue):
         add(h)
 
     for m in RELATIVE.finditer(text):
