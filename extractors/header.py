@@ -337,7 +337,7 @@ def _org_units(seg: Segments) -> list[Span]:
         if not units and not head:
             continue  # a gazette's section heading ("VĂN BẢN PHÁP LUẬT KHÁC"), not a body
         if units and not head and (regex.fullmatch(r"\S*\p{L}[-/]\p{L}\S*", t.strip())
-                                   or regex.search(r"(?<!(?i:số)\s{0,3})(?<![\d/])\d+\s*/\s*\p{Lu}", t)):
+                                   or regex.search(r"(?<!(?i:s[ốo])\s{0,3})(?<![\d/])\d+\s*/\s*\p{Lu}", t)):
             continue  # an OCR'd number line that lost its "Số:" ("ŸBCT-ATMT", "… 41 /CT-TTs"): not the name's next line
         if units and not head:
             u = units[-1]
