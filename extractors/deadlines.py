@@ -38,8 +38,10 @@ STRONG = regex.compile(
 LABEL = regex.compile(
     rf"(?:thời{_S}{_HAN}|thời{_S}gian{_S}hoàn{_S}thành|tiến{_S}độ(?:{_S}hoàn{_S}thành)?|hạn{_S}hoàn{_S}thành"
     rf"|hạn{_S}cuối(?:{_S}cùng)?|hạn{_S}chót)"
-    rf"(?:(?:{_S}(?:nộp|gửi|báo{_S}cáo|trình))?{_S}[:：]?|(?:,?{_S}[\p{{L}}]+){{1,14}}{_S}[:：])"
+    rf"(?:(?:{_S}(?:nộp|gửi|báo{_S}cáo|trình))?{_S}[:：]?|(?:,?[ \t\u00a0\n]+[\p{{L}}]++){{1,14}}+{_S}[:：])"
     rf"{_S}(?:dự{_S}kiến{_S})?(?:trong|trước|vào)?(?:{_S}ngày)?{_S}$", I)
+# (The words of a long label are split at blanks only, possessively: with optional blanks the loop
+# could cut one word every way, and a window without a colon took seconds.)
 # "Thời gian thực hiện:" names a limit only before a month, quarter or day; before years it is a term.
 TERM_LABEL = regex.compile(rf"thời{_S}gian{_S}thực{_S}hiện{_S}[:：]?{_S}(?:dự{_S}kiến{_S})?(?:trong{_S})?$", I)
 WITHIN = regex.compile(rf"(?:^|[\s(])(?:trong|vào|vào{_S}cuối|ngay{_S}trong){_S}$")  # lower case: not a sentence opener
