@@ -61,6 +61,15 @@ OCR_AMOUNT = regex.compile(
     I,
 )
 
+# "tổng mức đầu tư 173 tỷ đã được phê duyệt": after a money noun, billions need no currency word and no
+# particular word after them ("tỷ lệ" is a ratio, not a scale).
+BARE_CUED = regex.compile(
+    rf"(?<=(?:tổng{_S}mức{_S}đầu{_S}tư|kinh{_S}phí|vốn|số{_S}tiền|chi{_S}phí|dự{_S}toán|ngân{_S}sách)"
+    rf"(?:{_S}[\p{{L}}]+){{0,3}}{_S}(?:là{_S}|khoảng{_S}|gần{_S}|hơn{_S}|trên{_S})?)"
+    rf"(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)(?![\p{{L}}]|{_S}lệ)(?P<qual>)",
+    I,
+)
+
 # "Hỗ trợ 30 triệu/mô hình": a per-unit rate in millions without the currency word, after a money cue.
 BARE_RATE = regex.compile(
     rf"(?<=(?:hỗ{_S}trợ|kinh{_S}phí|mức|chi|vốn|tiền|giá)(?:{_S}[\p{{L}}]+){{0,3}}{_S}(?:tối{_S}đa{_S}|là{_S})?)"
@@ -244,7 +253,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
         if v is not None:
             keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(sc), "VND"))
-    for m in BARE.finditer(text, start, end):
+    for m in [*BARE.finditer(text, start, end), *BARE_CUED.finditer(text, start, end)]:
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])

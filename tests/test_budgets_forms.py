@@ -115,6 +115,12 @@ def test_bare_billions_before_a_bracket():
     assert [(b.text, b.amount_vnd) for b in out] == [("173 tỷ", 173_000_000_000)]
 
 
+def test_bare_billions_after_a_money_noun():
+    out = run("Dự án có tổng mức đầu tư 173 tỷ đã được phê duyệt; tổng vốn đầu tư khoảng 2.500 tỷ\nđể xây dựng.")
+    assert [b.amount_vnd for b in out] == [173_000_000_000, 2_500_000_000_000]
+    assert run("Nguồn vốn 20 tỷ lệ thuận với quy mô; dân số 8 tỷ người.") == []
+
+
 def test_ocr_damaged_units():
     text = ("Tổng thu ngân sách ước đạt 1.229.788 ty déng; thu nợ ước đạt 56.092 ty đồng; số đã nộp là 6.234 ty "
             "đông; tổng vốn 363.284 tý đồng. Hợp tác với 5 công ty đồng thời.")
