@@ -257,7 +257,7 @@ def _validity(ahead: str) -> bool:
 # "trong tháng 10" with no year: the month of the document's own year. Not "06 tháng" (a duration), not
 # "hằng tháng", not "tháng 10/2024" or "tháng 10 năm 2024" (full periods, read by `find_periods`).
 MONTH_ONLY = regex.compile(
-    rf"(?<=(?:trong|vào|trước|hết|cuối|xong|thành){_S})tháng{_S}(?P<m>\d{{1,2}})(?![\d/.\-]|{_S}(?:năm|/|-|–){_S}\d)", I)
+    rf"(?=tháng)(?<=(?:trong|vào|trước|hết|cuối|xong|thành){_S})tháng{_S}(?P<m>\d{{1,2}})(?![\d/.\-]|{_S}(?:năm|/|-|–){_S}\d)", I)
 
 
 def _month_only(text: str, issue: dt.date | None) -> list[PeriodMatch]:

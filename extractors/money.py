@@ -64,9 +64,9 @@ OCR_AMOUNT = regex.compile(
 # "tổng mức đầu tư 173 tỷ đã được phê duyệt": after a money noun, billions need no currency word and no
 # particular word after them ("tỷ lệ" is a ratio, not a scale).
 BARE_CUED = regex.compile(
-    rf"(?<=(?:tổng{_S}mức{_S}đầu{_S}tư|kinh{_S}phí|vốn|số{_S}tiền|chi{_S}phí|dự{_S}toán|ngân{_S}sách)"
-    rf"(?:{_S}[\p{{L}}]+){{0,3}}{_S}(?:là{_S}|khoảng{_S}|gần{_S}|hơn{_S}|trên{_S})?)"
-    rf"(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)(?![\p{{L}}]|{_S}lệ)(?P<qual>)",
+    rf"(?<![\d.,/])(?=[\d.,]+{_S}(?:nghìn|ngàn|tỷ|tỉ))(?<=(?:tổng{_S}mức{_S}đầu{_S}tư|kinh{_S}phí|vốn|số{_S}tiền|chi{_S}phí|dự{_S}toán|ngân{_S}sách)"
+    rf"(?:[ \t\u00a0\n]+[\p{{L}}]+){{0,3}}{_S}(?:là{_S}|khoảng{_S}|gần{_S}|hơn{_S}|trên{_S})?)"
+    rf"(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)(?![\p{{L}}]|{_S}lệ)(?P<qual>)",
     I,
 )
 
