@@ -461,9 +461,15 @@ def _unglued(name: str) -> str:
     return name
 
 
+# Each Latin letter with marks to its base letter, one character for one (a table, so whole documents
+# are translated at C speed).
+_BASE = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+         if len(unicodedata.normalize("NFD", chr(c))) > 1} | {ord("đ"): "d", ord("Đ"): "d"}
+
+
 def _base(s: str) -> str:
     """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
-    return "".join(unicodedata.normalize("NFD", ch)[0] if ch not in "đĐ" else "d" for ch in s).casefold()
+    return s.translate(_BASE).casefold()
 
 
 def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, min_len: int = 8) -> str:
@@ -581,18 +587,20 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
     folded = outside.casefold()
     if s.casefold() in folded:
         return s
-    base_out = _base(outside)
+    # every run of three words of the text, by its letters without marks: how the text spells it, how often
+    toks = list(_WORD.finditer(_base(outside)))
+    runs: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
+    for x, y, z in zip(toks, toks[1:], toks[2:], strict=False):
+        if y.start() - x.end() <= 3 and z.start() - y.end() <= 3:
+            spelt = (folded[x.start():x.end()], folded[y.start():y.end()], folded[z.start():z.end()])
+            seen_runs = runs.setdefault((x[0], y[0], z[0]), {})
+            seen_runs[spelt] = seen_runs.get(spelt, 0) + 1
     out = s
     words = list(_WORD.finditer(out))
-    sep = r"[^\p{L}\d]{1,3}"
     for a in range(min(len(words) - 2, 60)):
         words = list(_WORD.finditer(out))
         run = words[a:a + 3]
-        key = r"(?<![\p{L}\d])" + sep.join(regex.escape(_base(w[0])) for w in run) + r"(?![\p{L}\d])"
-        seen: dict[tuple[str, ...], int] = {}
-        for m in regex.finditer(key, base_out):
-            v = tuple(_WORD.findall(folded[m.start():m.end()]))
-            seen[v] = seen.get(v, 0) + 1
+        seen = runs.get(tuple(_base(w[0]) for w in run), {})
         mine = tuple(w[0].casefold() for w in run)
         best = max(seen, key=lambda v: (seen[v], v == mine), default=None)
         if best is None or best == mine or seen[best] <= seen.get(mine, 0):
@@ -687,6 +695,25 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
     return " ".join(out)
 
 
+_NON_WORD = regex.compile(r"\W{1,3}$")
+
+
+def _after(text: str, prev: str, core: str) -> list[str]:
+    """How `text` prints the word `core` where it follows the word `prev` (case ignored; one to three
+    non-word characters between): found with plain string search, no pattern built per word."""
+    low, prev, core = text.lower(), prev.lower(), core.lower()
+    out, i = [], low.find(core)
+    while i >= 0:
+        j = i + len(core)
+        if not (j < len(low) and low[j].isalpha()):
+            gap = _NON_WORD.search(low, max(0, i - 3), i)
+            k = gap.start() if gap else i
+            if gap and low.endswith(prev, 0, k) and not (k - len(prev) > 0 and low[k - len(prev) - 1].isalpha()):
+                out.append(text[i:j])
+        i = low.find(core, i + 1)
+    return out
+
+
 def sentence_case(s: str, text: str) -> str:
     """A line printed in capitals in normal case: codes kept, and a word capitalised where the document's
     running text capitalises it mid-sentence ("AN GIANG" → "An Giang", "CHÍNH PHỦ" → "Chính phủ")."""
@@ -700,8 +727,7 @@ def sentence_case(s: str, text: str) -> str:
         core = regex.sub(r"^\W+|\W+$", "", low)
         prev = regex.sub(r"^\W+|\W+$", "", words[i - 1]) if i else ""
         if core and prev:
-            found = [m for m in regex.findall(rf"(?<!\p{{L}}){regex.escape(prev)}\W{{1,3}}({regex.escape(core)})(?!\p{{L}})",
-                                              text, regex.IGNORECASE) if not m.isupper()]
+            found = [m for m in _after(text, prev, core) if not m.isupper()]
             if found and sum(m[:1].isupper() for m in found) > len(found) / 2:
                 low = low.replace(core, core.capitalize(), 1)
         out.append(low)

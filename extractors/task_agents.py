@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from extractors import patterns as rx
+
 W = r"(?<![\p{L}\p{M}\d])"  # word start
 E = r"(?![\p{L}\p{M}\d])"  # word end
 
@@ -187,13 +189,13 @@ def body_at(s: str, pos: int) -> Body | None:
     if not head:
         head = m.group().lower()
     # Bộ / Sở / Ban: a known sector name first.
-    sm = regex.match(r"\s+" + _SECTOR, s[end:end + _WINDOW])
+    sm = rx.match(r"\s+" + _SECTOR, s[end:end + _WINDOW])
     if sm:
         end += sm.end()
     free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
                           "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
-    om = regex.match(r"\s+của\s+", s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
+    om = rx.match(r"\s+của\s+", s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
     if om and (ob := body_at(s, end + om.end())):
         end = ob.end  # "Ban của Hội đồng nhân dân"
     rm = _WHERE.match(s, end)
@@ -222,7 +224,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     n = len(s)
     placed = False  # a place name ("thành phố Hà Nội") closes the name to compound syllables
     while end < n:
-        pm = regex.match(_PLACES, s[end:end + _WINDOW])
+        pm = rx.match(_PLACES, s[end:end + _WINDOW])
         if pm and pm.end() > 0:
             end += pm.end()
             placed = True
@@ -231,13 +233,13 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if tm:
             end = tm.end()
             continue
-        m = regex.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:end + _WINDOW])
+        m = rx.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:end + _WINDOW])
         if not m:
             break
         sep = m.group(1)
         nxt = end + m.end()
         rest = s[nxt:nxt + _WINDOW]
-        if "\n" in sep and regex.match(r"\p{Lu}", rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
+        if "\n" in sep and rx.match(r"\p{Lu}", rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
         cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
         if cm:
@@ -246,9 +248,9 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if "," in sep or "và" in sep:
             # A comma or "và" continues the name only inside a group ("các Sở, ngành") or a
             # ministry name ("Văn hóa, Thể thao"), not before another body of a list.
-            gm = regex.match(rf"(?:{GROUP_WORDS}|{ADMIN}){E}", rest)
+            gm = rx.match(rf"(?:{GROUP_WORDS}|{ADMIN}){E}", rest)
             if gm and "các" in s[start:end].lower() and not (
-                    gm.group()[:1].isupper() and regex.match(r"\s+\p{Lu}", rest[gm.end():])):  # ", Bộ Tài chính"
+                    gm.group()[:1].isupper() and rx.match(r"\s+\p{Lu}", rest[gm.end():])):  # ", Bộ Tài chính"
                 end = nxt + gm.end()
                 continue
             # "cơ quan, tổ chức liên quan", "đơn vị, địa phương có liên quan": a generic list closed by "liên quan"
@@ -258,22 +260,22 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             if _head_at(s, nxt):
                 break
-            if "và" in sep and head in UNIT_HEADS and regex.match(r"\p{Ll}", rest) and not _PRED.match(rest) and \
-                    regex.search(r"\s\p{Ll}[\p{L}\p{M}]*$", s[start:end]) and _unit_name(s, start, end, head):
-                wm = regex.match(r"[\p{L}\p{M}]+", rest)  # "Ban Quản lý dự án ... công trình dân dụng và công nghiệp"
+            if "và" in sep and head in UNIT_HEADS and rx.match(r"\p{Ll}", rest) and not _PRED.match(rest) and \
+                    rx.search(r"\s\p{Ll}[\p{L}\p{M}]*$", s[start:end]) and _unit_name(s, start, end, head):
+                wm = rx.match(r"[\p{L}\p{M}]+", rest)  # "Ban Quản lý dự án ... công trình dân dụng và công nghiệp"
                 end = nxt + wm.end()
                 continue
-            if free and "," in sep and regex.match(r"\p{Ll}", rest) and not _PRED.match(rest):
-                wm = regex.match(r"[\p{L}\p{M}]+", rest)
+            if free and "," in sep and rx.match(r"\p{Ll}", rest) and not _PRED.match(rest):
+                wm = rx.match(r"[\p{L}\p{M}]+", rest)
                 end = nxt + wm.end()
                 continue
-            if regex.match(PROPER + E, rest) and not _PRED.match(rest.lower()):
-                wm = regex.match(PROPER, rest)
+            if rx.match(PROPER + E, rest) and not _PRED.match(rest.lower()):
+                wm = rx.match(PROPER, rest)
                 end = nxt + wm.end()
                 continue
             break
-        if regex.match(r"\p{Lu}", rest):
-            if _CELL_AFTER.match(rest) and not regex.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[max(0, end - _WINDOW):end]):
+        if rx.match(r"\p{Lu}", rest):
+            if _CELL_AFTER.match(rest) and not rx.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[max(0, end - _WINDOW):end]):
                 break  # the next table cell: a time ("Năm 2026", "Quý IV") or a product ("Chương trình, kế hoạch")
             # only a unit's head so far: "Cục Quản lý ...", "Tổng cục Thuế", "cơ quan Thuế"
             bare = not s[start:end].lower().replace(head, "", 1).strip(" ,") and head in UNIT_HEADS | {"cơ quan"}
@@ -281,16 +283,16 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                     rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
-                    not regex.search(r"(?:thuộc|của)$", s[max(0, end - _WINDOW):end]) and \
+                    not rx.search(r"(?:thuộc|của)$", s[max(0, end - _WINDOW):end]) and \
                     not bare:
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
-            wm = regex.match(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+", rest)  # "trình" is also a verb
+            wm = rx.match(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+", rest)  # "trình" is also a verb
             if not wm:
                 break
             end = nxt + wm.end()
             continue
-        if regex.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[max(0, end - _WINDOW):end]):
-            gm = regex.match(rf"{GROUP_WORDS}{E}", rest)  # "Thủ trưởng các ban, ngành tỉnh"
+        if rx.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[max(0, end - _WINDOW):end]):
+            gm = rx.match(rf"{GROUP_WORDS}{E}", rest)  # "Thủ trưởng các ban, ngành tỉnh"
             if gm:
                 end = nxt + gm.end()
                 continue
@@ -298,9 +300,9 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if lm:
             end = nxt + lm.end()
             continue
-        if regex.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (
+        if rx.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (
                 free or not placed and (_in_name(s, end) or _unit_name(s, start, end, head))):
-            wm = regex.match(r"[\p{L}\p{M}]+", rest)
+            wm = rx.match(r"[\p{L}\p{M}]+", rest)
             end = nxt + wm.end()
             continue
         break
@@ -351,12 +353,12 @@ def _unit_name(s: str, start: int, end: int, head: str) -> bool:
 
 def _looks_pred(rest: str) -> bool:
     """A capitalised predicate word opens a new sentence in a joined heading ("... An Giang Phối hợp ...")."""
-    return bool(regex.match(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}", rest))
+    return bool(rx.match(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}", rest))
 
 
 def _in_name(s: str, end: int) -> bool:
     """Lowercase syllables continue a name only right after a capitalised word (compound names)."""
-    prev = regex.search(r"([\p{L}\p{M}]+)\s*$", s[max(0, end - _WINDOW):end])
+    prev = rx.search(r"([\p{L}\p{M}]+)\s*$", s[max(0, end - _WINDOW):end])
     return bool(prev and prev.group(1)[:1].isupper() and len(prev.group(1)) > 1 and not prev.group(1).isupper())
 
 
@@ -377,7 +379,7 @@ def _distributive(s: str, pos: int) -> Bodies | None:
             break
         out.items.append(Body(f"{m['head']} {nm.group()}", nm.start(), nm.end()))
         out.end = nm.end()
-        sep = regex.match(r"\s*(?:,|và|;)\s*", s[nm.end():])
+        sep = rx.match(r"\s*(?:,|và|;)\s*", s[nm.end():])
         if not sep:
             break
         p = nm.end() + sep.end()
@@ -427,8 +429,8 @@ def fuzzy_bodies_at(s: str, pos: int) -> Bodies | None:
     if not _FUZZY_NAMES:
         _FUZZY_NAMES.extend((n, regex.compile(rf"(?:{regex.escape(n)}){{e<=1}}(?![\p{{L}}\p{{M}}])"))
                             for n in _LEXICON if len(n.replace(" ", "")) >= 8)
-    for name, rx in _FUZZY_NAMES:
-        m = rx.match(s, pos, pos + len(name) + 2)
+    for name, pattern in _FUZZY_NAMES:
+        m = pattern.match(s, pos, pos + len(name) + 2)
         if not m or m.group()[:1] != name[:1] or m.group().count(" ") != name.count(" "):
             continue
         bl = bodies_at(s[:pos] + name + s[m.end():m.end() + _WINDOW], pos)
