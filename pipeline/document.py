@@ -79,6 +79,24 @@ class OffsetMap:
         return min(pos, self.norm[i + 1]) if i + 1 < len(self.norm) else pos
 
 
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+    """`text` with its edits (start, end, replacement; sorted, not overlapping) made, and the map of
+    the new text's offsets back into `text`."""
+    out: list[str] = []
+    omap = OffsetMap()
+    pos = last = 0
+    for start, end, rep in edits:
+        out.append(text[last:start])
+        pos += start - last
+        omap.add(pos, start)
+        omap.add(pos + len(rep), end)
+        out.append(rep)
+        pos += len(rep)
+        last = end
+    out.append(text[last:])
+    return "".join(out), omap
+
+
 @dataclass
 class Document:
     """A source file read and normalised, ready for segmentation and extraction."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.document import Block, OffsetMap
+from pipeline.document import Block, OffsetMap, apply_edits
 
 _SEPARATOR = r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*"
 _SEPARATOR_ROW = regex.compile(_SEPARATOR + "$")
@@ -126,21 +126,12 @@ def delayout(text: str) -> tuple[str, OffsetMap, list[Block]]:
     edits, cells = _edits(text)
     _inline(text, 0, len(text), edits)
     edits.sort(key=lambda x: (x[0], -x[1]))
-    out: list[str] = []
-    omap = OffsetMap()
-    pos = last = 0
-    for s, e, rep in edits:
-        if s < last:  # inside an edit already made (a dropped line holds the emphasis it had)
-            continue
-        out.append(text[last:s])
-        pos += s - last
-        omap.add(pos, s)
-        omap.add(pos + len(rep), e)
-        out.append(rep)
-        pos += len(rep)
-        last = e
-    out.append(text[last:])
-    new = "".join(out)
+    kept, last = [], 0
+    for edit in edits:
+        if edit[0] >= last:  # not inside an edit already kept (a dropped line holds the emphasis it had)
+            kept.append(edit)
+            last = edit[1]
+    new, omap = apply_edits(text, kept)
     blocks = [Block("table_cell", omap.to_norm(s), omap.to_norm(e), table=t, row=r, col=c)
               for s, e, t, r, c in cells]
     return new, omap, blocks

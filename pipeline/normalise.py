@@ -15,7 +15,7 @@ import unicodedata
 
 import regex
 
-from pipeline.document import OffsetMap
+from pipeline.document import OffsetMap, apply_edits
 
 LOOKALIKES = str.maketrans({
     "\u00d0": "Đ",  # Ð (Icelandic eth) from PDF converters
@@ -57,9 +57,8 @@ def fix_word(word: str) -> str:
 
 def normalise(raw: str) -> tuple[str, OffsetMap]:
     """Normalise `raw`; return the text and the map of its offsets into `raw`."""
-    out: list[str] = []
-    omap = OffsetMap()
-    pos = last = 0
+    edits: list[tuple[int, int, str]] = []
+    last = 0
     for m in _TROUBLE.finditer(raw):
         start, end, kind = m.start(), m.end(), m.lastgroup
         if kind == "word":  # widen the trigger to its whole word
@@ -69,9 +68,6 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
                 start -= 1
             while end < len(raw) and _LETTER.match(raw, end):
                 end += 1
-        if start > last:
-            out.append(raw[last:start])
-            pos += start - last
         tok = raw[start:end]
         if kind == "word":
             rep = fix_word(tok)
@@ -83,13 +79,10 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
         else:
             rep = ""
         if rep != tok:
-            omap.add(pos, start)
-            omap.add(pos + len(rep), end)
-        out.append(rep)
-        pos += len(rep)
+            edits.append((start, end, rep))
         last = end
-    out.append(raw[last:])
-    return "".join(out).rstrip(), omap
+    text, omap = apply_edits(raw, edits)
+    return text.rstrip(), omap
 
 
 def fold(s: str) -> str:
