@@ -217,6 +217,34 @@ def _lexicon() -> dict:
     return _LEXICON
 
 
+_WORDS: dict = {}
+
+
+def _word_list() -> dict:
+    """Vietnamese words of two or more syllables (underthesea's bundled Viet74K list) whose letters without
+    marks have one spelling only: bare key → {spelling: 1}. Read once; empty when the list is missing."""
+    if not _WORDS:
+        _WORDS[""] = {}
+        try:
+            import importlib.util
+            import os
+
+            spec = importlib.util.find_spec("underthesea")  # found, not imported: the package loads its models
+            path = os.path.join(list(spec.submodule_search_locations)[0], "corpus", "data", "Viet74K.txt")
+            with open(path, encoding="utf-8") as f:
+                content = f.read().lower()
+        except Exception:  # underthesea missing or its list unreadable: the text and the names only
+            return _WORDS
+        table = {ord(c): bare(c) for c in set(content)}  # one character for one: lines stay aligned
+        seen: dict[str, set[str]] = {}
+        for w, k in zip(content.split("\n"), content.translate(table).split("\n"), strict=True):
+            w, k = " ".join(w.split()), " ".join(k.split())
+            if " " in w and k.count(" ") < _MAX_RUN:
+                seen.setdefault(k, set()).add(w)
+        _WORDS.update({k: {next(iter(v)): 1} for k, v in seen.items() if len(v) == 1})
+    return _WORDS
+
+
 def _text_index(text: str, skip: tuple[int, int], wanted: set[str]) -> dict:
     """The `wanted` n-grams (up to five words, one line, no punctuation between) of `text` outside `skip`:
     bare key → spellings and counts. One pass; only wanted keys are kept."""
@@ -243,7 +271,8 @@ def _recase(printed: str, spelled: str) -> str:
 def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool = True) -> str:
     """`s` typed without marks ("UY BAN NHAN DAN TINH LAO CAI", "Phe duyet chuong trinh …") spelled as the
     document's running text (outside `skip`) spells the same letters, the longest run of words first (up to
-    five); else as the names of bodies and places spell them; words found nowhere stay as printed. A string
+    five); else as the names of bodies and places spell them, or as the language's word list spells a word of
+    two or more syllables; words found nowhere stay as printed. A string
     that carries any mark is returned unchanged."""
     if bare(s) != s or not regex.search(r"\p{L}", s):
         return s
@@ -252,6 +281,7 @@ def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool 
     wanted = {" ".join(keys[i:i + n]) for i in range(len(keys)) for n in range(1, _MAX_RUN + 1) if i + n <= len(keys)}
     index = _text_index(text, skip, wanted)
     lex = _lexicon() if lexicon else {}
+    words = _word_list() if lexicon else {}
     m = len(toks)
     # Runs of words cut so that the pieces found are as long as they can be ("quan ly va | nang cao hieu qua",
     # not "va nang | cao"): best[i] is the best (score, pieces) for the words from i on.
@@ -272,6 +302,10 @@ def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool 
                 cands = None
             if not cands:
                 cands, gain = lex.get(key), 2 * n * n - n
+            if not cands and n > 1:
+                # a word of the language the text never prints ("nang cao" → "nâng cao"): it outweighs its
+                # syllables spelled one by one as the text spells them elsewhere ("năng", "cáo")
+                cands, gain = words.get(key), 2 * n * n - n - 1
             if not cands:
                 continue
             spelled = _best(cands).split(" ")

@@ -544,3 +544,14 @@ def test_issuer_printed_twice_in_one_cell(tmp_path):
                     "\n\n**QUYẾT ĐỊNH**\nVề việc đính chính Thông tư\n\nCăn cứ Luật Đầu tư;\n\nQUYẾT ĐỊNH:\n\n"
                     "Điều 1. Đính chính.\n")
     assert h.issuer.value == "Bộ Kế hoạch và Đầu tư"
+
+
+def test_subject_without_marks_takes_the_languages_word_over_the_texts_syllables():
+    # a header typed without marks whose subject holds words the running text never prints ("nang cao",
+    # "cu the"): the language's word wins over the syllables as the text spells them elsewhere ("năng", "cáo")
+    text = ("UY BAN NHAN DAN\nTINH QUANG NAM\nCONG HOA XA HOI CHU NGHIA VIET NAM\nDoc lap - Tu do - Hanh phuc\n"
+            "So: 12/UBND-KT\nQuang Nam, ngay 10 thang 9 nam 2025\nV/v nang cao hieu qua va quy dinh cu the\n\n"
+            "Kính gửi: Sở Công Thương.\n\nCác đơn vị có năng lực báo cáo kết quả; căn cứ báo cáo, "
+            "Sở tổng hợp báo cáo về hiệu quả công tác.\n")
+    h = _header(text)
+    assert h.subject.value == "nâng cao hiệu quả và quy định cụ thể"
