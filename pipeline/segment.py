@@ -152,7 +152,7 @@ _NAME_TAIL = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4}\W{0,2}$"
 _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
-    r"|(?=\s+(?:TM|KT|TL|TUQ|Q)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
+    r"|(?=\s+(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
     r"|(?=\s+PHÓ\s+\p{Lu})(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]{0,80}?)\s+"
     # pdftotext without -layout glues the signature column to the "Nơi nhận" bullets with one blank:
     # "- Như Điều 3; PHÓ CHỦ TỊCH", "- Lưu: VT, KTN. Nguyễn Văn Lợi"
@@ -172,6 +172,12 @@ _INNER_SPLIT = regex.compile(
     # the signature and the "Nơi nhận" list read across one line, row by row: "KT. GIÁM ĐỐC - Như trên; - UBND
     # tỉnh (b/c); PHÓ GIÁM ĐỐC - Các Sở …; - Lưu: VT, KS. Phạm Năng Chung"
     r"|(?=\s+[-–]\s+\p{Lu}\p{Ll})(?<=\p{Lu}{2})\s+"
+    # ... a title row before an item in capitals ("PHÓ GIÁM ĐỐC - UBND các xã"), a title alone after the label
+    # ("Nơi nhận: GIÁM ĐỐC - UBND tỉnh"), a title row inside a wrapped item ("phương TRƯỞNG ĐOÀN tiện")
+    rf"|(?=\s+[-–]\s+\p{{Lu}})(?<=(?<!\p{{L}}){TITLES})\s+"
+    rf"|(?=\s+{_TITLE_RUN}\s+[-–]\s)(?<=^\W{{0,2}}N[ơo]i\s+nh[ậa]n\s*:)\s+"
+    rf"|(?=\s+{TITLES}\s+\p{{Ll}})(?<=\p{{Ll}})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n).*)\s+"
+    rf"|(?=\s+\p{{Ll}})(?<=\p{{Ll}}\s+{TITLES})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n).*)\s+"
     rf"|(?=\s+(?:PHÓ\s+)?{TITLES}(?!\s*\p{{Ll}}))(?<=[;.)]|\b(?:b/c|p/h))(?<!\b(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.)\s+"
     rf"|(?=\s+{_NAME_TAIL})(?<=(?<!\p{{L}})(?:Lưu|LƯU)\s*:?[^;\n]{{0,80}}[.)])\s+"
     rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
@@ -312,6 +318,7 @@ def _cells(doc: Document, start: int, end: int) -> list[Cell]:
 
 _CONTINUES = regex.compile(r"(?:^Số\s*:?|\bsố\s*:?|ngày|tháng|năm)\s*$")
 _CONTINUED = regex.compile(r"^(?:tháng|năm|/|\d+\s*/|\p{Ll})")
+_TITLE_CELL = regex.compile(rf"^{TITLES}$")  # a title row read across a wrapped item: not continued by it
 
 
 def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
@@ -331,12 +338,14 @@ def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
     # Spans are merged first and their text cut once at the end, and only a cell's tail is
     # tested: a long line of many cells stays linear.
     spans: list[list[int]] = []
+    prev = None
     for c in split:
         if spans and (_CONTINUES.search(doc.text[max(spans[-1][0], spans[-1][1] - 40):spans[-1][1]])
-                      or _CONTINUED.match(c.text)):
+                      or _CONTINUED.match(c.text) and not (prev is not None and _TITLE_CELL.match(prev.text))):
             spans[-1][1] = c.end
         else:
             spans.append([c.start, c.end, c.col])
+        prev = c
     out.extend(Cell(s, e, doc.text[s:e], col) for s, e, col in spans)
     return out
 

@@ -555,3 +555,21 @@ def test_subject_without_marks_takes_the_languages_word_over_the_texts_syllables
             "Sở tổng hợp báo cáo về hiệu quả công tác.\n")
     h = _header(text)
     assert h.subject.value == "nâng cao hiệu quả và quy định cụ thể"
+
+
+def test_signature_read_across_a_flattened_noi_nhan_line():
+    # the signature column and the "Nơi nhận" list joined onto one line, row by row: a title alone after the
+    # label, a title row before an item in capitals, a title row inside a wrapped item, "T/M." after the label
+    body = ("UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 12/KH-SCT\nLào Cai, ngày 10 tháng 9 năm 2025\nKẾ HOẠCH\nKiểm tra vật liệu nổ công nghiệp\n\n"
+            "Sở Công Thương xây dựng kế hoạch kiểm tra.\n\n")
+    h = _header(body + "Nơi nhận: GIÁM ĐỐC - UBND tỉnh (để báo cáo); - Như Điều 5; - Lưu: VT, CN. Hoàng Chí Hiền\n")
+    assert (h.signer.name.value, h.signer.position.value) == ("Hoàng Chí Hiền", "Giám đốc")
+    h = _header(body + "Nơi nhận: KT. GIÁM ĐỐC - Như trên; - UBND tỉnh (b/c); PHÓ GIÁM ĐỐC - UBND các xã (p/h); "
+                "- Lưu: VT, KS. Phạm Năng Chung\n")
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == (
+        "Phạm Năng Chung", "Phó Giám đốc", "KT.")
+    h = _header(body + "Nơi nhận: T/M. ĐOÀN KIỂM TRA - Giám đốc Sở (để báo cáo); - Văn phòng Sở (Bố trí kinh phí, "
+                "phương TRƯỞNG ĐOÀN tiện Phục vụ Đoàn kiểm tra); - Lưu: VT, CN. Hoàng Văn Thuân\n")
+    assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == (
+        "Hoàng Văn Thuân", "Trưởng đoàn", "TM.")
