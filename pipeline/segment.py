@@ -151,6 +151,7 @@ _NAME_TAIL = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4}\W{0,2}$"
 # lookbehinds, which scan back to the line start: tested everywhere, they made a long line quadratic.
 _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
+    r"|(?<=H[ạa]nh\s+[Pp]h[úu]c)\s+[_~—=-]*\s*(?=S[ốô]\s*:)"  # a flattened header: the number after the motto
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
     r"|(?=\s+(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
     r"|(?=\s+PHÓ\s+\p{Lu})(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]{0,80}?)\s+"

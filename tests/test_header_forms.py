@@ -573,3 +573,12 @@ def test_signature_read_across_a_flattened_noi_nhan_line():
                 "phương TRƯỞNG ĐOÀN tiện Phục vụ Đoàn kiểm tra); - Lưu: VT, CN. Hoàng Văn Thuân\n")
     assert (h.signer.name.value, h.signer.position.value, h.signer.authority.value) == (
         "Hoàng Văn Thuân", "Trưởng đoàn", "TM.")
+
+
+def test_flattened_header_number_after_the_motto_and_its_rule():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ -------- CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "---------------- Số: 07/CT-TTg | Hà Nội, ngày 02 tháng 03 năm 2012\n"
+            "CHỈ THỊ VỀ VIỆC CHẤN CHỈNH CÔNG TÁC QUẢN LÝ CÁC KHU KINH TẾ\n"
+            "Trong thời gian qua, các khu kinh tế đã góp phần phát triển.\n")
+    h = _header(text)
+    assert (h.number.value, h.issue_date.value) == ("07/CT-TTg", "2012-03-02")
