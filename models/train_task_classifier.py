@@ -215,7 +215,7 @@ class Neutral:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-spacy", action="store_true", help="compare nothing, train scikit-learn only")
-    ap.add_argument("--force", action="store_true", help="write the model even if it is worse on dev-b")
+    ap.add_argument("--force", action="store_true", help="write the model even if it does worse than the rules alone on dev-b")
     args = ap.parse_args()
     learners = {k: v for k, v in LEARNERS.items() if k == "sklearn" or not args.no_spacy}
 
@@ -242,7 +242,9 @@ def main() -> None:
 
     # the better learner: extractor task F1 on all held-out documents, then classifier AUC
     best = max(learners, key=lambda n: (ext_cv[n]["all"]["f1"], clf_cv[n]["all"]["roc_auc"]))
-    before = baseline["shipped model (before this run)"]["dev-b"]["f1"]
+    # The bar is the rules alone: the shipped model has seen these documents, so its score is in-sample
+    # and no cross-validated score can be compared with it.
+    before = baseline["rules alone (no model)"]["dev-b"]["f1"]
     keep = args.force or ext_cv[best]["dev-b"]["f1"] >= before
     card = {
         "model": "tf-idf (underthesea word uni+bigrams) + logistic regression" if best == "sklearn"
@@ -256,10 +258,10 @@ def main() -> None:
         "extractor_tasks_cv": ext_cv,
         "extractor_tasks_baseline": baseline,
         "train_seconds_per_fold": {k: round(v, 1) for k, v in secs.items()},
-        "kept": best if keep else "shipped model (the retrained one was worse on dev-b)",
+        "kept": best if keep else "shipped model (the retrained one was worse than the rules alone on dev-b)",
         "decision": (f"{best}: extractor task F1 (CV, dev+dev-b) "
                      + ", ".join(f"{n} {ext_cv[n]['all']['f1']}" for n in learners)
-                     + f"; on dev-b {ext_cv[best]['dev-b']['f1']} vs {before} with the shipped model"),
+                     + f"; on dev-b {ext_cv[best]['dev-b']['f1']} vs {before} with the rules alone"),
         "versions": {"scikit-learn": sklearn.__version__},
         "file": MODEL_PATH.name,
     }
