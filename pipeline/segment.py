@@ -152,6 +152,7 @@ _NAME_TAIL = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,4}\W{0,2}$"
 _INNER_SPLIT = regex.compile(
     r"(?<=\S)\s+[_~—-]*\s*(?=(?:C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]))"
     r"|(?<=H[ạa]nh\s+[Pp]h[úu]c)\s+[_~—=-]*\s*(?=S[ốô]\s*:)"  # a flattened header: the number after the motto
+    r"|(?<=\bn[ăa]m\s+\d{4})\s+(?=(?:V/v|V/V|v/v|Về\s+việc)\s)"  # ... the "V/v" subject after the date
     r"|(?<=/\S+)\s+(?=\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b)"
     r"|(?=\s+(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.\s*\p{Lu})(?<=[;,.]|^-.*|^\W{0,2}N[ơo]i\s+nh[ậa]n\s*:)\s+"
     r"|(?=\s+PHÓ\s+\p{Lu})(?<=^(?:KT|TL|TUQ)\.\s*\p{Lu}[\p{Lu}\s]{0,80}?)\s+"

@@ -582,3 +582,11 @@ def test_flattened_header_number_after_the_motto_and_its_rule():
             "Trong thời gian qua, các khu kinh tế đã góp phần phát triển.\n")
     h = _header(text)
     assert (h.number.value, h.issue_date.value) == ("07/CT-TTg", "2012-03-02")
+
+
+def test_flattened_header_subject_after_a_blank_date():
+    text = ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "Số: /UBND-KT | | Lào Cai, ngày tháng năm 2025 V/v tham mưu ủy quyền thủ tục kiểm tra | |\n\n"
+            "Kính gửi:\n- Sở Công Thương;\n- Sở Tư pháp.\n\nGiao Sở Công Thương chủ trì tham mưu.\n\n"
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh\n")
+    assert _header(text).subject.value == "tham mưu ủy quyền thủ tục kiểm tra"
