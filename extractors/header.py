@@ -446,10 +446,19 @@ def _issuer(doc: Document, seg: Segments, h: Header) -> None:
         return
     # A web page: the site's owner on one of the first lines ("Sở công thương Bình dương").
     for m in list(regex.finditer(r"(?m)^[^\S\n]*(\S.*?)\s*$", doc.text[:600]))[:6]:
-        t = with_marks(m[1], doc.text, (m.start(1), m.end(1))) if len(m[1]) < 80 else m[1]  # "So cong thuong"
+        t = m[1]
+        cut = _WEB_OWNER_END.search(t) if len(t) >= 80 else None
+        if cut:  # the page's head flattened onto one line: the name, its English, the day
+            t = t[:cut.start()]
+        t = with_marks(t, doc.text, (m.start(1), m.end(1))) if len(t) < 80 else t  # "So cong thuong"
         if len(t) < 80 and regex.match(r"^(?:Sở|Bộ|Ủy ban|UBND|Cục|Tổng cục|Văn phòng)\s+\S", t):
-            h.issuer = _field(with_province(body_name(t)), (m.start(1), m.end(1)), 0.4)
+            h.issuer = _field(with_province(body_name(t)), (m.start(1), m.start(1) + len(t)), 0.4)
             return
+
+
+# Where a site's owner name ends on a flattened page head: its English name, or the day of the week and date.
+_WEB_OWNER_END = regex.compile(r"\s+(?:(?:Thứ\s+\p{L}+|Chủ\s+nhật)\s*,\s*ngày\b"
+                               r"|[A-Za-z]+(?:\s+[A-Za-z']+){0,4}\s+(?:of|and|[Dd]epartment|[Mm]inistry)\b)")
 
 
 def _unglued(name: str) -> str:

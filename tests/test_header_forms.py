@@ -590,3 +590,10 @@ def test_flattened_header_subject_after_a_blank_date():
             "Kính gửi:\n- Sở Công Thương;\n- Sở Tư pháp.\n\nGiao Sở Công Thương chủ trì tham mưu.\n\n"
             "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh\n")
     assert _header(text).subject.value == "tham mưu ủy quyền thủ tục kiểm tra"
+
+
+def test_web_page_owner_on_a_flattened_head_line():
+    text = ("Truy cập nội dung luôn\n\nSở công thương Bình dương Binh duong department of Industry and trade "
+            "Thứ hai, ngày 3 tháng 2 năm 2018\n\nHội nghị công tác khuyến công các tỉnh năm 2018 tại Phú Yên\n\n"
+            "Chiều ngày 11/7/2018, Cục Công thương địa phương tổ chức Hội nghị.\n")
+    assert _header(text).issuer.value.casefold() == "sở công thương tỉnh bình dương"
