@@ -178,8 +178,8 @@ _INNER_SPLIT = regex.compile(
     # ("Nơi nhận: GIÁM ĐỐC - UBND tỉnh"), a title row inside a wrapped item ("phương TRƯỞNG ĐOÀN tiện")
     rf"|(?=\s+[-–]\s+\p{{Lu}})(?<=(?<!\p{{L}}){TITLES})\s+"
     rf"|(?=\s+{_TITLE_RUN}\s+[-–]\s)(?<=^\W{{0,2}}N[ơo]i\s+nh[ậa]n\s*:)\s+"
-    rf"|(?=\s+{TITLES}\s+\p{{Ll}})(?<=\p{{Ll}})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n).*)\s+"
-    rf"|(?=\s+\p{{Ll}})(?<=\p{{Ll}}\s+{TITLES})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n).*)\s+"
+    rf"|(?=\s+{TITLES}\s+\p{{Ll}})(?<=\p{{Ll}})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n)[^\n]{{0,300}})\s+"
+    rf"|(?=\s+\p{{Ll}})(?<=\p{{Ll}}\s+{TITLES})(?<=^\W{{0,2}}(?:[-–+•]|N[ơo]i\s+nh[ậa]n)[^\n]{{0,300}})\s+"
     rf"|(?=\s+(?:PHÓ\s+)?{TITLES}(?!\s*\p{{Ll}}))(?<=[;.)]|\b(?:b/c|p/h))(?<!\b(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.)\s+"
     rf"|(?=\s+{_NAME_TAIL})(?<=(?<!\p{{L}})(?:Lưu|LƯU)\s*:?[^;\n]{{0,80}}[.)])\s+"
     rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
@@ -1062,7 +1062,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
                 if (j > i or c.start < heads[0].start or len(ln.cells) > 2) and (
                         NOI_NHAN.match(txt) or regex.match(r"^[-–+•~=_]\s*\S", txt)):
                     continue
-                if j == i and c not in heads and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt):
+                if j == i and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt) and c not in heads:
                     continue
                 if SIGNED.match(txt) or NOISE.match(txt):
                     continue

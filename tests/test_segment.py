@@ -107,3 +107,17 @@ def test_website_metadata_block():
     _, seg = _seg("053_vbpl_doc_000683")
     assert seg.metadata["Số hiệu"].text == "523/QĐ-TTg"
     assert seg.metadata["Người ký"].text == "Nguyễn Xuân Phúc"
+
+
+def test_flattened_noi_nhan_line_of_many_title_rows_stays_linear():
+    # every title row read across a long "Nơi nhận" line is a cell: the cells are not compared pairwise
+    import time
+
+    from pipeline.document import Document
+    from pipeline.segment import segment
+
+    row = "- Văn phòng Sở (Bố trí kinh phí, phương TRƯỞNG ĐOÀN tiện Phục vụ); GIÁM ĐỐC - UBND tỉnh; "
+    doc = Document(source_path="x.txt", format="txt", text="Số: 1/QĐ-UBND\nNơi nhận: " + row * 4000 + "\n")
+    t0 = time.perf_counter()
+    segment(doc)
+    assert time.perf_counter() - t0 < 10
