@@ -592,7 +592,7 @@ class _Builder:
             if top is self.root:
                 last = self.root.children[-1] if self.root.children else None
                 if last is not None and last.kind == "paragraph" and (
-                        not regex.search(r"[.:;!?]$|\./\.$", last.title) or line.text[:1].islower()):
+                        not regex.search(r"[.:;!?]$|\./\.$", last.title[-3:]) or line.text[:1].islower()):
                     last.title = (last.title + " " + line.text).strip()
                     last.heading_end = line.end
                     last.end = line.end

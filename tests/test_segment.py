@@ -109,15 +109,13 @@ def test_website_metadata_block():
     assert seg.metadata["Người ký"].text == "Nguyễn Xuân Phúc"
 
 
-def test_flattened_noi_nhan_line_of_many_title_rows_stays_linear():
-    # every title row read across a long "Nơi nhận" line is a cell: the cells are not compared pairwise
-    import time
-
+def test_flattened_noi_nhan_line_of_many_title_rows_is_read():
+    # every title row read across a long "Nơi nhận" line is a cell (its time is measured by
+    # scripts/benchmark_long_lines.py: the cells are not compared pairwise)
     from pipeline.document import Document
     from pipeline.segment import segment
 
     row = "- Văn phòng Sở (Bố trí kinh phí, phương TRƯỞNG ĐOÀN tiện Phục vụ); GIÁM ĐỐC - UBND tỉnh; "
-    doc = Document(source_path="x.txt", format="txt", text="Số: 1/QĐ-UBND\nNơi nhận: " + row * 4000 + "\n")
-    t0 = time.perf_counter()
-    segment(doc)
-    assert time.perf_counter() - t0 < 10
+    text = "Số: 1/QĐ-UBND\nNơi nhận: " + row * 400 + "\n"
+    seg = segment(Document(source_path="x.txt", format="txt", text=text))
+    assert seg.noi_nhan is not None and seg.noi_nhan.start == text.index("Nơi nhận")
