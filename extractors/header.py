@@ -598,9 +598,10 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
         return s
     # every run of three words of the text, by its letters without marks: how the text spells it, how often
     toks = list(_WORD.finditer(_base(outside)))
+    firsts = {_base(w) for w in _WORD.findall(s)}  # only runs that open on a word of the subject are looked up
     runs: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
     for x, y, z in zip(toks, toks[1:], toks[2:], strict=False):
-        if y.start() - x.end() <= 3 and z.start() - y.end() <= 3:
+        if x[0] in firsts and y.start() - x.end() <= 3 and z.start() - y.end() <= 3:
             spelt = (folded[x.start():x.end()], folded[y.start():y.end()], folded[z.start():z.end()])
             seen_runs = runs.setdefault((x[0], y[0], z[0]), {})
             seen_runs[spelt] = seen_runs.get(spelt, 0) + 1

@@ -216,6 +216,25 @@ class Taken:
         return self.overlaps(pos, pos + 1)
 
 
+_DIGITS = regex.compile(r"\d+")
+_BEFORE, _AFTER = 40, 200  # the longest qualifier before a number, the longest unit and rate after it
+
+
+def _near_digits(rx: regex.Pattern, text: str, start: int, end: int):
+    """`rx.finditer(text, start, end)` for a pattern whose every match holds a number: run only in the
+    stretches around digits (merged, so no match is found twice), not at every character of the text."""
+    lo = hi = -1
+    for d in _DIGITS.finditer(text, start, end):
+        if lo >= 0 and d.start() - _BEFORE > hi:
+            yield from rx.finditer(text, lo, hi)
+            lo = -1
+        if lo < 0:
+            lo = max(start, d.start() - _BEFORE)
+        hi = min(end, d.end() + _AFTER)
+    if lo >= 0:
+        yield from rx.finditer(text, lo, hi)
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Every money amount in `text[start:end]` with a currency word (or a big scale), in order."""
     end = len(text) if end is None else end
@@ -226,7 +245,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         found.append(a)
         taken.add(a.start, a.end)
 
-    for m in AMOUNT.finditer(text, start, end):
+    for m in _near_digits(AMOUNT, text, start, end):
         cur = currency_of(m["cur"])
         if m["cur"].lower() == "đ" and not (m["scale"] or "." in m["num"] or m["per"]):
             continue  # a lone "đ" after a small number is more likely a list letter
@@ -244,7 +263,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             v1 = None  # "238 đồng" as a public sum: OCR lost the scale word; the amount cannot be read
         keep(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
                     v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
-    for m in OCR_AMOUNT.finditer(text, start, end):
+    for m in _near_digits(OCR_AMOUNT, text, start, end):
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
@@ -253,7 +272,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
         if v is not None:
             keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(sc), "VND"))
-    for m in [*BARE.finditer(text, start, end), *BARE_CUED.finditer(text, start, end)]:
+    for m in [*_near_digits(BARE, text, start, end), *_near_digits(BARE_CUED, text, start, end)]:
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
@@ -263,7 +282,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         if lo is not None and v is not None and lo < v:  # "từ 50 -150 tỷ"
             keep(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale_of(m["scale"]), "VND"))
         keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
-    for m in BARE_RATE.finditer(text, start, end):
+    for m in _near_digits(BARE_RATE, text, start, end):
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])

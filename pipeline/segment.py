@@ -323,13 +323,24 @@ _CONTINUED = regex.compile(r"^(?:tháng|năm|/|\d+\s*/|\p{Ll})")
 _TITLE_CELL = regex.compile(rf"^{TITLES}$")  # a title row read across a wrapped item: not continued by it
 
 
+# What every alternative of _INNER_SPLIT needs somewhere in the cell: two capitals in a row (motto, marks,
+# titles), the motto's "Độc lập"/"Hạnh phúc", a V/v, a date word, a one-letter mark, "ký", "Lưu", or a bullet
+# line ending on a name. Most body lines have none, and skip the costly lookbehinds altogether.
+_SPLIT_CUE = regex.compile(r"\p{Lu}{2}|Độc|[Pp]h[úu]c|[VvW]/[Vv]|Về|ng[àa]y|(?:Q|T/M|K/T|T/L)\.|ký|Lưu")
+_BULLET_NAME = regex.compile(r"\s\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$")
+
+
+def _may_split(text: str) -> bool:
+    return bool(_SPLIT_CUE.search(text)) or text[:1] in "-–+•" and bool(_BULLET_NAME.search(text, max(0, len(text) - 120)))
+
+
 def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
     """Put back cells that one column split by blanks ("Số:      /KH-UBND", "ngày   tháng   năm 2026")."""
     out: list[Cell] = []
     split: list[Cell] = []
     for c in cells:
         pos = c.start
-        for m in _INNER_SPLIT.finditer(c.text):
+        for m in (_INNER_SPLIT.finditer(c.text) if _may_split(c.text) else ()):
             if m.start() > 0:
                 part = doc.text[pos:c.start + m.start()].rstrip(" _~—-")
                 if part:
