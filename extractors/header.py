@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -476,6 +477,7 @@ _BASE = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x250
          if len(unicodedata.normalize("NFD", chr(c))) > 1} | {ord("đ"): "d", ord("Đ"): "d"}
 
 
+@lru_cache(maxsize=16)  # whole texts: the OCR settlers each ask for the same one
 def _base(s: str) -> str:
     """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
     return s.translate(_BASE).casefold()
@@ -651,8 +653,8 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
     broken: a sign or a capital inside the word)."""
     words = s.split()
     n = len(words)
-    if n < 5:
-        return s
+    if n < 5 or s.casefold() in text[:span[0]].casefold() or s.casefold() in text[span[1]:].casefold():
+        return s  # printed again as it is: each of its runs occurs elsewhere, none is taken
     toks = [m.group() for m in _TOK.finditer(text[:span[0]])] + ["\n"] + [m.group() for m in _TOK.finditer(text[span[1]:])]
     keys = [_key(t) for t in toks]
     mine = [_key(w) for w in words]
