@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.normalise import fix_word
+from pipeline.normalise import fix_word, unmark
 
 # Longest first where one abbreviation contains another.
 ABBREVIATIONS: list[tuple[str, str]] = [
@@ -179,19 +179,9 @@ _HEAD_WORDS = ["Ủy ban nhân dân", "Hội đồng nhân dân", "Thủ tướn
                "Bộ Công an", "Bộ Giao thông vận tải", "Hóa chất", "Khuyến công"]
 _TOKEN = regex.compile(r"[\p{L}\d]+")
 _MAX_RUN = 5
-_MARKS_OFF = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-def bare(s: str) -> str:
-    """Letters without their marks, one character for one, case kept ("Ủy ban" → "Uy ban")."""
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.translate(_MARKS_OFF))
-
-
 def _add_ngrams(index: dict, words: list[str], wanted: set[str] | None = None) -> None:
     low = [w.casefold() for w in words]
-    keys = [bare(w) for w in low]
+    keys = [unmark(w) for w in low]
     for i in range(len(words)):
         if wanted is not None and keys[i] not in wanted:
             continue
@@ -235,7 +225,7 @@ def _word_list() -> dict:
                 content = f.read().lower()
         except Exception:  # underthesea missing or its list unreadable: the text and the names only
             return _WORDS
-        table = {ord(c): bare(c) for c in set(content)}  # one character for one: lines stay aligned
+        table = {ord(c): unmark(c) for c in set(content)}  # one character for one: lines stay aligned
         seen: dict[str, set[str]] = {}
         for w, k in zip(content.split("\n"), content.translate(table).split("\n"), strict=True):
             w, k = " ".join(w.split()), " ".join(k.split())
@@ -261,7 +251,7 @@ def _text_index(text: str, skip: tuple[int, int], wanted: set[str]) -> dict:
 
 def _best(spellings: dict) -> str:
     # the most frequent spelling; between equals, one that carries marks
-    return max(spellings, key=lambda v: (spellings[v], bare(v) != v))
+    return max(spellings, key=lambda v: (spellings[v], unmark(v) != v))
 
 
 def _recase(printed: str, spelled: str) -> str:
@@ -274,10 +264,10 @@ def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool 
     five); else as the names of bodies and places spell them, or as the language's word list spells a word of
     two or more syllables; words found nowhere stay as printed. A string
     that carries any mark is returned unchanged."""
-    if bare(s) != s or not regex.search(r"\p{L}", s):
+    if unmark(s) != s or not regex.search(r"\p{L}", s):
         return s
     toks = list(_TOKEN.finditer(s))
-    keys = [bare(t.group()).casefold() for t in toks]
+    keys = [unmark(t.group()).casefold() for t in toks]
     wanted = {" ".join(keys[i:i + n]) for i in range(len(keys)) for n in range(1, _MAX_RUN + 1) if i + n <= len(keys)}
     index = _text_index(text, skip, wanted)
     lex = _lexicon() if lexicon else {}
@@ -296,9 +286,9 @@ def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool 
             # the document's own spelling before the names' list; an unmarked repetition in the text (a site's
             # own line without marks) does not outweigh a name's marked spelling
             cands, gain = index.get(key), 2 * n * n
-            marked = {v: k for v, k in (cands or {}).items() if bare(v) != v}
+            marked = {v: k for v, k in (cands or {}).items() if unmark(v) != v}
             if cands and sum(marked.values()) * 2 < sum(cands.values()) and key in lex and any(
-                    bare(v) != v for v in lex[key]):
+                    unmark(v) != v for v in lex[key]):
                 cands = None
             if not cands:
                 cands, gain = lex.get(key), 2 * n * n - n

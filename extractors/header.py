@@ -16,7 +16,6 @@ nothing settles stays empty rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from extractors.bodies import (
     ABBREVIATIONS,
     DEPARTMENTS,
     PROVINCES,
-    bare,
     canonical_body,
     normal_case,
     with_marks,
@@ -34,6 +32,7 @@ from extractors.bodies import (
 )
 from extractors.dates import find_dates, to_iso
 from pipeline.document import Document
+from pipeline.normalise import unmark
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
 from pipeline.segment import (
     DATE_LINE,
@@ -50,7 +49,6 @@ from pipeline.segment import (
     is_upper,
     match_type_name,
     person_name,
-    strip_marks,
 )
 from pipeline.segments import Segments, Span
 
@@ -73,11 +71,11 @@ _ORG_HEAD = regex.compile(
     r"|THANH TRA|TÒA ÁN|VIỆN KIỂM SÁT|BỘ CHỈ HUY|LIÊN MINH|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TRƯỜNG|BỆNH VIỆN|THUẾ"
     r"|KIỂM TOÁN|BẢO HIỂM|HỘI)\b")
 # The same heads as OCR prints them without marks ("TONG CUC THUE", "VAN PHONG CHINH PHU", "QUOC HOI").
-_ORG_HEAD_BARE = regex.compile(strip_marks(_ORG_HEAD.pattern) + r"(?!\s*[:.]?\s*\d)")  # "SO 1050/QD": a number
+_ORG_HEAD_BARE = regex.compile(unmark(_ORG_HEAD.pattern) + r"(?!\s*[:.]?\s*\d)")  # "SO 1050/QD": a number
 _PLACE = regex.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+\p{Lu}[\p{L}\s-]*$")
 _ATTACHED_PLACE = regex.compile(r"^(?:Sở|Văn phòng|Ban|Chi cục|Phòng|Thanh tra|Công an|Trung tâm|Thuế|Kho bạc)\b")
 _PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ngàu|ngà y)(?!\p{L}(?<![lI]))", regex.IGNORECASE)
-_PROVINCE_BARE = {" ".join(strip_marks(p).casefold().split()): p for p in PROVINCES}
+_PROVINCE_BARE = {" ".join(unmark(p).casefold().split()): p for p in PROVINCES}
 _ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?:(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
                       r"|(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2})[./-](?P<y2>\d{4}))")
 _EFFECT = regex.compile(
@@ -155,7 +153,7 @@ def _number(doc: Document, seg: Segments, h: Header) -> None:
                 return  # OCR junk glued to the serial ("Số: Á$3/KH-DCT"): the serial is unreadable
             if got:
                 value, parts, fuzzy = got
-                marked = _code_marks(doc, seg, value) if bare(c.text) == c.text else value
+                marked = _code_marks(doc, seg, value) if unmark(c.text) == c.text else value
                 got2 = parse_number(marked) if marked != value else None
                 if got2:  # "So: 2211/QD-UBND": a header typed without marks, its codes spelled as the text does
                     value, parts = got2[0], got2[1]
@@ -177,7 +175,7 @@ def _number(doc: Document, seg: Segments, h: Header) -> None:
 
 
 _CODE_PART = regex.compile(r"[\p{L}&.]+")
-_KNOWN_CODES = {bare(k): k for k in list(TYPE_CODES) + ["HĐND", "BKHĐT", "NĐ", "QĐ", "TTLT", "ĐA", "CĐ"]}
+_KNOWN_CODES = {unmark(k): k for k in list(TYPE_CODES) + ["HĐND", "BKHĐT", "NĐ", "QĐ", "TTLT", "ĐA", "CĐ"]}
 
 
 def _code_marks(doc: Document, seg: Segments, value: str) -> str:
@@ -185,11 +183,11 @@ def _code_marks(doc: Document, seg: Segments, value: str) -> str:
     same letters as a code ("Lưu: VT, CNĐP"), else as the known codes are ("QĐ", "HĐND")."""
     head = _head_span(seg)
     text = doc.text
-    flat = bare(text)
+    flat = unmark(text)
 
     def one(m: regex.Match) -> str:
         code = m.group()
-        if bare(code) != code or not code.isupper() and not regex.search(r"\p{Lu}", code):
+        if unmark(code) != code or not code.isupper() and not regex.search(r"\p{Lu}", code):
             return code
         seen: dict[str, int] = {}
         for x in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(code)}(?![\p{{L}}\d])", flat):
@@ -251,8 +249,8 @@ def _date_place(doc: Document, seg: Segments, h: Header) -> None:
             if printed and not regex.search(r"\d", printed) and not regex.match(r"(?i)thứ\s|chủ nhật", printed):
                 place = " ".join(w.capitalize() for w in printed.split()) if is_upper(printed) else printed
                 place = settle_ocr_name(doc.text, place, (c.start, c.end), min_len=5)
-                if any(strip_marks(w) == w for w in place.split()):  # a word without its marks: the place's spelling
-                    place = _PROVINCE_BARE.get(" ".join(strip_marks(place).casefold().split()), place)
+                if any(unmark(w) == w for w in place.split()):  # a word without its marks: the place's spelling
+                    place = _PROVINCE_BARE.get(" ".join(unmark(place).casefold().split()), place)
                 ps = c.start + pm.start("place") + pm["place"].find(printed)
                 h.issue_place = _field(place, (ps, ps + len(printed)))
         ds = find_dates(doc.text, c.start, c.end)
@@ -332,7 +330,7 @@ def _org_units(seg: Segments) -> list[Span]:
             c = Span(c.start, c.start + half, t[:half].rstrip())
             t = c.text
         w0 = t.split(maxsplit=1)[0]
-        head = bool(_ORG_HEAD.match(t) or strip_marks(w0) == w0 and _ORG_HEAD_BARE.match(strip_marks(t)))
+        head = bool(_ORG_HEAD.match(t) or unmark(w0) == w0 and _ORG_HEAD_BARE.match(unmark(t)))
         if head and units and _cut_name(units[-1].text, t):
             head = False  # "SỞ NÔNG NGHIỆP VÀ MÔI" / "TRƯỜNG": the column cut the name, the next line ends it
         if not units and not head:
@@ -471,16 +469,10 @@ def _unglued(name: str) -> str:
     return name
 
 
-# Each Latin letter with marks to its base letter, one character for one (a table, so whole documents
-# are translated at C speed).
-_BASE = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
-         if len(unicodedata.normalize("NFD", chr(c))) > 1} | {ord("đ"): "d", ord("Đ"): "d"}
-
-
 @lru_cache(maxsize=16)  # whole texts: the OCR settlers each ask for the same one
 def _base(s: str) -> str:
     """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
-    return s.translate(_BASE).casefold()
+    return unmark(s).casefold()
 
 
 def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, min_len: int = 8) -> str:
@@ -491,7 +483,7 @@ def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, m
     folded, base = text.casefold(), _base(text)
     outside = [i for i in (m.start() for m in regex.finditer(regex.escape(name.casefold()), folded))
                if not span or not span[0] <= i < span[1]]
-    bare = strip_marks(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
+    bare = unmark(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
     if outside and not bare:
         return name
     key = _base(name)
@@ -503,7 +495,7 @@ def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, m
         if "\n" not in v:
             variants[v] = variants.get(v, 0) + 1
     if bare:
-        variants = {v: k for v, k in variants.items() if strip_marks(v) != v}
+        variants = {v: k for v, k in variants.items() if unmark(v) != v}
     if not variants:
         return name
     return max(variants, key=variants.get)
@@ -839,7 +831,7 @@ def position_case(s: str) -> str:
     s = regex.sub(r"^phó\s+(\w)", lambda m: "Phó " + m[1].upper(), s)
     s = regex.sub(r"\b(chính phủ|quốc hội|ủy ban nhân dân|việt nam)\b",
                   lambda m: normal_case(m[1].upper(), force=True), s)
-    for m in _PROPER_BARE.finditer(strip_marks(s)):  # the same names as OCR prints them without marks
+    for m in _PROPER_BARE.finditer(unmark(s)):  # the same names as OCR prints them without marks
         s = s[:m.start()] + _PROPER_BARE_NAMES[m[1]] + s[m.end():]
     return s[:1].upper() + s[1:]
 

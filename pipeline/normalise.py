@@ -91,6 +91,17 @@ def fold(s: str) -> str:
     return s.casefold()
 
 
+# Each precomposed Latin letter to its base letter; đ/Đ have no decomposition and are mapped by hand.
+_UNMARK = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+           if len(unicodedata.normalize("NFD", chr(c))) > 1} | {ord("đ"): "d", ord("Đ"): "D"}
+
+
+def unmark(s: str) -> str:
+    """Letters without their marks, one character for one, case kept ("Ủy ban" → "Uy ban"): offsets in the
+    result are offsets in `s`, so a match found without marks is a span of the text with them."""
+    return s.translate(_UNMARK)
+
+
 def strip_marks(s: str) -> str:
     """Drop diacritics (đ→d too) for accent-insensitive search."""
     s = unicodedata.normalize("NFD", fold(s))

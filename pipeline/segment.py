@@ -44,12 +44,12 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import regex
 
 from pipeline.document import Document
+from pipeline.normalise import unmark
 from pipeline.segments import Section, Segments, Span
 
 # Canonical type names and how they are printed on the type line.
@@ -69,13 +69,9 @@ def _type_alt(printed: str) -> str:
     # OCR confuses one letter in long names ("QUYÉT ĐỊNH", "NGHỊ LỊNH"); short ones must be exact. A name typed
     # without marks ("QUYET DINH", "GIAY PHEP") is the same name.
     esc = regex.escape(printed).replace(r"\ ", r"\s+")
-    plain = regex.escape(_bare_caps(printed)).replace(r"\ ", r"\s+")
+    plain = regex.escape(unmark(printed)).replace(r"\ ", r"\s+")
     alt = f"(?:{esc}){{s<=1}}" if len(printed) >= 8 else f"(?:{esc})"
     return alt if plain == esc else f"{alt}|{plain}"
-
-
-def _bare_caps(s: str) -> str:
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.replace("Đ", "D"))
 
 
 TYPE_LINE = regex.compile(
@@ -87,15 +83,8 @@ _TYPE_WHOLE = [(canon, regex.compile(r"^\W{0,3}(" + f"(?:{regex.escape(p)}){{e<=
                for canon, p in DOC_TYPES if len(p) >= 6]
 
 
-_MARKS_OFF = str.maketrans({"đ": "d", "Đ": "D"})
 
-
-def strip_marks(s: str) -> str:
-    """Letters without their diacritics, one character for one ("THÔNG BÁO" → "THONG BAO"): offsets stay aligned."""
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in s.translate(_MARKS_OFF))
-
-
-_TYPE_BARE = {strip_marks(p): canon for canon, p in DOC_TYPES}
+_TYPE_BARE = {unmark(p): canon for canon, p in DOC_TYPES}
 _WHOLE_NAME = regex.compile(r"^\W{0,3}(\p{L}+(?:\s\p{L}+){0,3})\W{0,3}$")
 
 
@@ -109,8 +98,8 @@ def match_type_name(s: str) -> tuple[str, int, int, bool] | None:
                 if w:
                     return canon, w.start(1), w.end(1), True
             w = _WHOLE_NAME.match(s)  # OCR that lost every mark: "THONG BAO"
-            if w and " ".join(strip_marks(w[1]).split()) in _TYPE_BARE:
-                return _TYPE_BARE[" ".join(strip_marks(w[1]).split())], w.start(1), w.end(1), True
+            if w and " ".join(unmark(w[1]).split()) in _TYPE_BARE:
+                return _TYPE_BARE[" ".join(unmark(w[1]).split())], w.start(1), w.end(1), True
         return None
     for i, (canon, printed) in enumerate(DOC_TYPES):
         if m.group(f"t{i}"):
@@ -232,13 +221,13 @@ def fuzzy_title(s: str) -> str | None:
     m = _TITLE_WORDS.match(s.strip("* "))
     if not m or not is_upper(m[1]):
         return None
-    words = strip_marks(m[1]).upper().split()
+    words = unmark(m[1]).upper().split()
     vice = ""
     if len(words) > 1 and words[0] == "PHO":
         vice, words = "PHÓ ", words[1:]
     for exact in (True, False):
         for t in TITLE_NAMES:
-            tw = strip_marks(t).split()
+            tw = unmark(t).split()
             if len(tw) == len(words) and all(a == b if exact else _near(a, b) for a, b in zip(words, tw, strict=True)):
                 return vice + t
     return None
@@ -454,7 +443,7 @@ def split_lines(doc: Document) -> list[Line]:
 
 
 _TYPE_CAPS = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for _, p in DOC_TYPES if len(p) >= 6
-                      for v in dict.fromkeys((p, strip_marks(p))))
+                      for v in dict.fromkeys((p, unmark(p))))
 # A place name as the place-and-date line prints it ("Hà Nội", "Thành phố Hồ Chí Minh", "TP. Cần Thơ"), and where a
 # cut would fall inside one: after a capitalised word or an administrative word ("Hà" | "Nội, ngày").
 _PLACE_NAME = (r"(?:(?:Thành\s+phố|Thị\s+xã|Thị\s+trấn|Tỉnh|Huyện|Quận|Phường|Xã|TP\.)\s*)?"

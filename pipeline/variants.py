@@ -31,13 +31,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.document import Document
+from pipeline.normalise import unmark
 from pipeline.segments import Segments
 
 ALL = ["plain", "markdown", "flattened", "no_diacritics_header", "pdftotext", "ocr"]
@@ -133,13 +133,6 @@ def find_gold(gold_dir: str | Path, docs_dir: str | Path | None = None, files_di
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def strip_diacritics(s: str) -> str:
-    """Vietnamese without marks, case kept: NFD, combining marks dropped, Đ→D, đ→d."""
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", s.replace("Đ", "D").replace("đ", "d"))
 
 
 _MOTTO = re.compile(r"^\s*(?:CỘNG\s+H[OÒ]|Độc\s+lập)", re.IGNORECASE)
@@ -506,7 +499,7 @@ def render_no_diacritics_header(doc: Document, seg: Segments) -> str:
     if end is None:
         return doc.text
     start = doc.text.rfind("\n", 0, start) + 1
-    return doc.text[:start] + strip_diacritics(doc.text[start:end]) + doc.text[end:]
+    return doc.text[:start] + unmark(doc.text[start:end]) + doc.text[end:]
 
 
 # --------------------------------------------------------------------------- tools

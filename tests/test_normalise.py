@@ -1,4 +1,4 @@
-from pipeline.normalise import fold, normalise, strip_marks
+from pipeline.normalise import fold, normalise, strip_marks, unmark
 
 
 def test_tone_placement_lookalikes_and_whitespace():
@@ -27,3 +27,9 @@ def test_decomposed_input_is_composed():
 def test_fold_and_strip_marks():
     assert fold("UỶ  Ban") == fold("ủy ban")
     assert strip_marks("Nghị định 45/2012/NĐ-CP về khuyến công") == "nghi dinh 45/2012/nd-cp ve khuyen cong"
+
+
+def test_unmark_keeps_case_and_offsets():
+    s = "Ủy ban nhân dân TỈNH ĐỒNG THÁP, Đoàn"
+    assert unmark(s) == "Uy ban nhan dan TINH DONG THAP, Doan"
+    assert len(unmark(s)) == len(s)
