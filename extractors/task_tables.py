@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import regex
 
 from extractors.task_agents import _SECTOR_END, bodies_at
+from pipeline.tables import tables
 
 _HEADER_WORDS = regex.compile(
     r"^(?:TT|STT|Số TT|Tên nhiệm vụ|Nhiệm vụ|Nội dung(?: công việc| nhiệm vụ)?|Cơ quan|chủ trì|phối hợp|Cơ quan chủ trì|"
@@ -256,8 +257,6 @@ _REVIEW_COL = regex.compile(r"chủ\s*trì\s*thẩm\s*tra", regex.IGNORECASE)
 def block_table_tasks(doc) -> list[TableTask]:
     """Rows of task tables that the file kept as a grid (DOCX, HTML, Markdown pipe tables), columns read
     by their headers through `pipeline.tables`: the task, the lead body, the coordinating bodies."""
-    from pipeline.tables import tables
-
     out: list[TableTask] = []
     for t in tables(doc):
         if not t.header_rows:
