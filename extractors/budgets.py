@@ -18,6 +18,7 @@ import regex
 
 from extractors.money import NUMBER_WORDS, Amount, Taken, find_amounts, parse_number, to_vnd
 from pipeline.records import Budget
+from pipeline.tables import tables
 
 I = regex.IGNORECASE  # noqa: E741
 _S = r"\s+"
@@ -190,14 +191,11 @@ def _table_amounts(text: str) -> list[Amount]:
 
 
 def _block_table_amounts(doc) -> list[Amount]:
-    """Bare numbers in table-cell blocks (docx, html) under a money unit header."""
+    """Bare numbers in table cells (docx, html, Markdown, through `pipeline.tables`) under a money unit header."""
     text = doc.text
-    tables: dict[int, dict[int, dict[int, tuple[int, int]]]] = {}
-    for b in getattr(doc, "blocks", None) or []:
-        if b.kind == "table_cell" and b.table is not None and b.row is not None:
-            tables.setdefault(b.table, {}).setdefault(b.row, {})[b.col or 0] = (b.start, b.end)
+    grids = [{r[0].row: {c.col: (c.start, c.end) for c in r} for r in t.rows} for t in tables(doc)]
     out: list[Amount] = []
-    for rows in tables.values():
+    for rows in grids:
         order = sorted(rows)
         first = min(s for c in rows[order[0]].values() for s, _ in [c])
 
