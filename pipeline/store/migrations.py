@@ -251,5 +251,37 @@ FTS_FOR_DATASETTE = Migration(3, "search index declared for Datasette", common=[
     "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
 ])
 
-MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS, FTS_FOR_DATASETTE]
+# The web application's tables: staff accounts (created on first use before this
+# migration, hence IF NOT EXISTS), server-side sessions (a row per signed-in
+# browser: sign-out and a new password delete them, so a copied cookie stops
+# working) and the upload jobs the background importer works through.
+WEB_USERS = Migration(4, "web users, sessions and upload jobs", common=[
+    """CREATE TABLE IF NOT EXISTS web_users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_web_sessions_user ON web_sessions(user_name)",
+    """CREATE TABLE web_jobs (
+        id {pk},
+        file_name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        submitted_by TEXT,
+        submitted_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued',
+        message TEXT,
+        document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+        started_at TEXT,
+        finished_at TEXT
+    )""",
+    "CREATE INDEX ix_web_jobs_status ON web_jobs(status)",
+])
+
+MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS, FTS_FOR_DATASETTE, WEB_USERS]
 LATEST = MIGRATIONS[-1].version
