@@ -262,17 +262,30 @@ def upload(client, name: str, data: bytes):
                        headers={"Accept": "application/json"}, content_type="multipart/form-data")
 
 
+def wait_job(client, status_url: str, timeout: float = 120.0) -> dict:
+    """The upload's import job once the background importer has finished it."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        job = client.get(status_url).get_json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {status_url} still {job['status']} after {timeout} s")
+
+
 def test_upload_cannot_escape_the_import_area(site, client):
     login(client)
     imports = site["tmp"] / "imports"
     before = set(site["tmp"].rglob("x.txt"))
     text = (ROOT / "corpus/docs/seeds/001_371b00d775da7c1b.txt").read_bytes() + b"\n<!-- upload test -->"
     resp = upload(client, "../../x.txt", text)
-    assert resp.status_code == 200, resp.get_json()
+    assert resp.status_code == 202, resp.get_json()  # accepted: imported in the background
     assert set(site["tmp"].rglob("x.txt")) == before and not (site["tmp"].parent / "x.txt").exists()
     saved = [p for p in imports.iterdir() if p.name.endswith("_x.txt")]
     assert len(saved) == 1 and saved[0].parent.resolve() == imports.resolve()
-    assert resp.get_json()["results"][0]["url"].startswith("/van-ban/")
+    job = wait_job(client, resp.get_json()["results"][0]["status_url"])
+    assert job["status"] == "done" and job["url"].startswith("/van-ban/"), job
+    assert job["file_name"] == "x.txt" and job["submitted_by"] == "lan"
 
 
 @pytest.mark.parametrize("name,data,reason", [
@@ -361,7 +374,12 @@ def test_plain_form_upload_reports_each_file_and_keeps_one_copy_of_duplicates(si
         "files": [(io.BytesIO(text), "qd-2211.txt"), (io.BytesIO(b"%PDF-1.4 nothing"), "<b>hong</b>.docx")]})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert '<li class="ok"><strong>qd-2211.txt</strong>: Văn bản này đã có trong cơ sở dữ liệu' in html
-    assert f'href="/van-ban/{site["ids"]["004_9789b1cfca0ebaa2.txt"]}"' in html
+    assert '<li class="ok"><strong>qd-2211.txt</strong>: Đã nhận, đang chờ nhập' in html
     assert '<li class="err"><strong>&lt;b&gt;hong&lt;/b&gt;.docx</strong>: Nội dung tệp không khớp' in html
+    page = re.search(r'href="(/tai-len/viec/(\d+))"', html)
+    job = wait_job(client, f"/api/jobs/{page.group(2)}")
+    assert job["message"] == "Văn bản này đã có trong cơ sở dữ liệu"
+    assert job["document_id"] == site["ids"]["004_9789b1cfca0ebaa2.txt"]
+    html = client.get(page.group(1)).get_data(as_text=True)
+    assert f'href="/van-ban/{site["ids"]["004_9789b1cfca0ebaa2.txt"]}"' in html and "qd-2211.txt" in html
     assert set(imports.iterdir()) == before  # the duplicate was not kept, the bad file never written

@@ -3,6 +3,13 @@
 Server-rendered pages (Jinja2, Vietnamese), a read-only JSON API, sign-in
 for anything that writes. Every form carries a CSRF token (Flask-WTF); every
 page forbids inline script and foreign origins through its CSP header.
+
+The session secret is `secret_key`, else `VANBAN_SECRET_KEY`, else a key
+generated once into a file (mode 0600) beside the SQLite database (or in the
+import directory for PostgreSQL) that every server process and restart reads:
+sessions survive restarts and several worker processes agree. `vanban serve`
+(pipeline/cli_web.py) runs the app under waitress; `pipeline.web.wsgi:app`
+serves it under any WSGI server.
 """
 
 from __future__ import annotations
@@ -16,8 +23,12 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from pipeline.web.textfold import mark_terms
+from pipeline.web.highlight import mark_terms
+
+MAX_ID = 2**63 - 1
+SECRET_FILE_NAME = ".vanban-secret-key"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -36,17 +47,86 @@ def _vnd(amount: int | None) -> str:
     return f"{amount:,}".replace(",", ".") + " đồng"
 
 
+class _Id(IntegerConverter):
+    """`<int:...>` in routes: a database id, so at most 2**63-1 (larger is 404, not an overflow)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def secret_file_for(db: str | None, import_dir: Path) -> Path:
+    """Where the generated session secret lives: beside the SQLite file, else in the import directory."""
+    from pipeline.store import parse_db_url
+
+    url = parse_db_url(db)
+    if url.dialect == "sqlite" and url.target:
+        p = Path(url.target).resolve()
+        return p.with_name(p.name + ".secret-key")
+    return import_dir / SECRET_FILE_NAME
+
+
+def persistent_secret(path: Path) -> str:
+    """The key in `path`, generated there first (mode 0600) when there is none. Two processes starting
+    at once agree: the key is written to a private temporary file and linked into place, which only one
+    of them can do; the other reads the winner's key."""
+    def read() -> str | None:
+        try:
+            key = path.read_text("ascii").strip()
+        except FileNotFoundError:
+            return None
+        if path.stat().st_mode & 0o077:
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass
+        return key or None
+
+    key = read()
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    key = read()
+    if not key:
+        raise RuntimeError(f"cannot read the session secret in {path}")
+    return key
+
+
 def create_app(db: str | None = None, *, import_dir: str | Path | None = None, private: bool = False,
-               secret_key: str | None = None, **config) -> Flask:
+               secret_key: str | None = None, secure_cookies: bool = False, proxies: int = 0,
+               **config) -> Flask:
+    """The application over the database `db` (path or URL; default `VANBAN_DB`, else vanban.db).
+
+    `private`: sign-in needed to read too. `secure_cookies`: HTTPS only (Secure, __Host- cookie, HSTS).
+    `proxies`: how many reverse proxies in front set X-Forwarded-For/-Proto/-Host (the client's address
+    is what sign-in throttling counts)."""
     from pipeline.web import api, auth, upload, views
     from pipeline.web.data import WebData
+    from pipeline.web.jobs import JobRunner
 
+    db = db or os.environ.get("VANBAN_DB") or None
+    imports = Path(import_dir or os.environ.get("VANBAN_IMPORT_DIR") or "vanban-imports").resolve()
     app = Flask(__name__)
+    app.url_map.converters["int"] = _Id
     app.config.update(
-        SECRET_KEY=secret_key or os.environ.get("VANBAN_SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=secret_key or os.environ.get("VANBAN_SECRET_KEY") or persistent_secret(secret_file_for(db, imports)),
         VANBAN_DB=db,
-        IMPORT_DIR=str(Path(import_dir or os.environ.get("VANBAN_IMPORT_DIR") or "vanban-imports").resolve()),
+        IMPORT_DIR=str(imports),
         PRIVATE=private,
+        SECURE_COOKIES=secure_cookies,
+        IMPORT_TIMEOUT=600.0,  # seconds for one uploaded file (OCR of a long scan included)
+        IMPORT_MEMORY_LIMIT=3 * 2**30,  # address space of the process that imports one upload
         UPLOAD_MAX_BYTES=25 * 2**20,
         MAX_CONTENT_LENGTH=110 * 2**20,
         SESSION_MAX_AGE=8 * 3600,  # signed in at most a working day
@@ -54,7 +134,8 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_NAME="vanban_session",
+        SESSION_COOKIE_NAME="__Host-vanban_session" if secure_cookies else "vanban_session",
+        SESSION_COOKIE_SECURE=secure_cookies,
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         JSON_SORT_KEYS=False,
     )
@@ -64,8 +145,16 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
 
     CSRFProtect(app)
     app.extensions["vanban"] = WebData(db)
-    app.extensions["vanban_throttle"] = auth.Throttle(app.config.get("LOGIN_FAILURES", 5))
+    app.extensions["vanban_throttle"] = auth.Throttle(
+        pair_free=app.config.get("LOGIN_FAILURES", 5), address_budget=app.config.get("LOGIN_ADDRESS_BUDGET", 20),
+        account_free=app.config.get("LOGIN_ACCOUNT_FAILURES", 10), base=app.config.get("LOGIN_DELAY", 30.0))
+    app.extensions["vanban_jobs"] = JobRunner(db, timeout=app.config["IMPORT_TIMEOUT"],
+                                              memory_limit=app.config["IMPORT_MEMORY_LIMIT"])
     app.teardown_appcontext(app.extensions["vanban"].close_request)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
@@ -91,6 +180,8 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
         resp.headers.setdefault("X-Frame-Options", "DENY")
         if g.get("user"):
             resp.headers.setdefault("Cache-Control", "private, no-store")
+        if app.config["SECURE_COOKIES"]:
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return resp
 
     @app.errorhandler(CSRFError)

@@ -3,18 +3,18 @@
 One store per request (opened lazily, closed at teardown): the SQLite
 connection is not shared between server threads. Every statement is
 parameterised (`?`, rewritten for PostgreSQL by the store); user input never
-reaches SQL text. The staff accounts live in `web_users`, created here on
-first use because only the web needs them.
+reaches SQL text. The staff accounts (`web_users`), their server-side
+sessions (`web_sessions`) and the upload jobs (`web_jobs`) are tables of the
+store's migrations like every other.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import regex
 from flask import g
 
 from pipeline import queries
@@ -23,6 +23,7 @@ from pipeline.store.searchtext import search_words, snippet
 from pipeline.web.models import (
     CLOSED,
     STATUSES,
+    UPLOAD_PREFIX,
     Budget,
     Citing,
     Deadline,
@@ -37,24 +38,18 @@ RELATIONS = queries.RELATIONS  # strongest first
 ENDING = queries.REPLACING
 
 SEARCH_CAP = 500
-UPLOAD_PREFIX = regex.compile(r"^[0-9a-f]{32}_")
 
-USERS_DDL = ("CREATE TABLE IF NOT EXISTS web_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
-             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
-
-
-def ensure_users(store: Store) -> None:
-    store.execute(USERS_DDL)
 
 
 def set_user(store: Store, name: str, password_hash: str) -> bool:
-    """Create or replace an account; True when it is new."""
-    ensure_users(store)
+    """Create an account or give it a new password; True when it is new. A new password ends every
+    session of the account: a browser signed in (or a cookie copied) before it no longer works."""
     t = now()
     with store.transaction():
         exists = store.one("SELECT name FROM web_users WHERE name = ?", (name,)) is not None
         if exists:
             store.execute("UPDATE web_users SET password_hash = ?, updated_at = ? WHERE name = ?", (password_hash, t, name))
+            store.execute("DELETE FROM web_sessions WHERE user_name = ?", (name,))
         else:
             store.execute("INSERT INTO web_users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
                           (name, password_hash, t, t))
@@ -81,22 +76,18 @@ _ENDED = ("(SELECT r.relation FROM doc_references r WHERE r.relation IN ('thay t
 
 def _summary(row: dict, snip: str | None = None) -> DocSummary:
     return DocSummary(row["id"], row["doc_type"], row["number"], row["issue_date"], row["issuer"], row["subject"],
-                      row.get("ended"), snip, _shown_name(row["source_path"]))
+                      row["source_path"], row.get("ended"), snip)
 
 
 class WebData:
     def __init__(self, db: str | None):
         self.db = db
-        self._users_ready = False
 
     # -- connection
     @property
     def store(self) -> Store:
         if "vanban_store" not in g:
             g.vanban_store = open_store(self.db)
-            if not self._users_ready:
-                ensure_users(g.vanban_store)
-                self._users_ready = True
         return g.vanban_store
 
     def close_request(self, _exc=None) -> None:
@@ -108,6 +99,24 @@ class WebData:
     def user_hash(self, name: str) -> str | None:
         row = self.store.one("SELECT password_hash FROM web_users WHERE name = ?", (name,))
         return row["password_hash"] if row else None
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        set_user(self.store, name, password_hash)
+
+    def create_session(self, name: str, token_hash: str, max_age: float) -> None:
+        """Record a signed-in browser; sessions older than `max_age` seconds are dropped on the way."""
+        s, t = self.store, now()
+        oldest = datetime.fromtimestamp(datetime.fromisoformat(t).timestamp() - max_age, UTC).replace(microsecond=0)
+        with s.transaction():
+            s.execute("DELETE FROM web_sessions WHERE created_at < ?", (oldest.isoformat(),))
+            s.execute("INSERT INTO web_sessions (id, user_name, created_at) VALUES (?, ?, ?)", (token_hash, name, t))
+
+    def session_user(self, token_hash: str) -> str | None:
+        row = self.store.one("SELECT user_name FROM web_sessions WHERE id = ?", (token_hash,))
+        return row["user_name"] if row else None
+
+    def end_session(self, token_hash: str) -> None:
+        self.store.execute("DELETE FROM web_sessions WHERE id = ?", (token_hash,))
 
     # -- search
     def facets(self) -> dict[str, list]:
@@ -125,6 +134,9 @@ class WebData:
 
         Up to SEARCH_CAP hits are ranked and paged here; the total says "at least" past that."""
         s = self.store
+        if year is not None and not 0 < year < 10000:  # no such year; and PostgreSQL's INTEGER would overflow
+            return [], 0
+        offset = max(0, min(offset, 10**9))
         words = search_words(q)[:20]
         if words:
             ranked = queries.search(s, q, doc_type=doc_type, issuer=issuer, year=year, limit=SEARCH_CAP)
@@ -152,7 +164,8 @@ class WebData:
         return hits, total
 
     # -- one document
-    def document(self, doc_id: int) -> DocDetail | None:
+    def document(self, doc_id: int, *, staff: bool = False) -> DocDetail | None:
+        """One document with its records; the tasks' history (who changed what, notes) only for `staff`."""
         s = self.store
         row = s.one(f"SELECT d.*, {_ENDED} FROM documents d WHERE d.id = ?", (doc_id,))
         if row is None:
@@ -187,7 +200,7 @@ class WebData:
         budgets = [Budget("budget", r["id"], r["start_offset"], r["end_offset"], r["text"], r["amount_vnd"], r["source"],
                           r["purpose"])
                    for r in s.query("SELECT * FROM budgets WHERE document_id = ? ORDER BY seq", (doc_id,))]
-        return DocDetail(summary, row["text"], fields, refs, cited_by, self.tasks(doc_id=doc_id), deadlines, budgets,
+        return DocDetail(summary, row["text"], fields, refs, cited_by, self.tasks(doc_id=doc_id, staff=staff), deadlines, budgets,
                          [c for c in cited_by if c.relation in ENDING])
 
     def _summaries(self, ids: list[int]) -> dict[int, DocSummary]:
@@ -204,8 +217,9 @@ class WebData:
             "WHERE tb.role = 'assignee' ORDER BY b.name")]
 
     def tasks(self, *, today: date | None = None, assignee: str | None = None, status: str | None = None,
-              due: str | None = None, doc_id: int | None = None) -> list[TaskRow]:
-        """The store's task list, narrowed by due ("overdue", "soon": within 3 days, "none"), with its history."""
+              due: str | None = None, doc_id: int | None = None, staff: bool = False) -> list[TaskRow]:
+        """The store's task list, narrowed by due ("overdue", "soon": within 3 days, "none"). Who changed a
+        task, when, and the notes are staff matters: only with `staff` (signed in)."""
         s = self.store
         t = today or date.today()
         try:
@@ -228,6 +242,8 @@ class WebData:
             for r in s.query(f"SELECT id, start_offset, end_offset, status_changed_by, status_changed_at FROM tasks "
                              f"WHERE id IN ({marks})", chunk):
                 extra[r["id"]] = r
+            if not staff:
+                continue
             for h in s.query(f"SELECT task_id, old_status, new_status, note, changed_by, changed_at FROM "
                              f"task_status_history WHERE task_id IN ({marks}) ORDER BY id", chunk):
                 notes[h["task_id"]].append(_note(h))
@@ -238,8 +254,9 @@ class WebData:
             label = " ".join(v for v in (d.doc_type, d.number) if v) or _shown_name(d.source_path)
             out.append(TaskRow("task", r.id, x.get("start_offset"), x.get("end_offset"), r.text, d.id, label,
                                r.assignees, r.coordinators, r.action or "", r.due_date,
-                               r.status if r.status in STATUSES else "open", x.get("status_changed_by"),
-                               _when(x.get("status_changed_at")), notes[r.id]))
+                               r.status if r.status in STATUSES else "open",
+                               x.get("status_changed_by") if staff else None,
+                               _when(x.get("status_changed_at")) if staff else None, notes[r.id]))
         return out
 
     def set_task_status(self, task_id: int, status: str, user: str, note: str | None = None) -> bool:

@@ -8,9 +8,12 @@ the markup always stays well formed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from pipeline.normalise import unmark
 
 KINDS = ("reference", "task", "deadline", "budget")
 
@@ -61,5 +64,30 @@ def highlight(text: str, spans: list[Span]) -> Markup:
         out.append(_open(s))
         stack.append(end)
     close_until(n)
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def _fold(s: str) -> str:
+    """Letters without marks, lower case, one character for one (`pipeline.normalise.unmark`)."""
+    u = unmark(s)
+    low = u.lower()
+    if len(low) != len(u):  # a letter whose lower case is two characters (İ): keep it as it is
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in u)
+    return low
+
+
+def mark_terms(text: str, query: str) -> Markup:
+    """`text` escaped, with each occurrence of a query word wrapped in <mark>, marks and case ignored:
+    "khuyen cong" marks "khuyến công"."""
+    words = sorted({w for w in re.findall(r"\w+", _fold(query)) if len(w) > 1 or w.isdigit()}, key=len, reverse=True)
+    if not words or not text:
+        return Markup(escape(text or ""))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+    out, pos = [], 0
+    for m in pattern.finditer(_fold(text)):
+        out.append(str(escape(text[pos:m.start()])))
+        out.append(f'<mark class="q">{escape(text[m.start():m.end()])}</mark>')
+        pos = m.end()
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

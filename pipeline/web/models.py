@@ -6,25 +6,34 @@ JSON API read only these, so a change in the store touches one module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+
+from pipeline.queries import DocumentSummary
+
+UPLOAD_PREFIX = re.compile(r"^[0-9a-f]{32}_")  # uploads are saved as <uuid hex>_<name>
 
 
 @dataclass
-class DocSummary:
-    id: int
-    doc_type: str | None
-    number: str | None
-    issue_date: str | None
-    issuer: str | None
-    subject: str | None
+class DocSummary(DocumentSummary):
+    """The store's document summary (`pipeline.queries.DocumentSummary`: id, type, number, date, issuer,
+    subject, source file) with what a page adds: whether another document ended it, the search snippet."""
+
     status: str | None = None  # None in force; "thay thế" / "bãi bỏ" when another document ended it
     snippet: str | None = None  # plain text; the template marks the query words
-    file_name: str | None = None
+
+    @property
+    def file_name(self) -> str:
+        """The source file's name without the upload's generated prefix (never the server's path)."""
+        name = Path(self.source_path or "").name
+        return UPLOAD_PREFIX.sub("", name) or name
 
     @property
     def label(self) -> str:
-        """"Quyết định 2211/QĐ-UBND"; the file name when the header could not be read."""
+        """"Quyết định 2211/QĐ-UBND"; the file name when the header could not be read (pages show the date
+        apart, so unlike the CLI's label it is not repeated here)."""
         if self.number:
             return f"{self.doc_type or 'Văn bản'} {self.number}"
         if self.file_name:

@@ -28,11 +28,18 @@ def today() -> date:
     return current_app.config.get("TODAY") or date.today()
 
 
-def _int(v: str | None) -> int | None:
-    try:
-        return int(v) if v not in (None, "") else None
-    except ValueError:
+MAX_ID = 2**63 - 1  # what a database integer holds
+
+
+def _int(v: str | None, lo: int = 0, hi: int = MAX_ID) -> int | None:
+    """A query parameter as an integer in [lo, hi]; None when absent; 400 when it is not one (a year of
+    25 digits would otherwise overflow the database driver)."""
+    if v in (None, ""):
         return None
+    v = v.strip()
+    if not (v.isascii() and v.isdigit()) or len(v) > 19 or not lo <= int(v) <= hi:
+        abort(400)
+    return int(v)
 
 
 @bp.route("/")
@@ -88,7 +95,7 @@ def neighbourhood_svg(d: DocDetail):
 
 @bp.route("/van-ban/<int:doc_id>")
 def document(doc_id: int):
-    d = data().document(doc_id)
+    d = data().document(doc_id, staff=g.user is not None)
     if d is None:
         abort(404)
     groups: OrderedDict[str, list] = OrderedDict()
@@ -104,9 +111,9 @@ def tasks():
         "assignee": request.args.get("assignee") or None,
         "status": request.args.get("status") if request.args.get("status") in STATUSES else None,
         "due": request.args.get("due") if request.args.get("due") in DUE_FILTERS else None,
-        "doc_id": _int(request.args.get("doc")),
+        "doc_id": _int(request.args.get("doc"), 1),
     }
-    rows = data().tasks(today=today(), **f)
+    rows = data().tasks(today=today(), staff=g.user is not None, **f)
     return render_template("tasks.html", rows=rows, f=f, statuses=STATUSES, due_filters=DUE_FILTERS,
                            assignees=data().assignees(), today=today(), per_body=_per_body(rows, today()))
 

@@ -1,4 +1,5 @@
-// Sends the chosen files one by one, so each gets its own status line.
+// Sends the chosen files one by one, so each gets its own status line, then follows each file's
+// import job (run in the background by the server) until it is done.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -20,8 +21,40 @@
     return { li: li, s: s };
   }
 
+  function show(row, o) {
+    row.li.className = o.ok ? "ok" : "err";
+    row.s.textContent = ": " + (o.message || (o.ok ? "đã nhập" : "lỗi"));
+    if (o.url) {
+      var a = document.createElement("a");
+      a.href = o.url; a.textContent = "xem văn bản";
+      row.li.appendChild(document.createTextNode(" — "));
+      row.li.appendChild(a);
+    }
+  }
+
+  // The server imports in the background: follow the job until it is done or failed.
+  function follow(row, statusUrl) {
+    return new Promise(function (resolve) {
+      function poll() {
+        fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.json(); })
+          .then(function (j) {
+            if (j.status === "queued" || j.status === "running") {
+              row.s.textContent = ": " + j.status_text + "…";
+              setTimeout(poll, 1000);
+            } else {
+              show(row, { ok: j.status === "done", message: j.message || j.status_text, url: j.url });
+              resolve();
+            }
+          })
+          .catch(function () { setTimeout(poll, 3000); });
+      }
+      poll();
+    });
+  }
+
   function send(file, row) {
-    row.s.textContent = ": đang tải lên và nhập…";
+    row.s.textContent = ": đang tải lên…";
     var fd = new FormData();
     fd.append("files", file, file.name);
     return fetch(form.action, {
@@ -31,14 +64,12 @@
       return r.json().catch(function () { return { results: [{ ok: false, message: "Lỗi máy chủ (" + r.status + ")" }] }; });
     }).then(function (j) {
       var o = (j.results || [j])[0] || { ok: false, message: j.error || "Lỗi" };
-      row.li.className = o.ok ? "ok" : "err";
-      row.s.textContent = ": " + (o.message || (o.ok ? "đã nhập" : "lỗi"));
-      if (o.url) {
-        var a = document.createElement("a");
-        a.href = o.url; a.textContent = "xem văn bản";
-        row.li.appendChild(document.createTextNode(" — "));
-        row.li.appendChild(a);
+      if (o.ok && o.status_url) {
+        row.s.textContent = ": " + o.message + "…";
+        follow(row, o.status_url);  // files keep uploading while earlier ones are imported
+        return;
       }
+      show(row, o);
     }).catch(function (e) {
       row.li.className = "err";
       row.s.textContent = ": lỗi mạng (" + e + ")";
