@@ -469,10 +469,24 @@ def _unglued(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=16)  # whole texts: the OCR settlers each ask for the same one
 def _base(s: str) -> str:
     """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
     return unmark(s).casefold()
+
+
+@lru_cache(maxsize=4)  # whole texts only: the OCR settlers and `_after` each ask for the same few
+def _text_base(text: str) -> str:
+    return _base(text)
+
+
+@lru_cache(maxsize=4)
+def _text_folded(text: str) -> str:
+    return text.casefold()
+
+
+@lru_cache(maxsize=4)
+def _text_lower(text: str) -> str:
+    return text.lower()
 
 
 def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, min_len: int = 8) -> str:
@@ -480,7 +494,7 @@ def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, m
     gives the same letters ("Thành phố Hồ Chí Minh"); a name the text repeats as printed is kept."""
     if len(name) < min_len or not regex.search(r"\s", name):
         return name
-    folded, base = text.casefold(), _base(text)
+    folded, base = _text_folded(text), _text_base(text)
     outside = [i for i in (m.start() for m in regex.finditer(regex.escape(name.casefold()), folded))
                if not span or not span[0] <= i < span[1]]
     bare = unmark(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
@@ -579,26 +593,47 @@ _JUNK_SUBJECT = regex.compile(
     r"|K[íi]nh\s*g[ửủ]i\s*:|N[ơo]i\s+nh[ậa]n\s*:|(?:^|\s)-\s*L[ưu]u\s*:|Ký bởi\s*:|Thời gian ký\s*:"
     r"|\p{L}+,\s*ng\S{0,3}\s+\S{1,3}\s+th\S{0,4}\s+\S{1,3}\s+n\S{0,3}\s+\d")
 _WORD = regex.compile(r"[\p{L}\d]+")
+_LONG_GAP = regex.compile(r"[^\p{L}\d]{4,}|\0")
+_SHORT_GAP = regex.compile(r"[^\p{L}\d\0]{1,3}")
 _JUNK_LEAD = regex.compile(r"^((?:\S+\s+){1,3}?)(?=(?:Về|V/v|V/V)\s+\p{Ll})")
+
+
+def _as_runs(text: str) -> str:
+    """Words one space apart where one to three non-letters part them, a "\\0" where more do: runs of words are
+    substrings (" a b c "), offsets the same for two texts whose letters match one for one."""
+    return " " + _SHORT_GAP.sub(" ", _LONG_GAP.sub(" \0 ", text)) + " "
 
 
 def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
     """OCR marks in a subject ("thuế đổi với hộ, cá nhân kinh đoanh trên sản") repaired where the running text
     holds the same letters with other marks ("thuế đối với hộ, cá nhân kinh doanh trên sàn"): a run of three
     words the text never prints as the subject does takes the text's spelling of the same letters."""
-    outside = text[:span[0]] + " " + text[span[1]:]
-    folded = outside.casefold()
-    if s.casefold() in folded:
+    folded = _text_folded(text)
+    low = s.casefold()
+    if low in folded[:span[0]] or low in folded[span[1]:]:
         return s
-    # every run of three words of the text, by its letters without marks: how the text spells it, how often
-    toks = list(_WORD.finditer(_base(outside)))
-    firsts = {_base(w) for w in _WORD.findall(s)}  # only runs that open on a word of the subject are looked up
+    # how the text (the subject left out) spells each run of three of the subject's words, by their letters
+    # without marks, and how often. Words one to three non-letters apart are a run: with every such gap made one
+    # space and longer gaps a break, a run is a plain substring, and the text with marks, rewritten the same way,
+    # holds its spelling at the same offset (marks are one character for one).
+    base, cut = _text_base(text), (span[0], span[1])
+    words = [_base(w) for w in _WORD.findall(s)]
     runs: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
-    for x, y, z in zip(toks, toks[1:], toks[2:], strict=False):
-        if x[0] in firsts and y.start() - x.end() <= 3 and z.start() - y.end() <= 3:
-            spelt = (folded[x.start():x.end()], folded[y.start():y.end()], folded[z.start():z.end()])
-            seen_runs = runs.setdefault((x[0], y[0], z[0]), {})
+    if len(words) < 3:
+        return s
+    plain = _as_runs(base[:cut[0]] + "\0" + base[cut[1]:])
+    spelt_as = _as_runs(folded[:cut[0]] + "\0" + folded[cut[1]:])
+    for a in range(min(len(words) - 2, 60)):
+        key = tuple(words[a:a + 3])
+        if key in runs:
+            continue
+        seen_runs = runs[key] = {}
+        probe = " " + " ".join(key) + " "
+        i = plain.find(probe)
+        while i >= 0:
+            spelt = tuple(spelt_as[i + 1:i + len(probe) - 1].split(" "))
             seen_runs[spelt] = seen_runs.get(spelt, 0) + 1
+            i = plain.find(probe, i + 1)
     out = s
     words = list(_WORD.finditer(out))
     for a in range(min(len(words) - 2, 60)):
@@ -616,7 +651,8 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
     return out
 
 
-_TOK = regex.compile(r"\S+")
+
+
 
 
 def _key(w: str) -> str:
@@ -645,18 +681,19 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
     broken: a sign or a capital inside the word)."""
     words = s.split()
     n = len(words)
-    if n < 5 or s.casefold() in text[:span[0]].casefold() or s.casefold() in text[span[1]:].casefold():
+    folded = _text_folded(text)
+    if n < 5 or s.casefold() in folded[:span[0]] or s.casefold() in folded[span[1]:]:
         return s  # printed again as it is: each of its runs occurs elsewhere, none is taken
-    toks = [m.group() for m in _TOK.finditer(text[:span[0]])] + ["\n"] + [m.group() for m in _TOK.finditer(text[span[1]:])]
-    keys = [_key(t) for t in toks]
+    # the text's words, case folded (the spelling taken is folded anyway); split() is the `\S+` of _TOK
+    toks = folded[:span[0]].split() + ["\n"] + folded[span[1]:].split()
+    keys = [t.strip(".,;:") for t in toks]
     mine = [_key(w) for w in words]
     joined = " " + " ".join(keys) + " "
     starts: set[int] = set()
-    for i in range(len(keys) - 1):
-        if keys[i] == mine[0] and keys[i + 1] == mine[1]:
-            starts.add(i)
-        if keys[i] == mine[-2] and keys[i + 1] == mine[-1] and i - (n - 2) >= 0:
-            starts.add(i - (n - 2))
+    for first, second, back in ((mine[0], mine[1], 0), (mine[-2], mine[-1], n - 2)):
+        for i in (i for i, k in enumerate(keys) if k == first):
+            if i + 1 < len(keys) and keys[i + 1] == second and i - back >= 0:
+                starts.add(i - back)
     best = None
     for p in sorted(starts):
         copy = keys[p:p + n]
@@ -705,7 +742,7 @@ _NON_WORD = regex.compile(r"\W{1,3}$")
 def _after(text: str, prev: str, core: str) -> list[str]:
     """How `text` prints the word `core` where it follows the word `prev` (case ignored; one to three
     non-word characters between): found with plain string search, no pattern built per word."""
-    low, prev, core = text.lower(), prev.lower(), core.lower()
+    low, prev, core = _text_lower(text), prev.lower(), core.lower()
     out, i = [], low.find(core)
     while i >= 0:
         j = i + len(core)
