@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 import regex
 
-from extractors import patterns as rx
-
 W = r"(?<![\p{L}\p{M}\d])"  # word start
 E = r"(?![\p{L}\p{M}\d])"  # word end
 
@@ -134,6 +132,30 @@ _TRAIL = regex.compile(r"\s+(?:trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|xã|
 _LICENSED = regex.compile(r"\s+được\s+cấp(?:\s+giấy)?(?:\s+phép)?" + E)  # "tổ chức, cá nhân được cấp phép ..."
 _CONNECT = regex.compile(r"\s*(?:,|;|và|&|-|–)\s*")
 
+# Patterns of the name reader, compiled once (it runs a hundred thousand times a corpus).
+_SECTOR_AFTER = regex.compile(r"\s+" + _SECTOR)
+_OF = regex.compile(r"\s+của\s+")
+_PLACES_RX = regex.compile(_PLACES)
+_SEP = regex.compile(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)")
+_UPPER = regex.compile(r"\p{Lu}")
+_LOWER = regex.compile(r"\p{Ll}")
+_SPACE_UPPER = regex.compile(r"\s+\p{Lu}")
+_GROUP_OR_ADMIN = regex.compile(rf"(?:{GROUP_WORDS}|{ADMIN}){E}")
+_GROUP_WORD = regex.compile(rf"{GROUP_WORDS}{E}")
+_LOWER_TAIL = regex.compile(r"\s\p{Ll}[\p{L}\p{M}]*$")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_PROPER_WORD = regex.compile(PROPER + E)
+_PROPER_RX = regex.compile(PROPER)
+_STEER_END = regex.compile(r"(?:Chỉ đạo|Điều phối|Quản lý)$")
+_OF_END = regex.compile(r"(?:thuộc|của)$")
+_NAME_WORD = regex.compile(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+")  # "trình" is also a verb
+_CAC_END = regex.compile(r"(?<![\p{L}\p{M}])[Cc]ác$")
+_CAP_THEN_LOWER = regex.compile(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}")
+_LAST_WORD = regex.compile(r"([\p{L}\p{M}]+)\s*$")
+_LIST_SEP_RX = regex.compile(r"\s*(?:,|và|;)\s*")
+_DANGLING = regex.compile(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$")
+
+
 GENERIC = regex.compile(
     r"^(?:các\s+)?(?:công ty|doanh nghiệp|đơn vị|quý cơ quan|cơ quan|quý đơn vị|các đơn vị|quý công ty)"
     r"(?:\s+(?:nêu trên|trên|này))?$",
@@ -189,19 +211,19 @@ def body_at(s: str, pos: int) -> Body | None:
     if not head:
         head = m.group().lower()
     # Bộ / Sở / Ban: a known sector name first.
-    sm = rx.match(r"\s+" + _SECTOR, s[end:end + _WINDOW])
+    sm = _SECTOR_AFTER.match(s[end:end + _WINDOW])
     if sm:
         end += sm.end()
     free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
                           "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
-    om = rx.match(r"\s+của\s+", s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
+    om = _OF.match(s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
     if om and (ob := body_at(s, end + om.end())):
         end = ob.end  # "Ban của Hội đồng nhân dân"
     rm = _WHERE.match(s, end)
     if rm:
         end = rm.end()  # "Ủy ban nhân dân cấp tỉnh nơi có đất thu hồi": a relative clause that picks the body
-    text = regex.sub(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$", "", s[pos:end].rstrip(" ,;:-–"))
+    text = _DANGLING.sub("", s[pos:end].rstrip(" ,;:-–"))
     if not text:
         return None
     return Body(text, pos, pos + len(text), weak)
@@ -224,7 +246,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     n = len(s)
     placed = False  # a place name ("thành phố Hà Nội") closes the name to compound syllables
     while end < n:
-        pm = rx.match(_PLACES, s[end:end + _WINDOW])
+        pm = _PLACES_RX.match(s[end:end + _WINDOW])
         if pm and pm.end() > 0:
             end += pm.end()
             placed = True
@@ -233,13 +255,13 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if tm:
             end = tm.end()
             continue
-        m = rx.match(r"(\s*[-–]\s*|\s*,\s*|\s+và\s+|\s*&\s*|\s+)(?=\S)", s[end:end + _WINDOW])
+        m = _SEP.match(s[end:end + _WINDOW])
         if not m:
             break
         sep = m.group(1)
         nxt = end + m.end()
         rest = s[nxt:nxt + _WINDOW]
-        if "\n" in sep and rx.match(r"\p{Lu}", rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
+        if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
         cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
         if cm:
@@ -248,9 +270,9 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if "," in sep or "và" in sep:
             # A comma or "và" continues the name only inside a group ("các Sở, ngành") or a
             # ministry name ("Văn hóa, Thể thao"), not before another body of a list.
-            gm = rx.match(rf"(?:{GROUP_WORDS}|{ADMIN}){E}", rest)
+            gm = _GROUP_OR_ADMIN.match(rest)
             if gm and "các" in s[start:end].lower() and not (
-                    gm.group()[:1].isupper() and rx.match(r"\s+\p{Lu}", rest[gm.end():])):  # ", Bộ Tài chính"
+                    gm.group()[:1].isupper() and _SPACE_UPPER.match(rest[gm.end():])):  # ", Bộ Tài chính"
                 end = nxt + gm.end()
                 continue
             # "cơ quan, tổ chức liên quan", "đơn vị, địa phương có liên quan": a generic list closed by "liên quan"
@@ -260,22 +282,22 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 continue
             if _head_at(s, nxt):
                 break
-            if "và" in sep and head in UNIT_HEADS and rx.match(r"\p{Ll}", rest) and not _PRED.match(rest) and \
-                    rx.search(r"\s\p{Ll}[\p{L}\p{M}]*$", s[start:end]) and _unit_name(s, start, end, head):
-                wm = rx.match(r"[\p{L}\p{M}]+", rest)  # "Ban Quản lý dự án ... công trình dân dụng và công nghiệp"
+            if "và" in sep and head in UNIT_HEADS and _LOWER.match(rest) and not _PRED.match(rest) and \
+                    _LOWER_TAIL.search(s[start:end]) and _unit_name(s, start, end, head):
+                wm = _WORD.match(rest)  # "Ban Quản lý dự án ... công trình dân dụng và công nghiệp"
                 end = nxt + wm.end()
                 continue
-            if free and "," in sep and rx.match(r"\p{Ll}", rest) and not _PRED.match(rest):
-                wm = rx.match(r"[\p{L}\p{M}]+", rest)
+            if free and "," in sep and _LOWER.match(rest) and not _PRED.match(rest):
+                wm = _WORD.match(rest)
                 end = nxt + wm.end()
                 continue
-            if rx.match(PROPER + E, rest) and not _PRED.match(rest.lower()):
-                wm = rx.match(PROPER, rest)
+            if _PROPER_WORD.match(rest) and not _PRED.match(rest.lower()):
+                wm = _PROPER_RX.match(rest)
                 end = nxt + wm.end()
                 continue
             break
-        if rx.match(r"\p{Lu}", rest):
-            if _CELL_AFTER.match(rest) and not rx.search(r"(?:Chỉ đạo|Điều phối|Quản lý)$", s[max(0, end - _WINDOW):end]):
+        if _UPPER.match(rest):
+            if _CELL_AFTER.match(rest) and not _STEER_END.search(s[max(0, end - _WINDOW):end]):
                 break  # the next table cell: a time ("Năm 2026", "Quý IV") or a product ("Chương trình, kế hoạch")
             # only a unit's head so far: "Cục Quản lý ...", "Tổng cục Thuế", "cơ quan Thuế"
             bare = not s[start:end].lower().replace(head, "", 1).strip(" ,") and head in UNIT_HEADS | {"cơ quan"}
@@ -283,16 +305,16 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                     rest.startswith(("Các ", "Những ")):
                 break
             if head not in TITLE_HEADS and not sep.strip() and _starts_institution(s, nxt) and \
-                    not rx.search(r"(?:thuộc|của)$", s[max(0, end - _WINDOW):end]) and \
+                    not _OF_END.search(s[max(0, end - _WINDOW):end]) and \
                     not bare:
                 break  # "... ngang bộ Bộ Tư pháp": a second body begins
-            wm = rx.match(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+", rest)  # "trình" is also a verb
+            wm = _NAME_WORD.match(rest)  # "trình" is also a verb
             if not wm:
                 break
             end = nxt + wm.end()
             continue
-        if rx.search(r"(?<![\p{L}\p{M}])[Cc]ác$", s[max(0, end - _WINDOW):end]):
-            gm = rx.match(rf"{GROUP_WORDS}{E}", rest)  # "Thủ trưởng các ban, ngành tỉnh"
+        if _CAC_END.search(s[max(0, end - _WINDOW):end]):
+            gm = _GROUP_WORD.match(rest)  # "Thủ trưởng các ban, ngành tỉnh"
             if gm:
                 end = nxt + gm.end()
                 continue
@@ -300,9 +322,9 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if lm:
             end = nxt + lm.end()
             continue
-        if rx.match(r"[\p{Ll}]", rest) and not _PRED.match(rest) and (
+        if _LOWER.match(rest) and not _PRED.match(rest) and (
                 free or not placed and (_in_name(s, end) or _unit_name(s, start, end, head))):
-            wm = rx.match(r"[\p{L}\p{M}]+", rest)
+            wm = _WORD.match(rest)
             end = nxt + wm.end()
             continue
         break
@@ -353,12 +375,12 @@ def _unit_name(s: str, start: int, end: int, head: str) -> bool:
 
 def _looks_pred(rest: str) -> bool:
     """A capitalised predicate word opens a new sentence in a joined heading ("... An Giang Phối hợp ...")."""
-    return bool(rx.match(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}", rest))
+    return bool(_CAP_THEN_LOWER.match(rest))
 
 
 def _in_name(s: str, end: int) -> bool:
     """Lowercase syllables continue a name only right after a capitalised word (compound names)."""
-    prev = rx.search(r"([\p{L}\p{M}]+)\s*$", s[max(0, end - _WINDOW):end])
+    prev = _LAST_WORD.search(s[max(0, end - _WINDOW):end])
     return bool(prev and prev.group(1)[:1].isupper() and len(prev.group(1)) > 1 and not prev.group(1).isupper())
 
 
@@ -379,7 +401,7 @@ def _distributive(s: str, pos: int) -> Bodies | None:
             break
         out.items.append(Body(f"{m['head']} {nm.group()}", nm.start(), nm.end()))
         out.end = nm.end()
-        sep = rx.match(r"\s*(?:,|và|;)\s*", s[nm.end():])
+        sep = _LIST_SEP_RX.match(s[nm.end():])
         if not sep:
             break
         p = nm.end() + sep.end()

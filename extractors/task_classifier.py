@@ -6,12 +6,15 @@ underthesea word tokens (a Vietnamese word is often two syllables, "chủ trì",
 The model is stored as plain JSON (models/linear.py: tf-idf vocabulary and idf,
 logistic-regression weights), so it loads under any scikit-learn version or
 none. It is loaded lazily, once per process; without a readable model file
-every sentence gets the neutral 0.5 and the rules decide alone (a model that
-fails to load or to predict says so in a warning, it never stops extraction).
+every sentence gets the neutral 0.5 and the rules decide alone. A model that
+fails to load or to predict (a damaged file, underthesea missing) turns the
+classifier off for the process: the reason is logged and warned once, kept in
+`failure()`, and each document read without it says so in its warnings.
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -30,11 +33,23 @@ def tokens(s: str) -> str:
 _override: list = []  # a model set by `use_model` (cross-validation of the whole extractor)
 _cache: dict[str, float] = {}
 _CACHE_MAX = 50_000
+_failure: list[str] = []  # why the classifier is off for this process (recorded once, see `failure`)
+log = logging.getLogger(__name__)
 
 
-def _warn(what: str, err: Exception) -> None:
-    warnings.warn(f"task classifier {what} failed ({type(err).__name__}: {err}); the task rules decide alone",
-                  RuntimeWarning, stacklevel=3)
+def _fail(what: str, err: Exception) -> None:
+    """Turn the classifier off for the rest of the process, saying why once (log and warning)."""
+    if _failure:
+        return
+    msg = f"task classifier {what} failed ({type(err).__name__}: {err}); the task rules decide alone"
+    _failure.append(msg)
+    log.warning(msg)
+    warnings.warn(msg, RuntimeWarning, stacklevel=3)
+
+
+def failure() -> str | None:
+    """Why the classifier is off (a model that could not be loaded or run), None while it works."""
+    return _failure[0] if _failure else None
 
 
 @lru_cache(maxsize=1)
@@ -48,21 +63,25 @@ def _model():
 
         return LinearTextModel.load(MODEL_PATH)
     except Exception as err:  # a damaged or foreign model file: rules only
-        _warn(f"model {MODEL_PATH.name}", err)
+        _fail(f"model {MODEL_PATH.name}", err)
         return None
 
 
 def use_model(model) -> None:
     """Use `model` (anything with predict_proba over `tokens` strings) instead of the shipped file
-    (None: back to the file)."""
+    (None: back to the file). Clears the scores kept and any recorded failure."""
     _override[:] = [model] if model is not None else []
     _model.cache_clear()
     _cache.clear()
+    _failure.clear()
 
 
 def task_probabilities(sentences: list[str]) -> list[float]:
-    """P(sentence assigns a task) for each sentence, 0.5 each when no model is installed.
-    Sentences not seen before are tokenised once and scored in one predict call."""
+    """P(sentence assigns a task) for each sentence, 0.5 each when no model is installed or it failed.
+    Sentences not seen before are tokenised once and scored in one predict call. The model and
+    underthesea are loaded on the first call, so documents that never ask do not pay for them."""
+    if _failure:
+        return [NEUTRAL] * len(sentences)
     model = _model()
     if model is None:
         return [NEUTRAL] * len(sentences)
@@ -70,9 +89,9 @@ def task_probabilities(sentences: list[str]) -> list[float]:
     if missing:
         try:
             probs = model.predict_proba([tokens(s) for s in missing])[:, 1]
-        except Exception as err:
-            _warn("prediction", err)
-            return [_cache.get(s, NEUTRAL) for s in sentences]
+        except Exception as err:  # underthesea missing, a model of another shape: rules only from now on
+            _fail("prediction", err)
+            return [NEUTRAL] * len(sentences)
         if len(_cache) + len(missing) > _CACHE_MAX:
             _cache.clear()
         _cache.update(zip(missing, map(float, probs), strict=True))

@@ -120,6 +120,11 @@ _APPOSITION = regex.compile(r"\s+(?:là|tại|thuộc|nêu tại|quy định t�
 _DUTY_WORDS = regex.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s*,?\s*")
 
 
+_COMMA_COLON = regex.compile(r"[,:]\s*")
+_ISSUER_ADVERB = regex.compile(r"(?:^|\s+)(?:tiếp tục|cũng|kính|trân trọng)$")
+_COMMA_DE = regex.compile(r"\s*(?:,\s*)?(?:để\s+)?")
+
+
 def _subject_positions(s: str):
     yield 0
     tm = _TITLE_JOINED.match(s)
@@ -129,8 +134,8 @@ def _subject_positions(s: str):
         tm = _THEN.search(s, 0, 260)
         if tm:
             yield tm.end()  # "Tùy theo quy mô của từng đồ án thì Chủ tịch Hội đồng xem xét ..."
-        for m in regex.finditer(r"[,:]\s*", s[:220]):  # "Đối với Bộ tiêu chí ... cấp xã: Bộ X chủ trì ..."
-            if not _LIST_COMMA.search(s[:m.end()]):
+        for m in _COMMA_COLON.finditer(s, 0, 220):  # "Đối với Bộ tiêu chí ... cấp xã: Bộ X chủ trì ..."
+            if not _LIST_COMMA.search(s, 0, m.end()):
                 yield m.end()
 
 
@@ -176,8 +181,26 @@ def _supervision(s: str) -> Directive | None:
     return Directive(items, m.start(), form="subject")
 
 
+# The extractor asks about the same sentence several times (is it a heading, a lead, a leaf, a closing?):
+# each answer is computed once. Callers never change a returned Directive.
+_MEMO_MAX = 20_000
+_directives: dict[str, Directive | None] = {}
+_closings: dict[str, bool] = {}
+
+
 def find_directive(s: str) -> Directive | None:
     """The frame of one sentence `s`, or None when no body is named as its agent."""
+    try:
+        return _directives[s]
+    except KeyError:
+        pass
+    if len(_directives) >= _MEMO_MAX:
+        _directives.clear()
+    d = _directives[s] = _find_directive(s)
+    return d
+
+
+def _find_directive(s: str) -> Directive | None:
     pm = PERSON_DUTY.match(s)
     if pm:
         return Directive([Body(pm["who"], pm.start("who"), pm.end("who"))], pm.end(), form="person")
@@ -234,7 +257,7 @@ def passive_agent(s: str) -> Directive | None:
 
 def _issuer_before(s: str, pos: int) -> bool:
     """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
-    head = regex.sub(r"(?:^|\s+)(?:tiếp tục|cũng|kính|trân trọng)$", "", s[:pos].rstrip())  # "..., tiếp tục yêu cầu"
+    head = _ISSUER_ADVERB.sub("", s[:pos].rstrip())  # "..., tiếp tục yêu cầu"
     if not head or head.endswith(":") or head.endswith((",", ";")) and LEAD_ADVERBIAL.match(s):
         return True
     for m in _HEAD.finditer(head):
@@ -276,8 +299,7 @@ def action_start(s: str, pos: int) -> tuple[int, list[Body]]:
             if bl:
                 coords.extend(bl.items)
                 pos = bl.end
-                pm = regex.match(r"\s*(?:,\s*)?(?:để\s+)?", s[pos:])
-                pos += pm.end() if pm else 0
+                pos = _COMMA_DE.match(s, pos).end()
                 continue
         break
     while pos < len(s) and s[pos] in " ,:;\n":
@@ -298,7 +320,17 @@ def coordinators_in(s: str) -> list[Body]:
 def is_closing(s: str) -> bool:
     """The execution formula that closes a document ("... chịu trách nhiệm thi hành Quyết định này",
     "Yêu cầu ... khẩn trương triển khai thực hiện./.", "thông báo để ... biết") is not a task."""
-    s = " ".join(s.split())
+    try:
+        return _closings[s]
+    except KeyError:
+        pass
+    if len(_closings) >= _MEMO_MAX:
+        _closings.clear()
+    c = _closings[s] = _is_closing(" ".join(s.split()))
+    return c
+
+
+def _is_closing(s: str) -> bool:
     if EXEC_FORMULA.search(s):
         return True
     d = find_directive(s)

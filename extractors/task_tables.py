@@ -72,6 +72,20 @@ def _is_review_header(segs: list[tuple[int, str]], i: int) -> bool:
     return "cơ quan trình" in window and "thẩm tra" in window
 
 
+_NUMBER_HEAD = regex.compile(r"^(?:TT|STT|Số TT)$")
+_PAGE_NO = regex.compile(r"^\d{1,4}$")
+_NEXT_PART = regex.compile(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)")
+_NUMBERED: dict[str, regex.Pattern] = {}
+
+
+def _numbered(n: str) -> regex.Pattern:
+    """A row opened by its number `n` ("3", or "2\\.4" for a sub-row), compiled once per number."""
+    p = _NUMBERED.get(n)
+    if p is None:
+        p = _NUMBERED[n] = regex.compile(rf"^{n}\.?(?:\s+(?P<rest>.+))?$")
+    return p
+
+
 def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
     """Rows of task tables in `text[start:end]`, as flattened by PDF extraction."""
     end = len(text) if end is None else end
@@ -79,7 +93,7 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
     out: list[TableTask] = []
     i = 0
     while i < len(segs):
-        if regex.match(r"^(?:TT|STT|Số TT)$", segs[i][1]) and _is_task_table_header(segs, i) and \
+        if _NUMBER_HEAD.match(segs[i][1]) and _is_task_table_header(segs, i) and \
                 not any(t.start <= segs[i][0] < t.end for t in out):
             i = _read_rows(text, segs, i + 1, out, _is_review_header(segs, i))
         else:
@@ -105,7 +119,7 @@ def _restarts(segs: list[tuple[int, str]], i: int, n: int) -> bool:
 
 
 def _row_start(seg: str, n: int) -> str | None:
-    m = regex.match(rf"^{n}\.?(?:\s+(?P<rest>.+))?$", seg)
+    m = _numbered(f"{n}").match(seg)
     return None if m is None else (m["rest"] or "")
 
 
@@ -120,7 +134,7 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
             i += 1
             continue
         rest = _row_start(s, n)
-        if rest is None and rows and n > 1 and (sm := regex.match(rf"^{n - 1}\.{sub}\.?(?:\s+(?P<rest>.+))?$", s)):
+        if rest is None and rows and n > 1 and (sm := _numbered(f"{n - 1}\\.{sub}").match(s)):
             rows.append([(off, sm["rest"] or "")])  # "1.1", "1.2" under the group row "1. Rà soát, hoàn thiện thể chế"
             sub += 1
             i += 1
@@ -134,8 +148,8 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
             rows[-1].insert(0, (off, "")) if not rest else None
             n += 1
             sub = 1
-        elif rows and not _HEADER_WORDS.match(s) and not regex.match(r"^\d{1,4}$", s):
-            if regex.match(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)", s):
+        elif rows and not _HEADER_WORDS.match(s) and not _PAGE_NO.match(s):
+            if _NEXT_PART.match(s):
                 break
             rows[-1].append((off, s))
         i += 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
+from extractors import task_classifier
 from extractors.bodies import canonical_body
 from extractors.task_agents import Body, bodies_at, body_at, fuzzy_bodies_at, is_generic
 from extractors.task_classifier import task_probability
@@ -40,6 +41,19 @@ VETO_BELOW = 0.15  # classifier probability under which a bare-subject sentence 
 # In reports and submissions most "X did Y" sentences narrate: there the classifier must agree outright.
 NARRATIVE_TYPES = {"Báo cáo", "Tờ trình", "Biên bản"}
 VETO_BELOW_NARRATIVE = 0.5
+
+
+_HEAD_LEAD = regex.compile(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
+                        r"(?:\s+[\p{Ll}\p{M}]+){0,3}?\s+của|Giao|Đề nghị|"
+                        r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+")
+_PUNCT = regex.compile(r"[.;:]")
+_PARENS = regex.compile(r"\([^)]*\)")
+_NOI_NHAN = regex.compile(r"^\s*(?:Nơi nhận|NƠI NHẬN)\s*:?", regex.MULTILINE)
+_COLON = regex.compile(r"\s*:")
+_COLON_SPACE = regex.compile(r"\s*:\s*")
+_OPT_COLON = regex.compile(r"\s*:?\s*")
+_NAME_THEN_UPPER = regex.compile(r"\s*(?::\s*|\n\s*)?\p{Lu}")
+_ROW_NUMBER = regex.compile(r"^[\dIVX]+[\.\)]?$")
 
 
 @dataclass
@@ -110,9 +124,7 @@ def _heading_bodies(u: Unit, doc: str = "") -> tuple[list[Body], list[Body]] | N
     jm = _JOINED_LEAD.match(t)
     if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
         t = t[jm.end():]
-    lead = regex.sub(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
-                     r"(?:\s+[\p{Ll}\p{M}]+){0,3}?\s+của|Giao|Đề nghị|"
-                     r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+", "", t)
+    lead = _HEAD_LEAD.sub("", t)
     bl = fuzzy_bodies_at(lead, 0) if lead is not t else bodies_at(lead, 0)  # "Giao Chính phi": OCR'd name
     if bl:
         rest = lead[bl.end:].strip(" .")
@@ -123,7 +135,7 @@ def _heading_bodies(u: Unit, doc: str = "") -> tuple[list[Body], list[Body]] | N
             # "Điều 3. Giao Chính phủ thực hiện một số biện pháp điều hành ... năm 2018" over its clauses
             coords = coordinators_in(rest)
             return bl.items, coords
-        if u.children and lead is not t and len(rest.split()) <= 3 and not regex.search(r"[.;:]", rest) and \
+        if u.children and lead is not t and len(rest.split()) <= 3 and not _PUNCT.search(rest) and \
                 not _DUTY_LEAD.search(rest):
             return bl.items, []  # "2.1. Giao Thủ trưởng các Vụ, Cục, d": an OCR-cut name over its bullets
         if not u.children and not t.rstrip().endswith(":"):
@@ -178,7 +190,18 @@ def extract(doc, seg, ex) -> list[Task]:
         tasks.sort(key=lambda t: t.start)
     _link_deadlines(tasks, ex)
     _seg_sections(tasks, seg)
+    _note_classifier(doc)
     return tasks
+
+
+def _note_classifier(doc) -> None:
+    """A document read while the classifier is off says so (the reason was logged once for the process)."""
+    why = task_classifier.failure()
+    notes = getattr(doc, "warnings", None)
+    if why and isinstance(notes, list):
+        note = f"tasks read by the rules alone: {why}"
+        if note not in notes:
+            notes.append(note)
 
 
 def _table_regions(rows: list[Task], gap: int = 1500) -> list[tuple[int, int]]:
@@ -218,10 +241,10 @@ def _per_deadline(t: Task, ex) -> list[Task]:
 
 
 def _table_task(r: TableTask, text: str) -> Task | None:
-    lead = bodies_at(regex.sub(r"\([^)]*\)", "", r.lead), 0)
+    lead = bodies_at(_PARENS.sub("", r.lead), 0)
     if not lead or len(r.task.split()) < 2:
         return None
-    coord = bodies_at(regex.sub(r"\([^)]*\)", "", r.coord), 0) if r.coord else None
+    coord = bodies_at(_PARENS.sub("", r.coord), 0) if r.coord else None
     names, printed = _names(lead.items)
     cnames, cprinted = _names(coord.items) if coord else ([], [])
     return Task(text=_clean(text[r.start:r.end]), start=r.start, end=r.end, assignees=names,
@@ -277,7 +300,7 @@ def _regions(text: str, seg) -> list[tuple[int, int]]:
 
 
 def _body_end(text: str, seg) -> int:
-    m = regex.search(r"^\s*(?:Nơi nhận|NƠI NHẬN)\s*:?", text, regex.MULTILINE)
+    m = _NOI_NHAN.search(text)
     end = m.start() if m else len(text)
     if seg is not None and getattr(seg, "noi_nhan", None) is not None:
         end = min(end, seg.noi_nhan.start)
@@ -388,7 +411,7 @@ def _visit(u: Unit, text: str, ctx: _Ctx, addressees: list[str], out: list[Task]
             if t:
                 out.append(t)
             continue
-        if (_PREAMBLE.match(c.text) and c.kind == "para" or _is_caps(c.text)) and not c.children:
+        if not c.children and (_PREAMBLE.match(c.text) and c.kind == "para" or _is_caps(c.text)):
             continue
         if c.kind == "article" and _SCOPE_ARTICLE.match(c.text):
             continue  # "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng": who the rules apply to, not duties
@@ -524,8 +547,8 @@ def _last_sentence(t: str) -> str:
 
 
 def _is_caps(s: str) -> bool:
-    letters = [ch for ch in s if ch.isalpha()]
-    return len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+    letters = "".join(filter(str.isalpha, s))
+    return len(letters) > 8 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
 
 
 # A roster line: a member named with the post held ("- Ông Vũ Lân - Phó Giám đốc Sở Tài chính;",
@@ -543,19 +566,17 @@ def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int |
     # A heading joined to its first paragraph: "7) Sở Văn hóa - Thể thao và Du lịch Triển khai ...".
     raw_off = 0
     dm = _FOR_BODY.match(raw)
-    if dm and (fb := bodies_at(raw, dm.end())) and regex.match(r"\s*:", raw[fb.end:]):
+    if dm and (fb := bodies_at(raw, dm.end())) and _COLON.match(raw, fb.end):
         # "6.1. Đối với Đoàn kiểm tra: Các thành viên Đoàn thực hiện ...": the item names its body first.
         own = _sub(ctx, fb.items, [])
-        raw_off = fb.end + regex.match(r"\s*:\s*", raw[fb.end:]).end()
+        raw_off = _COLON_SPACE.match(raw, fb.end).end()
     tm = _JOINED_TITLE.match(raw) if not raw_off else None
     if tm:  # "3. Tổ chức thực hiện Thủ trưởng các sở ...": a PDF title line joined to its paragraph
         raw_off = tm.end()
     bl = bodies_at(raw, 0)
-    if not raw_off and bl and not bl.weak and u.kind in ("clause", "point", "sub", "roman", "dash") and regex.match(
-            r"\s*(?::\s*|\n\s*)?\p{Lu}", raw[bl.end:]) and not find_directive(raw):
+    if not raw_off and bl and not bl.weak and u.kind in ("clause", "point", "sub", "roman", "dash") and _NAME_THEN_UPPER.match(raw, bl.end) and not find_directive(raw):
         own = _sub(ctx, bl.items, [])
-        hm = regex.match(r"\s*:?\s*", raw[bl.end:])
-        raw_off = bl.end + (hm.end() if hm else 0)
+        raw_off = _OPT_COLON.match(raw, bl.end).end()
     for a, b in _clauses(raw, sentences(raw[raw_off:]), raw_off):
         s = raw[a:b]
         if is_closing(s) or s.rstrip().endswith(":") and not _standalone_lead(s):
@@ -686,12 +707,25 @@ def _task(g: _Group, u: Unit, text: str) -> Task | None:
         confidence=1.0 if g.form != "inherit" else 0.9)
 
 
+_CANONICAL: dict[str, str] = {}
+
+
+def _canonical(p: str) -> str:
+    """`canonical_body`, computed once per printed name."""
+    c = _CANONICAL.get(p)
+    if c is None:
+        if len(_CANONICAL) > 20_000:
+            _CANONICAL.clear()
+        c = _CANONICAL[p] = canonical_body(p)
+    return c
+
+
 def _names(bodies: list[Body]) -> tuple[list[str], list[str]]:
     names: list[str] = []
     printed: list[str] = []
     for b in bodies:
         p = " ".join(b.text.split())
-        c = canonical_body(p)
+        c = _canonical(p)
         if c and c not in names:
             names.append(c)
             printed.append(p)
@@ -713,7 +747,7 @@ def _row_task(u: Unit, text: str) -> Task | None:
     """An appendix table row "N | task | lead body | coordinating bodies | ...", cells joined by " | "."""
     raw = text[u.start:u.end]
     cells = [c.strip() for c in raw.split(" | ")]
-    if len(cells) < 3 or not regex.match(r"^[\dIVX]+[\.\)]?$", cells[0]):
+    if len(cells) < 3 or not _ROW_NUMBER.match(cells[0]):
         return None
     off = [0]
     for c in raw.split(" | ")[:-1]:

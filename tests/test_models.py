@@ -109,3 +109,66 @@ def test_failing_model_does_not_stop_extraction():
         assert any("rules decide alone" in str(x.message) for x in w)
     finally:
         task_classifier.use_model(None)
+
+
+def _tasks_of(path):
+    from pipeline.ingest import load
+    from pipeline.run import extract_document
+
+    res = extract_document(load(path))
+    return res.document, [(t.start, t.end, tuple(t.assignees)) for t in res.extraction.tasks]
+
+
+REPORT = "corpus/docs/dev/003_sct_BC-UBND-QLNN-khoang-san-nam-2025.txt"
+PLAN = "corpus/docs/dev/001_sct_KH-UBND-trien-khai-Chi-thi-11-CT-TU-QLNN-khoang-san.txt"
+
+
+def test_corrupt_task_model_gives_rules_only_tasks_warned_once_and_recorded(tmp_path, monkeypatch):
+    class Neutral:  # what the rules decide alone
+        def predict_proba(self, texts):
+            return np.full((len(texts), 2), 0.5)
+
+    task_classifier.use_model(Neutral())
+    try:
+        rules = [_tasks_of(p)[1] for p in (REPORT, PLAN)]
+    finally:
+        task_classifier.use_model(None)
+    bad = tmp_path / "task_classifier.model.json"
+    bad.write_bytes(task_classifier.MODEL_PATH.read_bytes()[:5000])  # cut short: invalid JSON
+    monkeypatch.setattr(task_classifier, "MODEL_PATH", bad)
+    task_classifier.use_model(None)
+    try:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            got = [_tasks_of(p) for p in (REPORT, PLAN)]
+        said = [x for x in w if "rules decide alone" in str(x.message)]
+        assert len(said) == 1  # once for the process, not once per document or sentence
+        assert "task_classifier.model.json" in task_classifier.failure()
+        for doc, _ in got:
+            assert any(n.startswith("tasks read by the rules alone") for n in doc.warnings)
+        assert [found for _, found in got] == rules and all(rules)
+    finally:
+        monkeypatch.undo()
+        task_classifier.use_model(None)
+    assert task_classifier.failure() is None
+
+
+def test_failing_prediction_turns_the_classifier_off_once():
+    calls = []
+
+    class Broken:
+        def predict_proba(self, texts):
+            calls.append(texts)
+            raise ValueError("X has 10 features, but the model expects 12")
+
+    task_classifier.use_model(Broken())
+    try:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            assert task_classifier.task_probabilities(SENTENCES[:3]) == [0.5] * 3
+            assert task_classifier.task_probability("Sở Y tế chủ trì.") == 0.5
+        assert len([x for x in w if "rules decide alone" in str(x.message)]) == 1
+        assert len(calls) == 1  # not asked again once it failed
+        assert "ValueError" in task_classifier.failure()
+    finally:
+        task_classifier.use_model(None)
