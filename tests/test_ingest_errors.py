@@ -110,3 +110,16 @@ def test_extract_batch_with_bad_files_processes_the_rest(tmp_path, monkeypatch):
     assert f"{tmp_path / 'random.docx'}: not a valid .docx file" in err
     assert f"{tmp_path / 'cut.pdf'}: damaged or truncated PDF" in err
     assert f"{tmp_path / 'missing.pdf'}: file does not exist" in err
+
+
+def test_symlink_loop_and_broken_link_have_reasons(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_bytes(GOOD_TXT.read_bytes())
+    os.symlink("b.txt", tmp_path / "a.txt")
+    os.symlink("a.txt", tmp_path / "b.txt")
+    os.symlink("gone.txt", tmp_path / "broken.txt")
+    files, errors = find_files([tmp_path, tmp_path / "a.txt"])
+    assert files == [good]
+    assert errors == [(tmp_path / "a.txt", "symbolic link loop"), (tmp_path / "b.txt", "symbolic link loop"),
+                      (tmp_path / "broken.txt", "broken symbolic link (to gone.txt, which does not exist)"),
+                      (tmp_path / "a.txt", "symbolic link loop")]

@@ -9,12 +9,14 @@ CP1258, TCVN3, VNI), docx.py, pdf.py (+ ocr.py for scans), html.py, office.py
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import replace
 from pathlib import Path
 
 from pipeline.document import Document, content_hash, storable_path
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.limits import check_text
 from pipeline.ingest.raw import RawText
 from pipeline.layout import delayout
 from pipeline.normalise import normalise
@@ -101,6 +103,11 @@ def load(path: str | Path, ocr: bool | None = None) -> Document:
     except Exception as e:  # a reader's library failed on a damaged file
         detail = (str(e).strip().splitlines() or [""])[0][:200]
         raise IngestError(f"cannot read {fmt}: {type(e).__name__}: {detail}", p) from e
+    try:
+        check_text(raw.text)  # whatever the format: a .docx or .pdf can hold as much text as a .txt
+    except IngestError as e:
+        e.path = p
+        raise
     text, omap = normalise(raw.text)
     text, layout_map, cells = delayout(text)
     omap = layout_map.then(omap)
@@ -126,12 +133,32 @@ def find_files(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
     for s in paths:
         p = Path(s)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-            if not found:
+            found, dangling = [], []
+            for f in p.rglob("*"):
+                if f.suffix.lower() not in SUPPORTED:
+                    continue
+                if f.is_file():
+                    found.append(f)
+                elif f.is_symlink() and not f.exists():
+                    dangling.append(f)
+            if not found and not dangling:
                 errors.append((p, "directory has no documents"))
-            files.extend(found)
+            files.extend(sorted(found))
+            errors.extend((f, _dangling(f)) for f in sorted(dangling))
         elif p.exists():
             files.append(p)
         else:
-            errors.append((p, "file does not exist"))
+            errors.append((p, _dangling(p) if p.is_symlink() else "file does not exist"))
     return files, errors
+
+
+def _dangling(link: Path) -> str:
+    """Why a symbolic link leads nowhere: a loop, or a target that is gone."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11-3.12 raise this for a loop
+        return "symbolic link loop"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return f"broken symbolic link (to {storable_path(os.readlink(link))}, which does not exist)"

@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.ingest.encodings import legacy_converter, repair_mojibake
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.limits import check_ole, check_package
 from pipeline.ingest.raw import RawText, TextBuilder
 
 _P, _TBL, _SDT, _TC, _TR = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tc"), qn("w:tr")
@@ -157,8 +158,10 @@ class _Reader:
 
 
 def read_docx(data: bytes, path: Path | None = None) -> RawText:
+    check_ole(data)  # an encrypted .docx is an OLE file holding the encrypted package
     if not data.startswith(b"PK"):
         raise IngestError("not a valid .docx file (not a ZIP package)")
+    check_package(data, ".docx")  # sizes, ratios, XML depth and elements, before python-docx unpacks anything
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, PackageNotFoundError, ValueError) as e:

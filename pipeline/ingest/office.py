@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.ingest.docx import read_docx
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.limits import check_ole, check_package
 from pipeline.ingest.raw import RawText
 
 TIMEOUT_S = 120
@@ -25,6 +26,10 @@ def soffice() -> str | None:
 
 
 def read_office(data: bytes, path: Path | None = None, fmt: str = "doc") -> RawText:
+    # LibreOffice unpacks whatever it is given: the same limits as a .docx, before it starts
+    check_ole(data)
+    if data.startswith(b"PK"):
+        check_package(data, f".{fmt}")
     exe = soffice()
     if not exe:
         raise IngestError(f"cannot read .{fmt}: LibreOffice (soffice) is not installed")

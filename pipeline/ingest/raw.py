@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Block, OffsetMap, Status
+from pipeline.ingest.limits import check_text
 
 
 @dataclass
@@ -35,6 +36,7 @@ class TextBuilder:
         if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
             self.pos += 1
+        check_text(self.pos + len(text))  # stop as soon as the text passes the cap: the rest would only be refused
         self.blocks.append(Block(kind, self.pos, self.pos + len(text), **where))
         self.parts.append(text)
         self.pos += len(text)
