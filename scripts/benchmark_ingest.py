@@ -1,11 +1,17 @@
 """Ingestion throughput and memory on the corpus (not a test).
 
-    python scripts/benchmark_ingest.py [--corpus corpus] [--no-ocr] [--ocr-pages 3]
+    python scripts/benchmark_ingest.py [--corpus corpus] [--no-ocr] [--ocr-pages 3] [--rounds 6]
 
 Prints documents/second for text and DOCX files, pages/second for PDF text
 layers (vanban's reader, and raw pypdfium2 / pdfplumber extraction for
 comparison) and for OCR, with the peak Python memory of one document
 (tracemalloc) and the process's peak RSS.
+
+vanban's PDF reader and raw pypdfium2 (open, every page's text) are also
+timed head to head in CPU time (time.process_time), in interleaved rounds,
+so that the load of other processes on the machine cancels out of the ratio.
+OCR is timed in wall time (Tesseract runs in subprocesses) one page after
+another and with the page pool (VANBAN_OCR_WORKERS, default the CPU count).
 """
 
 from __future__ import annotations
@@ -38,11 +44,55 @@ def measure(label: str, items: list, fn: Callable, unit: str, count: Callable = 
     print(line)
 
 
+def pdf_cpu_ratio(pdfs: list[Path], raw: Callable, rounds: int) -> None:
+    """CPU seconds of vanban's reader against raw pypdfium2, interleaved."""
+    from pipeline.ingest.pdf import read_pdf
+
+    datas = [p.read_bytes() for p in pdfs]
+    pages = sum(raw(p) for p in pdfs)
+    cpu = {"raw pypdfium2": 0.0, "vanban read_pdf": 0.0}
+    for _ in range(rounds):
+        t = time.process_time()
+        for d in datas:
+            raw(d)
+        cpu["raw pypdfium2"] += time.process_time() - t
+        t = time.process_time()
+        for d in datas:
+            read_pdf(d, ocr=False)
+        cpu["vanban read_pdf"] += time.process_time() - t
+    for label, secs in cpu.items():
+        print(f"pdf CPU, {rounds} interleaved rounds: {label:<16}{pages * rounds / secs:8.1f} pages/s")
+    print(f"pdf CPU ratio vanban / raw pypdfium2: {cpu['vanban read_pdf'] / cpu['raw pypdfium2']:.2f}x")
+
+
+def ocr_parallel(scanned: list[Path]) -> None:
+    """Whole scanned PDFs read with OCR one page at a time and with the page pool
+    (wall time; the Tesseract processes' CPU is counted apart)."""
+    import os
+
+    from pipeline.ingest.pdf import read_pdf
+
+    workers = int(os.environ.get("VANBAN_OCR_WORKERS") or os.cpu_count() or 1)
+    pages = 0
+    texts = {}
+    for n in (1, workers):
+        t, c = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = [read_pdf(p.read_bytes(), ocr=True, ocr_workers=n) for p in scanned]
+        wall = time.perf_counter() - t
+        c2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pages = sum(r.pages for r in out)
+        texts[n] = [r.text for r in out]
+        print(f"pdf OCR, whole scans, {n} Tesseract at once: {pages} pages in {wall:6.1f} s wall = "
+              f"{pages / wall:5.2f} pages/s (Tesseract CPU {c2.ru_utime - c.ru_utime:6.1f} s)")
+    print(f"pdf OCR: same text with 1 and {workers} at once: {texts[1] == texts[workers]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(Path(__file__).resolve().parent.parent / "corpus"))
     ap.add_argument("--no-ocr", action="store_true", help="skip the OCR measurement")
     ap.add_argument("--ocr-pages", type=int, default=3, help="scanned pages to OCR (default 3)")
+    ap.add_argument("--rounds", type=int, default=6, help="interleaved rounds of the PDF CPU comparison")
     args = ap.parse_args()
 
     import pdfplumber
@@ -86,6 +136,7 @@ def main() -> None:
             return len(pdf.pages)
 
     measure("pdf text layer: raw pypdfium2", text_pdfs, pdfium_text, "pages", lambda n: n, memory=False)
+    pdf_cpu_ratio(text_pdfs, pdfium_text, args.rounds)
     measure("pdf text layer: raw pdfplumber", text_pdfs, plumber_text, "pages", lambda n: n, memory=False)
     measure("pdf columns via pdfplumber words", text_pdfs, plumber_columns, "pages", lambda n: n, memory=False)
 
@@ -106,6 +157,7 @@ def main() -> None:
 
             measure(f"pdf OCR at {ocr_mod.DPI} dpi (Tesseract vie)", pages, ocr_page, "pages", lambda n: n,
                     memory=False)
+            ocr_parallel([p for p in pdfs if p not in text_pdfs])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nprocess peak RSS: {rss:.0f} MiB")
 

@@ -2,15 +2,23 @@
 
 The CLI is called directly (image on stdin, text on stdout): no Python binding
 is needed, and a missing or language-less Tesseract is reported, not raised.
+Each Tesseract runs on one core (OMP_THREAD_LIMIT=1); `PagePool` runs several
+pages at once, one Tesseract process per page, from threads that only wait on
+them. Where the pages go can be changed (`use_submitter`): the Dask executor
+sends them to the cluster's workers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import io
 import os
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 DPI = 300
 TIMEOUT_S = 120
@@ -29,14 +37,19 @@ def available() -> str | None:
     return None if "vie" in langs else "Tesseract has no Vietnamese (vie) language data"
 
 
-def _run(image, *config: str) -> str:
+def png(image) -> bytes:
+    """The page image as Tesseract is given it."""
     buf = io.BytesIO()
     image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _run(image: bytes, *config: str) -> str:
     env = dict(os.environ, OMP_THREAD_LIMIT=os.environ.get("OMP_THREAD_LIMIT", "1"))
     proc = subprocess.run(
         [shutil.which("tesseract") or "tesseract", "stdin", "stdout", "-l", "vie", "--psm", "3",
          "--dpi", str(DPI), *config],
-        input=buf.getvalue(), capture_output=True, timeout=TIMEOUT_S, env=env,
+        input=image, capture_output=True, timeout=TIMEOUT_S, env=env,
     )
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -54,9 +67,14 @@ def ocr_words(image, dpi: int = DPI) -> list[dict]:
     """Words of a PIL image with their boxes in PDF points (x0, x1, top, bottom, text,
     and Tesseract's line id), the shape the text layer's words have, so scans
     go through the same column reading."""
+    return png_words(png(image), dpi)
+
+
+def png_words(data: bytes, dpi: int = DPI) -> list[dict]:
+    """`ocr_words` of a PNG image (what is sent to another thread or machine)."""
     scale = 72 / dpi
     words = []
-    for row in _run(image, "tsv").splitlines()[1:]:
+    for row in _run(data, "tsv").splitlines()[1:]:
         f = row.split("\t")
         if len(f) != 12 or f[0] != "5" or not f[11].strip():
             continue
@@ -66,3 +84,85 @@ def ocr_words(image, dpi: int = DPI) -> list[dict]:
         words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale,
                       "bottom": (top + height) * scale, "text": f[11].strip(), "line": tuple(f[1:5])})
     return words
+
+
+def default_workers() -> int:
+    """Pages OCR'd at once: VANBAN_OCR_WORKERS, else the CPU count (the importer
+    gives each of its worker processes its share of the cores)."""
+    try:
+        n = int(os.environ.get("VANBAN_OCR_WORKERS", "0"))
+    except ValueError:
+        n = 0
+    return n if n > 0 else (os.cpu_count() or 1)
+
+
+# submit(fn, *args) -> a future (.result(), .done()); None: a local thread pool
+_submitter: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("vanban_ocr_submitter", default=None)
+
+
+@contextlib.contextmanager
+def use_submitter(submit: Callable, workers: int) -> Iterator[None]:
+    """OCR the pages of the documents read inside this block with `submit`
+    (e.g. a Dask client's), `workers` pages in flight per document."""
+    token = _submitter.set(submit)
+    old = os.environ.get("VANBAN_OCR_WORKERS")
+    os.environ["VANBAN_OCR_WORKERS"] = str(max(1, workers))
+    try:
+        yield
+    finally:
+        _submitter.reset(token)
+        if old is None:
+            os.environ.pop("VANBAN_OCR_WORKERS", None)
+        else:
+            os.environ["VANBAN_OCR_WORKERS"] = old
+
+
+class PagePool:
+    """Pages of one document OCR'd in parallel, at most `workers` at a time (the
+    caller blocks in `add` until one finishes, so rendered images do not pile
+    up). The same words as one page after another: each page is its own
+    Tesseract run."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or default_workers())
+        submit = _submitter.get()
+        self._threads = None
+        if submit is None:
+            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="vanban-ocr")
+            submit = self._threads.submit
+        self._submit = submit
+        self._futures: dict[object, object] = {}
+
+    def add(self, key, image) -> None:
+        pending = [f for f in self._futures.values() if not f.done()]
+        while len(pending) >= self.workers:
+            _wait(pending[0])
+            pending = [f for f in pending if not f.done()]
+        if self._threads is not None:  # the PNG is encoded in the thread too
+            self._futures[key] = self._submit(ocr_words, image)
+        else:  # to another process or machine: the compressed image travels
+            self._futures[key] = self._submit(png_words, png(image))
+
+    def results(self) -> dict:
+        """key -> words, or the exception its page raised."""
+        out = {}
+        for key, fut in self._futures.items():
+            try:
+                out[key] = fut.result()
+            except Exception as e:
+                out[key] = e
+        return out
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+        for fut in self._futures.values():
+            if not fut.done() and hasattr(fut, "cancel"):
+                fut.cancel()
+
+
+def _wait(fut) -> None:
+    try:
+        fut.result()
+    except Exception:
+        pass  # reported by results()

@@ -11,6 +11,7 @@ through the same column reading), else the document is marked `needs_ocr`.
 
 from __future__ import annotations
 
+import ctypes
 import subprocess
 from pathlib import Path
 
@@ -52,12 +53,15 @@ STAMP_MAX = (80.0, 24.0)  # points: a signature field this small holds a stamped
 
 
 def _flatten(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> bool:
-    """Merge form fields into the page's content, so their text is read.
+    """Merge form fields into the page's content, so their text is read; True
+    when the page changed and must be loaded again for its text to show.
 
     E-office systems stamp the number and date into small signature fields
     ("Số: 7432"); bigger signature fields are the signer's seal and the "Ký
     bởi / Cơ quan / Ngày ký" box, page furniture that would land on top of
-    the document's own header: those are removed first.
+    the document's own header: those are removed first. A page left with no
+    annotation has nothing to flatten (annotations never reach the text
+    layer), so it is not flattened nor loaded twice.
     """
     form = pdf.formenv.raw if getattr(pdf, "formenv", None) else None
     for i in reversed(range(pdfium_c.FPDFPage_GetAnnotCount(page.raw))):
@@ -73,22 +77,36 @@ def _flatten(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> bool:
             pdfium_c.FPDFPage_CloseAnnot(annot)
         if big:
             pdfium_c.FPDFPage_RemoveAnnot(page.raw, i)
+    if pdfium_c.FPDFPage_GetAnnotCount(page.raw) == 0:
+        return False
     return pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS
 
 
-def _page_words(page: pdfium.PdfPage) -> list[dict]:
+# pdfium's FPDFText_GetLooseCharBox called without ctypes' argument checks
+# (handle, int, pointer: nothing to convert): half the cost per character of
+# the prototyped binding, a sixth of pypdfium2's get_charbox.
+_LOOSE_CHARBOX = ctypes.cast(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value,
+                             ctypes.CFUNCTYPE(ctypes.c_int))
+
+
+def _page_words(textpage: pdfium.PdfTextPage, height: float) -> list[dict]:
     """Words with boxes (top-down points), from pdfium's characters: a space or a
-    gap wider than a fraction of the glyph height ends a word."""
-    height = page.get_size()[1]
-    textpage = page.get_textpage()
+    gap wider than a fraction of the glyph height ends a word. Called for the
+    header and signature pages only."""
     text = textpage.get_text_range(0, textpage.count_chars())
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+    charbox = _LOOSE_CHARBOX
     words: list[dict] = []
     cur: dict | None = None
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\ufffd":
+        if ch.isspace() or ch == "\ufffe" or ch == "\ufffd":
             cur = None
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        if not charbox(handle, i, ref):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         size = top - bottom
         if cur is not None and (left - cur["x1"] > 0.15 * size or abs(height - top - cur["top"]) > 0.5 * size):
             cur = None
@@ -97,52 +115,83 @@ def _page_words(page: pdfium.PdfPage) -> list[dict]:
             words.append(cur)
         else:
             cur["text"] += ch
-            cur["x1"] = max(cur["x1"], right)
+            if right > cur["x1"]:
+                cur["x1"] = right
     return words
 
 
-def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True) -> RawText:
+def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True, ocr_workers: int | None = None) -> RawText:
+    """The text of every page, each page loaded once: its text layer, and from
+    the same text page the word boxes of the first and last pages (header and
+    signature blocks) for the column reading. Scanned pages are rendered as they
+    are met and OCR'd by up to `ocr_workers` Tesseract processes at once
+    (default: VANBAN_OCR_WORKERS, else the CPU count), while reading goes on."""
     pdf = _open(data)
     n = len(pdf)
     if n == 0:
         raise IngestError("PDF has no pages")
     texts: list[str] = []
     scans: list[int] = []
-    for i in range(n):
-        page = pdf[i]
-        if pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0 and _flatten(pdf, page):
-            page.close()
+    widths: dict[int, float] = {}
+    layout: dict[int, list] = {}
+    pool: ocr_mod.PagePool | None = None
+    why: str | None = None if ocr else "OCR disabled"
+    try:
+        for i in range(n):
             page = pdf[i]
-        text = page.get_textpage().get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
-        texts.append(text)
-        if len(text.strip()) < SCAN_MAX_CHARS and _image_share(page) >= SCAN_MIN_IMAGE:
-            scans.append(i)
-    warnings: list[str] = []
-    status = "ok"
-    ocr_layout: dict[int, list] = {}
-    if scans:
-        why = "OCR disabled" if not ocr else ocr_mod.available()
-        if why:
+            annotated = pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0
+            if annotated and _flatten(pdf, page):
+                page.close()
+                page = pdf[i]
+                annotated = False
+            textpage = page.get_textpage()
+            text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
+            texts.append(text)
+            width, height = page.get_size()
+            if len(text.strip()) < SCAN_MAX_CHARS and _image_share(page) >= SCAN_MIN_IMAGE:
+                scans.append(i)
+                why = why or ocr_mod.available()
+                if not why:
+                    if pool is None:
+                        pool = ocr_mod.PagePool(ocr_workers)
+                    widths[i] = width
+                    if annotated:  # the removed signature boxes would still be drawn by the form layer
+                        textpage.close()
+                        page.close()
+                        page, textpage = pdf[i], None
+                    pool.add(i, page.render(scale=ocr_mod.DPI / 72, grayscale=True).to_pil())
+            elif i == 0 or i == n - 1:
+                pieces, found = read_columns(_page_words(textpage, height), width)
+                if found:
+                    layout[i] = pieces
+            if textpage is not None:
+                textpage.close()
+            page.close()
+        warnings: list[str] = []
+        status = "ok"
+        if scans and why:
             status = "needs_ocr"
             warnings.append(f"{len(scans)} of {n} page(s) have no text layer ({why}): pages "
                             + ", ".join(str(i + 1) for i in scans))
-        else:
+        elif scans:
+            done = pool.results()
+            ocr_pages = []
             for i in scans:
-                page = pdf[i]
-                image = page.render(scale=ocr_mod.DPI / 72, grayscale=True).to_pil()
-                try:
-                    ocr_layout[i], _ = read_columns(ocr_mod.ocr_words(image), page.get_size()[0])
-                except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+                words = done[i]
+                if isinstance(words, (OSError, RuntimeError, subprocess.SubprocessError)):
                     status = "needs_ocr"
-                    warnings.append(f"OCR failed on page {i + 1}: {e}")
-            if ocr_layout:
-                warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(str(i + 1) for i in sorted(ocr_layout))}")
-    layout = dict(ocr_layout)
-    for i in {0, n - 1} - set(scans):
-        page = pdf[i]
-        pieces, found = read_columns(_page_words(page), page.get_size()[0])
-        if found:
-            layout[i] = pieces
+                    warnings.append(f"OCR failed on page {i + 1}: {words}")
+                elif isinstance(words, BaseException):
+                    raise words
+                else:
+                    layout[i], _ = read_columns(words, widths[i])
+                    ocr_pages.append(i + 1)
+            if ocr_pages:
+                warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(map(str, ocr_pages))}")
+    finally:
+        if pool is not None:
+            pool.close()
+        pdf.close()
     out = TextBuilder()
     for i in range(n):
         if i:
@@ -152,5 +201,4 @@ def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True) -> RawText
                 out.add(piece.text, page=i + 1, col=piece.col)
         elif texts[i].strip():
             out.add(texts[i], page=i + 1)
-    pdf.close()
     return RawText(out.text(), encoding=None, blocks=out.blocks, pages=n, warnings=warnings, status=status)

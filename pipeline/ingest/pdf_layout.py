@@ -45,11 +45,13 @@ def _lines(words: list[dict]) -> list[list[dict]]:
     heights = sorted(w["bottom"] - w["top"] for w in words)
     tol = max(_LINE_TOL, 0.45 * heights[len(heights) // 2])
     lines: list[list[dict]] = []
-    for w in sorted(words, key=_mid):
-        if lines and _mid(w) - _mid(lines[-1][0]) <= tol:
+    first = 0.0  # the middle of the current line's first word
+    for mid, _, w in sorted((_mid(w), k, w) for k, w in enumerate(words)):
+        if lines and mid - first <= tol:
             lines[-1].append(w)
         else:
             lines.append([w])
+            first = mid
     return [_join_touching(sorted(ln, key=lambda w: w["x0"])) for ln in lines]
 
 
