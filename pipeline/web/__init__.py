@@ -125,6 +125,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
         IMPORT_DIR=str(imports),
         PRIVATE=private,
         SECURE_COOKIES=secure_cookies,
+        PROXIES=proxies,
         IMPORT_TIMEOUT=600.0,  # seconds for one uploaded file (OCR of a long scan included)
         IMPORT_MEMORY_LIMIT=3 * 2**30,  # address space of the process that imports one upload
         UPLOAD_MAX_BYTES=25 * 2**20,
@@ -136,6 +137,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="__Host-vanban_session" if secure_cookies else "vanban_session",
         SESSION_COOKIE_SECURE=secure_cookies,
+        DEVICE_COOKIE_NAME="__Host-vanban_device" if secure_cookies else "vanban_device",
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         JSON_SORT_KEYS=False,
     )

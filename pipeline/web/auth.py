@@ -122,6 +122,9 @@ class Throttle:
       address that has already failed for that name, but never to an address that has not: the owner,
       signing in from their own machine with the right password, is not locked out by someone else's
       guesses, while a guesser gets one try per new address and the delay after it.
+    A browser that has signed in to the account before carries a signed device cookie (`DEVICE_COOKIE`):
+    its tries are counted under that cookie instead of its address, so guesses from the same address
+    (an office behind one NAT, or the same machine) do not lock the owner's browser out either.
     While a delay runs the password is not checked at all. In memory: one server process."""
 
     def __init__(self, pair_free: int = 5, address_budget: int = 20, account_free: int = 10,
@@ -195,14 +198,15 @@ def safe_next(target: str | None) -> str:
 
     Refused (the search page instead): anything with a scheme or host, `//` or `/\\` (which browsers
     read as a host), any whitespace or control character (browsers drop tabs and newlines, turning
-    `/\\t/evil.example` into `//evil.example`; a newline would also break the header). What is kept is
-    percent-encoded where needed, so the Location header is plain ASCII."""
+    `/\\t/evil.example` into `//evil.example`; a newline would also break the header); a plain space
+    inside the path is harmless and encoded. What is kept is percent-encoded where needed, so the
+    Location header is plain ASCII."""
     default = url_for("views.search")
     if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
         return default
     if target[1:2] in ("/", "\\") or "\\" in target:
         return default
-    if any(c.isspace() or unicodedata.category(c)[0] in "CZ" for c in target):
+    if any(c != " " and (c.isspace() or unicodedata.category(c)[0] in "CZ") for c in target):
         return default
     try:
         parts = urlsplit(target)
@@ -211,6 +215,35 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return default
     return quote(target, safe="/?&=%#:@!$'()*+,;~-._[]")
+
+
+DEVICE_COOKIE = "vanban_device"
+DEVICE_MAX_AGE = 180 * 86400
+
+
+def _device_serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt="vanban-device")
+
+
+def _device_key(name: str) -> str | None:
+    """The throttling key of this browser when it has signed in to `name` before (a valid device cookie)."""
+    raw = request.cookies.get(current_app.config.get("DEVICE_COOKIE_NAME", DEVICE_COOKIE))
+    if not raw:
+        return None
+    try:
+        user, nonce = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except Exception:  # noqa: BLE001 - forged, expired or malformed: an ordinary browser
+        return None
+    return f"device:{nonce}" if isinstance(user, str) and user.casefold() == name.casefold() else None
+
+
+def _remember_device(resp, name: str) -> None:
+    cfg = current_app.config
+    value = _device_serializer().dumps([name, secrets.token_urlsafe(12)])
+    resp.set_cookie(cfg.get("DEVICE_COOKIE_NAME", DEVICE_COOKIE), value, max_age=DEVICE_MAX_AGE, httponly=True,
+                    samesite="Lax", secure=cfg.get("SESSION_COOKIE_SECURE", False), path="/")
 
 
 def _too_many(wait: float):
@@ -226,7 +259,7 @@ def login():
     if request.method == "POST":
         name = request.form.get("username", "").strip()[:64]
         password = request.form.get("password", "")[:1024]
-        address = request.remote_addr or ""
+        address = _device_key(name) or request.remote_addr or ""
         throttle: Throttle = current_app.extensions["vanban_throttle"]
         wait = throttle.wait(address, name.casefold())
         if wait > 0:
@@ -236,7 +269,9 @@ def login():
         if ok:
             throttle.success(address, name.casefold())
             start_session(name)
-            return redirect(safe_next(request.form.get("next")))
+            resp = redirect(safe_next(request.form.get("next")))
+            _remember_device(resp, name)
+            return resp
         throttle.fail(address, name.casefold())
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
