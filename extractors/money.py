@@ -82,12 +82,17 @@ _UNITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "t
 _WORD_SCALES = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 _NUMBER_WORDS = set(_UNITS) | set(_WORD_SCALES) | {"mười", "mươi", "trăm", "linh", "lẻ", "rưỡi", "chẵn"}
 NUMBER_WORDS = frozenset(_NUMBER_WORDS)
-_WORDS_RE = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_WORDS_RE = "|".join(sorted(_NUMBER_WORDS, key=lambda w: (-len(w), w)))  # the same pattern in every run
 WORDS_AMOUNT = regex.compile(
     rf"(?<![\p{{L}}])(?P<words>(?:{_WORDS_RE})(?:[\s,]+(?:{_WORDS_RE}))*)(?![\p{{L}}])[\s,]*(?P<cur>đồng|USD)"
     rf"(?:[\s,]*chẵn)?(?![\p{{L}}])",
     I,
 )
+
+# The end of every `WORDS_AMOUNT` match: a number word, then the currency. Found from the literal currency
+# (fast), it tells which texts need the full scan for written-out amounts (most have none).
+_WORDS_CUE = regex.compile(
+    rf"(?:đồng|USD)(?<=(?<![\p{{L}}])(?:{_WORDS_RE})(?![\p{{L}}])[\s,]*(?:đồng|USD))", I)
 
 
 # "từ 5 đến 10 triệu đồng": the low end borrows the high end's scale and currency.
@@ -220,24 +225,55 @@ _DIGITS = regex.compile(r"\d+")
 _BEFORE, _AFTER = 40, 200  # the longest qualifier before a number, the longest unit and rate after it
 
 
-def _near_digits(rx: regex.Pattern, text: str, start: int, end: int):
-    """`rx.finditer(text, start, end)` for a pattern whose every match holds a number: run only in the
-    stretches around digits (merged, so no match is found twice), not at every character of the text."""
+# What follows the last digit of every amount the digit patterns read, after at most two blanks (each with
+# one line break): the start of a scale or currency word (tỷ/tỉ/ty/tý/triệu/trăm/tr, nghìn/ngàn, đồng/đ/đô
+# la, VNĐ, USD, EUR/euro, yên, JPY, nhân dân tệ, CNY, bảng Anh, won, rúp). A stretch of digits without one
+# holds no amount, so the big patterns are not run there.
+_CUE = regex.compile(rf"\d{_S}{_S}(?:nghìn|ngàn|t[rỷỉyýỳỵ]|đ|vn|usd|eur|yên|jpy|nhân|cny|bảng|won|rúp)", I)
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches around digits (merged, so no match is found twice) where an amount may be read: from
+    `_BEFORE` characters before a run of digits to `_AFTER` after it, kept only when it holds a `_CUE`."""
+    out = []
     lo = hi = -1
     for d in _DIGITS.finditer(text, start, end):
         if lo >= 0 and d.start() - _BEFORE > hi:
-            yield from rx.finditer(text, lo, hi)
+            out.append((lo, hi))
             lo = -1
         if lo < 0:
             lo = max(start, d.start() - _BEFORE)
         hi = min(end, d.end() + _AFTER)
     if lo >= 0:
-        yield from rx.finditer(text, lo, hi)
+        out.append((lo, hi))
+    return [w for w in out if _CUE.search(text, *w)]
+
+
+# Narrower cues, each what its pattern reads right after the number: a scale word or a currency word
+# (AMOUNT), billions (BARE, BARE_CUED), a scale word and then
+# the currency (OCR_AMOUNT), a scale word and then "/" (BARE_RATE).
+_CUES = {
+    AMOUNT: regex.compile(rf"\d{_S}(?:(?:{_SCALE})(?![\p{{L}}])|tr\.?(?=[ \t]*đ)|{_S}(?:{_CUR})(?![\p{{L}}\d]))", I),
+    BARE: regex.compile(rf"\d{_S}(?:nghìn|ngàn|tỷ|tỉ)", I),
+    BARE_CUED: regex.compile(rf"\d{_S}(?:nghìn|ngàn|tỷ|tỉ)", I),
+    OCR_AMOUNT: regex.compile(rf"\d{_S}(?:(?:nghìn|ngàn){_S}t\S*|t[rỷỉyýỳỵ]\S*){_S}[đd]", I),
+    BARE_RATE: regex.compile(rf"\d{_S}(?:triệu|tỷ|tỉ)[ \t]?/", I),
+}
+
+
+def _near_digits(rx: regex.Pattern, text: str, windows: list[tuple[int, int]]):
+    """`rx.finditer` in each window, for a pattern whose every match holds a number followed by a unit:
+    run only where one may be (where the pattern's own cue is), not at every character of the text."""
+    cue = _CUES.get(rx)
+    for lo, hi in windows:
+        if cue is None or cue.search(text, lo, hi):
+            yield from rx.finditer(text, lo, hi)
 
 
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Every money amount in `text[start:end]` with a currency word (or a big scale), in order."""
     end = len(text) if end is None else end
+    windows = _windows(text, start, end)
     found: list[Amount] = []
     taken = Taken()
 
@@ -245,7 +281,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         found.append(a)
         taken.add(a.start, a.end)
 
-    for m in _near_digits(AMOUNT, text, start, end):
+    for m in _near_digits(AMOUNT, text, windows):
         cur = currency_of(m["cur"])
         if m["cur"].lower() == "đ" and not (m["scale"] or "." in m["num"] or m["per"]):
             continue  # a lone "đ" after a small number is more likely a list letter
@@ -263,7 +299,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
             v1 = None  # "238 đồng" as a public sum: OCR lost the scale word; the amount cannot be read
         keep(Amount(s, m.end(), text[s:m.end()], v1 * scale if v1 is not None else None, cur,
                     v2 * scale if v2 is not None else None, m.start("num2") if m["num2"] else None))
-    for m in _near_digits(OCR_AMOUNT, text, start, end):
+    for m in _near_digits(OCR_AMOUNT, text, windows):
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
@@ -272,7 +308,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         s = m.start("qual") if m["qual"] and m["qual"].lower() not in ("là", "từ", "đến", "tới", "hàng") else m.start("num")
         if v is not None:
             keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(sc), "VND"))
-    for m in [*_near_digits(BARE, text, start, end), *_near_digits(BARE_CUED, text, start, end)]:
+    for m in [*_near_digits(BARE, text, windows), *_near_digits(BARE_CUED, text, windows)]:
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
@@ -282,13 +318,13 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         if lo is not None and v is not None and lo < v:  # "từ 50 -150 tỷ"
             keep(Amount(low.start("lo"), low.end("lo"), low["lo"], lo * scale_of(m["scale"]), "VND"))
         keep(Amount(s, m.end(), text[s:m.end()], v * scale_of(m["scale"]) if v is not None else None, "VND"))
-    for m in _near_digits(BARE_RATE, text, start, end):
+    for m in _near_digits(BARE_RATE, text, windows):
         if taken.holds(m.start("num")):
             continue
         v = parse_number(m["num"])
         if v is not None:
             keep(Amount(m.start("num"), m.end(), m.group(), v * scale_of(m["scale"]), "VND"))
-    for m in WORDS_AMOUNT.finditer(text, start, end):
+    for m in WORDS_AMOUNT.finditer(text, start, end) if _WORDS_CUE.search(text, start, end) else ():
         if taken.overlaps(m.start(), m.end()):
             continue
         words = m["words"]

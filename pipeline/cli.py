@@ -42,7 +42,23 @@ def report_errors(errors: list[tuple[Path, str]]) -> None:
             click.echo(f"  {storable_path(path)}: {reason}", err=True)
 
 
-@click.group()
+class _Verbs(click.Group):
+    """`extract` and `eval` are defined here; the store and web verbs (which import the store, sqlite3 and
+    the web server) are registered when a command line names one of them or the help lists them all, so
+    `vanban extract` starts without them."""
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and _register_commands():
+            cmd = super().get_command(ctx, name)
+        return cmd
+
+    def list_commands(self, ctx):
+        _register_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Verbs)
 @click.version_option(__version__, prog_name="vanban")
 def main() -> None:
     """Read Vietnamese administrative documents into structured records."""
@@ -176,16 +192,22 @@ def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages, 
         Path(json_out).write_text(json.dumps(res, ensure_ascii=False, indent=1), "utf-8")
 
 
-def _register_commands() -> None:
-    """The store verbs (import, search, bases, cites, tasks, task, correct, export) and the web ones (serve, user)."""
+_registered = False
+
+
+def _register_commands() -> bool:
+    """The store verbs (import, search, bases, cites, tasks, task, correct, export) and the web ones (serve,
+    user), registered once; whether this call registered them."""
+    global _registered
+    if _registered:
+        return False
+    _registered = True
     from pipeline.cli_store import register as register_store
     from pipeline.cli_web import register as register_web
 
     register_store(main)
     register_web(main)
-
-
-_register_commands()
+    return True
 
 
 if __name__ == "__main__":
