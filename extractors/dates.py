@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import regex
 
-_SP = r"[ \t\u00a0]*\n?[ \t\u00a0]*"  # dates wrap across lines in PDF text
+# dates wrap across lines in PDF text; OCR of a narrow table cell leaves a blank line between the wraps
+# ("Tháng\n\n3/2026")
+_SP = r"[ \t\u00a0]*(?:\n[ \t\u00a0]*){0,2}"
 WORDY = regex.compile(
     rf"(?:(?:ngày|ngàу|ngảy|ngay|ngàu|ngà y){_SP})?(?P<d>\d{{1,2}}){_SP}(?:tháng|thang|thảng|thámg){_SP}(?P<m>\d{{1,2}})"
     rf"{_SP}(?:năm|nam|nắm|nãm){_SP}(?P<y>\d{{4}})",

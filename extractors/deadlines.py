@@ -79,7 +79,7 @@ MUST = regex.compile(r"\b(?:phải|cần|yêu cầu|đề nghị|bảo đảm|đ
 
 # Column headers that make lone dates in the cells below them deadlines.
 COLUMN = regex.compile(
-    r"(?m)(?:^|\|)[ \t|]*(?:thời[ \t]+gian|thời[ \t]+hạn|tiến[ \t]+độ)(?:[ \t]*\n?[ \t]*(?:hoàn[ \t]+thành|thực[ \t]+hiện"
+    r"(?m)(?:^|\|)[ \t|]*(?:thời[ \t]+gian|thời[ \t]+hạn|tiến[ \t]+độ)(?:[ \t]*(?:\n[ \t]*){0,2}(?:hoàn[ \t]+thành|thực[ \t]+hiện"
     r"|trình|ban[ \t]+hành|báo[ \t]+cáo)(?:[ \t]*/?[ \t]*[\p{L}/]+){0,3})?[ \t]*(?:\||$)", I)
 # The same header as a table model's column name (DOCX, HTML, Markdown pipe tables).
 COLUMN_NAME = regex.compile(
@@ -87,7 +87,8 @@ COLUMN_NAME = regex.compile(
     r"|trình|ban\s+hành|báo\s+cáo|nộp|gửi))*\W*$)", I)
 CELL_PREFIX = regex.compile(
     rf"^(?:(?:xong|hoàn{_S}thành|hoàn{_S}tất)?{_S}(?:trong|trước|vào)?|(?:xong{_S}|hoàn{_S}thành{_S})?trước{_S}ngày)$", I)
-RECUR_TAIL = regex.compile(rf"{_S}(?:và{_S})?(?:(?:hằng|hàng){_S}(?:năm|quý|tháng|tuần))", I)
+_CELL_S = r"[ \t\u00a0]*(?:\n[ \t\u00a0]*){0,2}"  # a wrap in a cell, with the blank line OCR leaves there
+RECUR_TAIL = regex.compile(rf"{_CELL_S}(?:và{_CELL_S})?(?:(?:hằng|hàng){_CELL_S}(?:năm|quý|tháng|tuần))", I)
 
 _RECUR = (
     # "trước ngày 20 hằng tháng", "trước ngày 10 tháng 12 hàng năm", "(trước ngày 10/12)",
@@ -297,7 +298,7 @@ def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> 
         lead = (pre.strip() or p.text)[:1]
         if not CELL_PREFIX.match(pre.strip()) or post.strip() or lead.islower():
             continue  # a cell opens with a capital or a digit; a lower-case line is wrapped prose
-        prev_line = text[max(0, text.rfind("\n", 0, max(ls - 1, 0)) + 1):max(ls - 1, 0)]
+        prev_line = _line_above(text, ls)
         if regex.search(r"(?:(?<!hằng |hàng )năm|ngày|số|tháng|kèm theo|,)\s*$", prev_line.strip(" |"), I) and "|" not in pre:
             continue
         date = dt.date.fromisoformat(p.iso)
@@ -306,6 +307,17 @@ def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> 
         start = ls + len(pre) - len(pre.lstrip())
         hits.append(_Hit(start, rec_end if rec else p.end, p.iso, recurrence=rec, confidence=0.8))
     return hits
+
+
+def _line_above(text: str, ls: int) -> str:
+    """The line above the one starting at `ls`, blank lines skipped (OCR of narrow cells leaves them)."""
+    end = ls - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            return text[start:end]
+        end = start - 1
+    return ""
 
 
 def _table_hits(doc, periods: list[PeriodMatch], issue: dt.date | None) -> list[_Hit]:

@@ -17,12 +17,13 @@ import bisect
 import difflib
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from extractors import legal_keys as lk
 from extractors.dates import find_dates
-from pipeline.normalise import fold
+from pipeline.normalise import fold as _fold_text
 from pipeline.records import Reference
 
 RELATION_RANK = ["căn cứ", "thực hiện", "thay thế", "bãi bỏ", "sửa đổi", "hướng dẫn", "dẫn chiếu"]
@@ -136,6 +137,10 @@ _OWN_NUMBER = regex.compile(rf"(?<![\p{{L}}])(?:Số\s*:|(?m:^)[ \t|]*Số[ \t]+
 
 
 _RX: dict[str, regex.Pattern] = {}
+
+
+# titles, issuers and law names come back again and again within a document and across one
+fold = lru_cache(maxsize=4096)(_fold_text)
 
 
 def _rx(pattern: str) -> regex.Pattern:
@@ -934,8 +939,10 @@ def _merge(cites: list[Cite]) -> list[Cite]:
         if c.number and c.title and c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
             by_title.setdefault(fold(c.title), set()).add(c.key)
     for c in cites:
+        if c.number or c.doc_type not in ("Luật", "Bộ luật", "Pháp lệnh"):
+            continue
         same = by_title.get(fold(c.title or ""), ())
-        if c.number or c.doc_type not in ("Luật", "Bộ luật", "Pháp lệnh") or len(same) != 1:
+        if len(same) != 1:
             continue
         key = next(iter(same))
         y = c.year or (int(c.date[:4]) if c.date else None)

@@ -80,6 +80,19 @@ def test_a_pipe_table_column_whose_header_has_a_slash(tmp_path):
         ("Tháng 8/2024", "2024-08-31"), ("2024 - 2025", "2025-12-31"), ("2024 - 2030", "2030-12-31")]
 
 
+def test_ocr_of_a_table_with_narrow_cells_wrapped_around_blank_lines():
+    # Tesseract reads a task table cell by cell, each wrap of a narrow cell on its own line with a blank line
+    # between: the header "Thời gian / hoàn thành" and the cell "Tháng / 3/2026" are split that way; a date
+    # in the next column ("CP ngày / 07/02/2026", of a cited resolution) is not a limit
+    text = ("TT\n\nTên nhiệm vụ\n\nCơ quan\n\nchủ trì\n\nThời gian\n\nhoàn thành\n\nCăn cứ\n\nbổ sung\n\n1\n\n"
+            "Rà soát, đề xuất sửa đổi quy định về\nthủ tục hành chính\nCác bộ,\n\ncơ quan ngang bộ\n\nBộ Tư pháp\n\n"
+            "Tháng\n\n3/2026\n\nNghị quyết\n\nsố 23/NQ-\n\nCP ngày\n\n07/02/2026\n\n2\n\n"
+            "Xây dựng cơ sở dữ liệu\nBộ Tư pháp\n\n2026 và\n\nhằng năm\n\nNghị quyết\n\nsố 66-\n\nNQ/TW\n")
+    out = run(text, "2026-04-06")
+    assert [(" ".join(d.text.split()), d.date, d.recurrence) for d in out] == [
+        ("Tháng 3/2026", "2026-03-31", None), ("2026 và hằng năm", "2026-12-31", "hằng năm")]
+
+
 def test_schedule_lines_with_long_labels_and_ranges():
     text = ("c) Tiến độ xây dựng cơ bản và đưa công trình vào hoạt động:\n"
             "- Tiến độ hoàn thành hồ sơ đất đai, được bàn giao đất: Quý I/2026;\n"
