@@ -241,6 +241,10 @@ class Importer:
             self.summary.added += 1
         elif outcome == "updated":
             self.summary.updated += 1
+        elif outcome == "unchanged":  # another importer stored this very file meanwhile
+            self.summary.unchanged += 1
+        elif outcome == "duplicate":
+            self.summary.duplicates += 1
         self._tick()
 
     def _finish(self) -> None:

@@ -61,6 +61,12 @@ class Store:
         """INSERT ... RETURNING id → the new id."""
         return self.query(sql + " RETURNING id", params)[0]["id"]
 
+    def lock_writes(self) -> None:
+        """Inside a transaction: wait until no other writer of documents holds the lock, then hold it
+        to the end of the transaction. Two importers on one database then write one document at a time
+        (extraction stays parallel), so neither can insert a row the other has just inserted, nor
+        deadlock on the rows both touch. SQLite's `BEGIN IMMEDIATE` already does this."""
+
     def __enter__(self) -> Store:
         return self
 
@@ -213,6 +219,9 @@ class PostgresStore(Store):
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
             yield
+
+    def lock_writes(self) -> None:
+        self.execute("SELECT pg_advisory_xact_lock(7261846)")  # 7261845 is the migrations' lock
 
     def table_names(self) -> set[str]:
         return {r["table_name"] for r in self.query(

@@ -49,9 +49,13 @@ def ensure_body(store: Store, name: str, printed: str | None = None, parent_id: 
     row = store.one("SELECT id, parent_id FROM bodies WHERE name = ?", (name,)) or store.one(
         "SELECT id, parent_id FROM bodies WHERE name_key = ? ORDER BY id", (body_key(name),))
     if row is None:
-        body_id = store.insert("INSERT INTO bodies (name, name_key, level, parent_id) VALUES (?, ?, ?, ?)",
-                               (name, body_key(name), body_level(name), parent_id))
-    else:
+        # another writer may have added it since the look-up: keep theirs (race-safe on PostgreSQL too)
+        new = store.query("INSERT INTO bodies (name, name_key, level, parent_id) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (name) DO NOTHING RETURNING id",
+                          (name, body_key(name), body_level(name), parent_id))
+        row = None if new else store.one("SELECT id, parent_id FROM bodies WHERE name = ?", (name,))
+        body_id = new[0]["id"] if new else row["id"]
+    if row is not None:
         body_id = row["id"]
         if parent_id and row["parent_id"] is None and parent_id != body_id:
             store.execute("UPDATE bodies SET parent_id = ? WHERE id = ?", (parent_id, body_id))

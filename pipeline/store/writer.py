@@ -201,7 +201,23 @@ def resolve_references(store: Store, doc_id: int) -> None:
 def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None,
                    run_id: int) -> tuple[int, str]:
     """Insert or re-extract one document with everything it carries, and log it.
-    Call inside `store.transaction()`. Returns (document id, outcome)."""
+    Call inside `store.transaction()`. Returns (document id, outcome): "added",
+    "updated", or, when another importer stored the same file while this one
+    was extracting it, "unchanged" (same bytes at the same path) or
+    "duplicate" (same bytes at another path), with nothing written."""
+    store.lock_writes()  # one writer at a time on PostgreSQL, as BEGIN IMMEDIATE gives on SQLite
+    if doc_id is None:  # the caller looked before the lock: look again
+        row = store.one("SELECT id, content_hash, extractor_version FROM documents WHERE source_path = ?",
+                        (item.source_path,))
+        if row is not None and (row["content_hash"], row["extractor_version"]) == (item.content_hash,
+                                                                                   extractor_version):
+            log(store, run_id, item.source_path, item.content_hash, extractor_version, "unchanged", None, row["id"])
+            return row["id"], "unchanged"
+        other = None if row is not None else store.one(
+            "SELECT id FROM documents WHERE content_hash = ?", (item.content_hash,))
+        if other is not None:
+            return other["id"], "duplicate"
+        doc_id = row["id"] if row is not None else None
     ex = item.extraction
     cols = _header_columns(ex)
     header_json = json.dumps(asdict(ex.header), ensure_ascii=False)
@@ -245,6 +261,7 @@ def correct_field(store: Store, doc_id: int, fieldname: str, value: str | None, 
     if fieldname not in CORRECTABLE:
         raise ValueError(f"cannot correct {fieldname!r}; one of: {', '.join(CORRECTABLE)}")
     with store.transaction():
+        store.lock_writes()  # it rewrites citations of other documents too, as an import does
         store.execute("DELETE FROM corrections WHERE document_id = ? AND field = ?", (doc_id, fieldname))
         store.execute("INSERT INTO corrections (document_id, field, value, note, corrected_by, corrected_at) "
                       "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, fieldname, value, note, by, now()))
