@@ -305,15 +305,33 @@ def _esig_date(doc: Document) -> tuple[str, int, int] | None:
     return None
 
 
+_MOTTO_WORDS = "cong hoa xa hoi chu nghia viet nam".split()
+_YEAR_END = regex.compile(r"(?<![\d/.-])(?:19|20)\d{2}\s*$")  # the year of a date line the column wrapped
+
+
 def _org_units(seg: Segments) -> list[Span]:
     """Header cells of the left block joined into one name per body ("UỶ BAN NHÂN / DÂN / TỈNH AN GIANG")."""
     units: list[Span] = []
+    motto_rest: list[str] = []  # the motto's last words, where its column wrapped them onto the next line
     for c in seg.header_cells:
         t = c.text
-        if MOTTO.search(t) or NUMBER_LINE.match(t) or DATE_LINE.search(t) or _PLACE_DATE.match(t) \
-                or SEPARATOR.match(t) or VV.match(t) or not is_upper(t):
+        if motto_rest:
+            # OCR reads the two columns line by line: "ỦY BAN NHÂN | CỘNG HÒA … CHỦ NGHĨA" then "DÂN | VIỆT NAM"
+            cut = regex.search(r"\s+" + r"\s+".join(motto_rest) + r"\W*$", unmark(t).casefold())
+            if cut:
+                c = Span(c.start, c.start + cut.start(), t[:cut.start()])
+                t = c.text
+                motto_rest = []
+        if MOTTO.search(t):
+            words = unmark(t).casefold().split()
+            if words[:1] == _MOTTO_WORDS[:1] and 4 <= len(words) < len(_MOTTO_WORDS) \
+                    and words == _MOTTO_WORDS[:len(words)]:
+                motto_rest = _MOTTO_WORDS[len(words):]
             continue
-        lead = regex.match(r"^[\d\W]+", t)
+        if NUMBER_LINE.match(t) or DATE_LINE.search(t) or _PLACE_DATE.match(t) \
+                or SEPARATOR.match(t) or VV.match(t) or not is_upper(t) or _YEAR_END.search(t):
+            continue
+        lead = regex.match(r"^[\d\W_]+", t)
         if lead:
             c = Span(c.start + lead.end(), c.end, t[lead.end():])
             t = c.text
@@ -330,7 +348,8 @@ def _org_units(seg: Segments) -> list[Span]:
             c = Span(c.start, c.start + half, t[:half].rstrip())
             t = c.text
         w0 = t.split(maxsplit=1)[0]
-        head = bool(_ORG_HEAD.match(t) or unmark(w0) == w0 and _ORG_HEAD_BARE.match(unmark(t)))
+        # a head word typed without marks, or (below the first name) with marks OCR changed: "SƠ NÓNG NGHIỆP"
+        head = bool(_ORG_HEAD.match(t) or (unmark(w0) == w0 or units) and _ORG_HEAD_BARE.match(unmark(t)))
         if head and units and _cut_name(units[-1].text, t):
             head = False  # "SỞ NÔNG NGHIỆP VÀ MÔI" / "TRƯỜNG": the column cut the name, the next line ends it
         if not units and not head:
@@ -351,10 +370,11 @@ def _org_units(seg: Segments) -> list[Span]:
 
 
 def _name_pairs() -> set[str]:
+    """Pairs of adjacent words in known body names, without marks (OCR changes them: "MỖI TRƯƠNG")."""
     if not _PAIRS:
         names = DEPARTMENTS + [rep for _, rep in ABBREVIATIONS] + list(ISSUER_CODES.values())
         for name in names:
-            ws = regex.findall(r"\p{L}+", name.casefold())
+            ws = regex.findall(r"\p{L}+", unmark(name).casefold())
             _PAIRS.update(f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False))
     return _PAIRS
 
@@ -372,7 +392,7 @@ def _cut_name(before: str, line: str) -> bool:
         return False
     if a[-1].casefold() in ("và", "-", "&"):
         return True
-    return f"{a[-1].casefold()} {b[0].casefold()}" in _name_pairs() and len(a) >= 3
+    return f"{unmark(a[-1]).casefold()} {unmark(b[0]).casefold()}" in _name_pairs() and len(a) >= 3
 
 
 def body_name(s: str) -> str:
@@ -398,14 +418,29 @@ def _marked(doc: Document, seg: Segments, s: str) -> str:
     return with_marks(s, doc.text, _head_span(seg))
 
 
+_PLACE_TAIL = regex.compile(r"(?<![\p{L}])(?:tinh|thanh pho)\s+(?P<p>[\p{L}\s-]+?)\s*$")
+
+
+def _province_settled(name: str) -> str:
+    """A name ending on a province whose marks OCR changed ("Ủy ban nhân dân tĩnh lào cai") ends on the
+    province as the list of provinces spells it ("… tỉnh Lào Cai")."""
+    m = _PLACE_TAIL.search(unmark(name).casefold())
+    prov = m and _PROVINCE_BARE.get(" ".join(m["p"].split()))
+    if not prov:
+        return name
+    word = "tỉnh" if m[0].startswith("tinh") else "thành phố"
+    return name[:m.start()] + f"{word} {prov}"
+
+
 def _issuer(doc: Document, seg: Segments, h: Header) -> None:
     units = _org_units(seg)
     if units:
         issuer = units[-1]
-        name = body_name(_marked(doc, seg, issuer.text))
+        name = _province_settled(body_name(_marked(doc, seg, issuer.text)))
         if len(units) >= 2:
             parent = units[0]
-            pname = settle_ocr_name(doc.text, body_name(_marked(doc, seg, parent.text)), (parent.start, parent.end))
+            pname = settle_ocr_name(doc.text, _province_settled(body_name(_marked(doc, seg, parent.text))),
+                                    (parent.start, parent.end))
             h.issuer_parent = _field(pname, parent)
             pm = _PLACE.search(pname)
             if name.casefold() == "văn phòng":  # the office of the body above it
