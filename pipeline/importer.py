@@ -6,15 +6,29 @@ at all, files already stored with the same content hash and extractor version
 are skipped before extraction, so a re-run finishes the rest and an unchanged
 archive writes nothing. A worker that dies (killed, out of memory) breaks the
 pool; the pool is restarted and the unfinished files are tried again.
+
+Workers die with their parent: on Linux the kernel kills them when the import
+process dies (PR_SET_PDEATHSIG), elsewhere a thread in each worker sees its
+parent change and exits; SIGTERM of the import terminates the pool, marks the
+run interrupted and exits (status 143).
+
+`executor="dask"` runs extraction (and OCR, page by page) on a Dask
+distributed cluster instead: file bytes go to the workers, records come back,
+and this process stays the only writer, so resuming and skipping work as
+with the local pool. On PostgreSQL each run holds an advisory lock for its
+life: a new import marks "interrupted" only runs whose importer is gone.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import pickle
 import signal
+import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -30,6 +44,9 @@ from pipeline.store import Store, StoreError, now
 from pipeline.store.writer import ExtractedDoc, log, write_document
 
 MAX_POOL_CRASHES = 3  # a file whose worker died this many times is recorded as failed
+# PostgreSQL advisory lock of a live run: (this key, run id); the schema's hash
+# keeps runs of different schemas in one database apart
+_RUN_LOCK = "hashtext(current_schema())"
 
 
 @dataclass
@@ -114,18 +131,139 @@ def extract_job(path: str, extract: Callable = process, spool: str | None = None
     return "spooled", name
 
 
-def _worker_init() -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Exit when the process `parent` is gone (killed -9 included)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:  # where prctl is missing, and as a second guard
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="vanban-parent-watch", daemon=True).start()
+
+
+class _ClusterPages:
+    """OCR pages of a document sent to the cluster as their own tasks, from
+    inside a task: the task leaves the worker's thread pool while it waits, so
+    the pages can run on this worker too."""
+
+    def __init__(self) -> None:
+        from distributed import get_client
+        self.client = get_client()
+        self.seceded = False
+
+    def __call__(self, fn, *args):
+        return _SecedingFuture(self.client.submit(fn, *args, pure=False, priority=10,
+                                                  key=f"vanban-ocr-page-{time.monotonic_ns()}"), self)
+
+    def secede(self) -> None:
+        if not self.seceded:
+            from distributed import secede
+            secede()
+            self.seceded = True
+
+    def rejoin(self) -> None:
+        if self.seceded:
+            from distributed import rejoin
+            rejoin()
+            self.seceded = False
+
+
+class _SecedingFuture:
+    def __init__(self, fut, pages: _ClusterPages):
+        self.fut, self.pages = fut, pages
+
+    def done(self) -> bool:
+        return self.fut.done()
+
+    def result(self):
+        if not self.fut.done():
+            self.pages.secede()
+        return self.fut.result()
+
+    def cancel(self) -> None:
+        self.fut.cancel()
+
+
+def dask_extract_job(name: str, data: bytes, extract: Callable = process,
+                     ocr_slots: int = 1) -> tuple[str, ExtractedDoc | str]:
+    """Run on a Dask worker: the file's bytes written under its own name in a
+    temp dir (its extension picks the reader), extracted there; scanned pages
+    go back to the cluster as tasks of their own."""
+    from pipeline.ingest import ocr as ocr_mod
+
+    with tempfile.TemporaryDirectory(prefix="vanban-dask-") as tmp:
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        pages = _ClusterPages()
+        try:
+            with ocr_mod.use_submitter(pages, ocr_slots):
+                return extract_job(path, extract)
+        finally:
+            pages.rejoin()
+
+
+def _worker_init(parent: int | None = None, ocr_workers: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    if parent is not None:
+        _die_with_parent(parent)
+    if ocr_workers and "VANBAN_OCR_WORKERS" not in os.environ:
+        os.environ["VANBAN_OCR_WORKERS"] = str(ocr_workers)  # this worker's share of the cores
+
+
+class Terminated(SystemExit):
+    """SIGTERM received: the import stops as after Ctrl-C (exit status 143)."""
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its workers killed, not waited for."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        try:
+            p.kill()
+        except (OSError, AttributeError, ValueError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.join(2)
+        except (OSError, AttributeError, ValueError, AssertionError):
+            pass
 
 
 class Importer:
     def __init__(self, store: Store, *, workers: int = 1, extract: Callable = process,
                  extractor_version: str = EXTRACTOR_VERSION, retry_failed: bool = False,
-                 progress: bool = False, on_document: Callable[[ImportSummary], None] | None = None):
+                 progress: bool = False, on_document: Callable[[ImportSummary], None] | None = None,
+                 executor: str = "local", scheduler: str | None = None):
         if store.readonly:
             raise StoreError(f"database {store.url} was opened read-only")
+        if executor not in ("local", "dask"):
+            raise ValueError(f"unknown executor {executor!r} (local or dask)")
         self.store = store
         self.workers = max(0, workers)
+        self.executor = executor
+        self.scheduler = scheduler
         self.extract = extract
         self.version = extractor_version
         self.retry_failed = retry_failed
@@ -137,14 +275,37 @@ class Importer:
 
     # -- bookkeeping
     def _run_id(self) -> int:
-        """The run row is created on the first write, so a no-op import writes nothing."""
+        """The run row is created on the first write, so a no-op import writes nothing.
+
+        Runs left 'running' by an importer that is gone are marked 'interrupted'.
+        On PostgreSQL a run's importer holds the advisory lock (schema, run id)
+        on its connection until it finishes or dies: a run whose lock can be
+        taken has no importer left; one whose lock is held is another live
+        import, left alone. (SQLite: one writer at a time, every leftover is dead.)
+        """
         if self.summary.run_id is None:
-            with self.store.transaction():
-                self.store.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'")
-                self.summary.run_id = self.store.insert(
+            store = self.store
+            with store.transaction():
+                if store.dialect == "postgres":
+                    for r in store.query("SELECT id FROM import_runs WHERE status = 'running'"):
+                        if store.scalar(f"SELECT pg_try_advisory_lock({_RUN_LOCK}, ?) AS ok", (r["id"],)):
+                            store.execute("UPDATE import_runs SET status = 'interrupted' WHERE id = ?", (r["id"],))
+                            store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK}, ?)", (r["id"],))
+                else:
+                    store.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'")
+                self.summary.run_id = store.insert(
                     "INSERT INTO import_runs (started_at, extractor_version, workers) VALUES (?, ?, ?)",
                     (now(), self.version, self.workers))
+                if store.dialect == "postgres":  # session lock: kept after this transaction commits
+                    store.execute(f"SELECT pg_advisory_lock({_RUN_LOCK}, ?)", (self.summary.run_id,))
         return self.summary.run_id
+
+    def _release_run(self) -> None:
+        if self.summary.run_id is not None and self.store.dialect == "postgres":
+            try:
+                self.store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK}, ?)", (self.summary.run_id,))
+            except Exception:  # the connection is what failed: its locks went with it
+                pass
 
     def _tick(self, path: str | None = None, reason: str | None = None) -> None:
         if reason is not None:
@@ -267,9 +428,14 @@ class Importer:
 
             from tqdm import tqdm
             self._bar = tqdm(total=len(files), unit="doc", desc="import", file=sys.stderr, dynamic_ncols=True)
+        old_term = None
+        if threading.current_thread() is threading.main_thread():
+            old_term = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             todo = (str(f) for f in files)
-            if self.workers == 0:
+            if self.executor == "dask":
+                self._dask(todo)
+            elif self.workers == 0:
                 for path in todo:
                     job = self._plan(path)
                     if job is not None:
@@ -286,10 +452,17 @@ class Importer:
                                            "WHERE id = ?", (now(), self.summary.run_id))
                 except Exception:  # the database itself is what failed; the next run marks it
                     pass
+                self._release_run()
             raise
+        finally:
+            if old_term is not None:
+                signal.signal(signal.SIGTERM, old_term)
         if self._bar is not None:
             self._bar.close()
-        self._finish()
+        try:
+            self._finish()
+        finally:
+            self._release_run()
         self.summary.seconds = time.perf_counter() - t0
         return self.summary
 
@@ -313,7 +486,8 @@ class Importer:
         try:
             while True:
                 if pool is None:
-                    pool = ProcessPoolExecutor(self.workers, initializer=_worker_init)
+                    pool = ProcessPoolExecutor(self.workers, initializer=_worker_init,
+                                               initargs=(os.getpid(), max(1, (os.cpu_count() or 1) // self.workers)))
                 broken = False
                 while len(inflight) < window:
                     job = next_job()
@@ -352,9 +526,80 @@ class Importer:
             pool.shutdown(wait=True)  # reap the workers (their memory shows in RUSAGE_CHILDREN)
             pool = None
         finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+            if pool is not None:  # interrupted (Ctrl-C, SIGTERM, a database error): stop the workers now
+                _kill_pool(pool)
             spool.cleanup()
+
+    # -- Dask: the cluster extracts, this process writes
+    def _dask_client(self):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise StoreError("the Dask executor needs dask.distributed: pip install 'vanban[dask]'") from None
+        if self.scheduler:
+            return Client(self.scheduler, timeout="30s"), None
+        cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=40)
+        return Client(cluster), cluster
+
+    def _dask(self, paths: Iterable[str]) -> None:
+        from distributed import as_completed
+
+        client, cluster = self._dask_client()
+        try:
+            slots = max(1, sum(client.nthreads().values()))
+            window = slots * 4
+            source = iter(paths)
+            retry: deque[_Job] = deque()
+            inflight: dict = {}
+            done = as_completed()
+
+            def next_job() -> _Job | None:
+                if retry:
+                    return retry.popleft()
+                for path in source:
+                    job = self._plan(path)
+                    if job is not None:
+                        return job
+                return None
+
+            while True:
+                while len(inflight) < window:
+                    job = next_job()
+                    if job is None:
+                        break
+                    try:
+                        with open(job.path, "rb") as f:
+                            data = f.read()
+                    except OSError as e:
+                        self._fail(job.path, job.content_hash, f"cannot read file: {e.strerror or e}")
+                        continue
+                    fut = client.submit(dask_extract_job, Path(job.path).name, data, self.extract, slots,
+                                        pure=False, key=f"vanban-extract-{job.content_hash[:16]}-{time.monotonic_ns()}")
+                    inflight[fut] = job
+                    done.add(fut)
+                if not inflight:
+                    break
+                fut = next(done)
+                job = inflight.pop(fut)
+                try:
+                    status, payload = fut.result()
+                except Exception as e:  # KilledWorker (a worker died on it), lost connection ...
+                    job.crashes += 1
+                    if job.crashes >= MAX_POOL_CRASHES:
+                        self._fail(job.path, job.content_hash, f"Dask worker failed on this file: {type(e).__name__}")
+                    else:
+                        retry.append(job)
+                    continue
+                finally:
+                    fut.release()
+                if status == "ok":
+                    payload.source_path = storable_path(job.path)  # the worker saw a temp copy
+                self._write(job, status, payload)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
 
     def _crashed(self, job: _Job, retry: deque[_Job]) -> None:
         job.crashes += 1

@@ -319,3 +319,56 @@ def test_real_import_cites_45_2012_lists_the_seeds_resting_on_it(real_db):
     assert {"002", "003", "004"} <= names
     based = {Path(c["document"]["source_path"]).name[:3] for c in data["citations"] if c["relation"] == "căn cứ"}
     assert "004" in based
+
+
+# ---------------------------------------------------------------- two importers on one PostgreSQL
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("VANBAN_TEST_PG_URL"), reason="VANBAN_TEST_PG_URL not set")
+def test_a_second_importer_leaves_the_first_ones_live_run_alone(tmp_path):
+    """Importer A is mid-run (blocked inside its second extraction) while B imports
+    other files into the same PostgreSQL: B marks only the run whose importer is
+    gone (a 'running' row nobody holds) as interrupted, not A's."""
+    import threading
+
+    url = fresh_db("postgres", tmp_path)
+    a_docs = copy_docs(tmp_path / "a", names=[])
+    b_docs = copy_docs(tmp_path / "b", names=DEV_FEW[1:3])
+    for p in b_docs.glob("00*.txt"):
+        p.unlink()
+    with open_store(url, create=True) as s, s.transaction():
+        dead = s.insert("INSERT INTO import_runs (started_at, extractor_version, workers) VALUES (?, ?, ?)",
+                        ("2026-01-01T00:00:00", "gold", 1))  # an importer killed long ago
+    first_written, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow(path):
+        calls.append(path)
+        if len(calls) == 2:
+            first_written.set()
+            assert release.wait(60)
+        return gold_extract(path)
+
+    out = {}
+
+    def run_a():
+        with open_store(url) as s:
+            out["a"] = Importer(s, workers=0, extract=slow, extractor_version="gold").run([a_docs])
+
+    t = threading.Thread(target=run_a)
+    t.start()
+    try:
+        assert first_written.wait(60)
+        res_b = _import(url, [b_docs])
+        assert res_b.added == 2
+        with open_store(url, readonly=True) as s:
+            status = {r["id"]: r["status"] for r in s.query("SELECT id, status FROM import_runs")}
+        a_run = max(set(status) - {dead, res_b.run_id})
+        assert status == {dead: "interrupted", a_run: "running", res_b.run_id: "done"}
+    finally:
+        release.set()
+        t.join(60)
+    assert out["a"].added == 5
+    with open_store(url, readonly=True) as s:
+        assert s.scalar("SELECT status FROM import_runs WHERE id = ?", (a_run,)) == "done"
+        assert s.scalar("SELECT COUNT(*) AS n FROM documents") == 7

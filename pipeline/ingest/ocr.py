@@ -96,25 +96,20 @@ def default_workers() -> int:
     return n if n > 0 else (os.cpu_count() or 1)
 
 
-# submit(fn, *args) -> a future (.result(), .done()); None: a local thread pool
-_submitter: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("vanban_ocr_submitter", default=None)
+# (submit(fn, *args) -> a future with .result() and .done(), pages in flight); None: local threads
+_submitter: contextvars.ContextVar[tuple[Callable, int] | None] = contextvars.ContextVar(
+    "vanban_ocr_submitter", default=None)
 
 
 @contextlib.contextmanager
 def use_submitter(submit: Callable, workers: int) -> Iterator[None]:
-    """OCR the pages of the documents read inside this block with `submit`
-    (e.g. a Dask client's), `workers` pages in flight per document."""
-    token = _submitter.set(submit)
-    old = os.environ.get("VANBAN_OCR_WORKERS")
-    os.environ["VANBAN_OCR_WORKERS"] = str(max(1, workers))
+    """OCR the pages of the documents read inside this block (this thread) with
+    `submit` (e.g. a Dask client's), up to `workers` pages in flight per document."""
+    token = _submitter.set((submit, max(1, workers)))
     try:
         yield
     finally:
         _submitter.reset(token)
-        if old is None:
-            os.environ.pop("VANBAN_OCR_WORKERS", None)
-        else:
-            os.environ["VANBAN_OCR_WORKERS"] = old
 
 
 class PagePool:
@@ -124,8 +119,9 @@ class PagePool:
     Tesseract run."""
 
     def __init__(self, workers: int | None = None):
-        self.workers = max(1, workers or default_workers())
-        submit = _submitter.get()
+        remote = _submitter.get()
+        self.workers = max(1, workers or (remote[1] if remote else default_workers()))
+        submit = remote[0] if remote else None
         self._threads = None
         if submit is None:
             self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="vanban-ocr")
