@@ -94,14 +94,23 @@ def register(main: click.Group) -> None:
               show_default="CPU count", help="Extraction processes (0: extract in this process).")
 @click.option("--retry-failed", is_flag=True, help="Try again files that failed with this extractor version.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def import_cmd(paths, db, workers, retry_failed, quiet):
+@click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
+              help="local: worker processes here (default); dask: a Dask cluster extracts and OCRs, this process "
+                   "writes.")
+@click.option("--scheduler", "--dask", "scheduler", metavar="ADDRESS",
+              help="Dask scheduler (tcp://host:8786); implies --executor dask. Without it, --executor dask starts "
+                   "a local cluster of --workers processes.")
+def import_cmd(paths, db, workers, retry_failed, quiet, executor, scheduler):
     """Import documents (files or directories, recursive) into the database."""
     from pipeline.importer import import_paths
 
+    if scheduler and executor == "local":
+        raise click.UsageError("--scheduler needs --executor dask")
+    executor = executor or ("dask" if scheduler else "local")
     store = _open(db, write=True)
     try:
         summary = import_paths(store, paths, workers=workers, retry_failed=retry_failed,
-                               progress=not quiet and sys.stderr.isatty())
+                               progress=not quiet and sys.stderr.isatty(), executor=executor, scheduler=scheduler)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
     except KeyboardInterrupt:
