@@ -134,28 +134,48 @@ def import_cmd(paths, db, workers, retry_failed, quiet, executor, scheduler):
 @click.argument("text", nargs=-1, required=True)
 @db_option
 @click.option("--type", "doc_type", help="Only this document type (Quyết định, Kế hoạch …).")
-@click.option("--issuer", help="Only documents whose issuer contains this name.")
+@click.option("--issuer", help="Only documents whose issuer's name holds these words (abbreviations resolved).")
 @click.option("--year", type=int, help="Only documents issued this year.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Results per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--all", "match_all", is_flag=True,
+              help="Also list documents holding the words apart when some hold them side by side.")
 @format_option
-def search_cmd(text, db, doc_type, issuer, year, limit, fmt):
-    """Full-text search, accents and case ignored ("khuyen cong" finds "khuyến công")."""
-    from pipeline.queries import search
+def search_cmd(text, db, doc_type, issuer, year, limit, page, match_all, fmt):
+    """Full-text search, accents and case ignored ("khuyen cong" finds "khuyến công").
+
+    Words typed side by side are looked for side by side; "quoted words" must
+    be there as a phrase. A document's number or name ("nghi dinh 45",
+    "2211/QĐ-UBND", "luat dau tu cong") lists that document and those citing it first."""
+    from pipeline.queries import search_page
 
     with _open(db) as store:
-        hits = _query(search, store, " ".join(text), doc_type=doc_type, issuer=issuer, year=year, limit=limit)
+        res = _query(search_page, store, " ".join(text), doc_type=doc_type, issuer=issuer, year=year, limit=limit,
+                     offset=(page - 1) * limit, match="all" if match_all else "auto")
     if fmt == "json":
-        click.echo(json.dumps([_plain(h) for h in hits], ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"query": res.query, "total": res.total, "page": res.page, "pages": res.pages,
+                               "limit": res.limit, "apart": res.apart, "named": [_plain(n) for n in res.named],
+                               "hits": [_plain(h) for h in res.hits]}, ensure_ascii=False, indent=1))
         return
     rows = [{"id": h.document.id, "score": h.score, "document": h.document.label, "subject": h.document.subject,
-             "snippet": h.snippet} for h in hits]
+             "snippet": h.snippet} for h in res.hits]
     if fmt == "csv":
         click.echo(render(rows, list(rows[0]) if rows else ["id"], "csv"))
         return
-    if not hits:
+    for n in res.named:
+        where = f"#{n.document.id}" if n.document else "not in the archive"
+        click.echo(f"{n.label} ({where}): cited by {n.citing} document{'s' if n.citing != 1 else ''}")
+    words = " ".join(text)
+    side = not match_all and '"' not in words and len(words.split()) > 1 and not res.named
+    what = "hold the words side by side" if side else "match"
+    more = f" (--page {res.page + 1} for more)" if res.next_offset is not None else ""
+    click.echo(f"{res.total} document{'s' if res.total != 1 else ''} {what}; page {res.page}/{res.pages}{more}")
+    if res.apart:
+        click.echo(f"{res.apart} more hold the words apart (--all)")
+    if not res.hits:
         click.echo("no match")
         return
-    for h in hits:
+    for h in res.hits:
         click.echo(f"#{h.document.id}  {h.document.label}  score {h.score:.2f}")
         if h.document.subject:
             click.echo(f"    {h.document.subject}")

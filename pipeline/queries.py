@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+import regex
+
 from extractors.bodies import canonical_body
+from extractors.legal_keys import TYPE_CODES
 from pipeline.store import Store, now
 from pipeline.store.bodies import body_key
 from pipeline.store.keys import document_keys, number_key, title_key
-from pipeline.store.searchtext import search_words, snippet
+from pipeline.store.searchtext import fold_same_length, index_text, search_words, snippet
 
 RELATIONS = ["căn cứ", "thực hiện", "thay thế", "bãi bỏ", "sửa đổi", "hướng dẫn", "dẫn chiếu"]
 REPLACING = {"thay thế", "bãi bỏ"}
@@ -54,46 +58,438 @@ def _summary(row: dict, prefix: str = "") -> DocumentSummary:
 
 
 # ---------------------------------------------------------------- search
+#
+# A search reads the index, never the documents' texts, until it knows which
+# hits it shows. The results come in tiers, each a query the index answers
+# alone (SQLite FTS5 MATCH, PostgreSQL tsquery over the GIN index), with the
+# filters inside the same query:
+#   0. a query that names a document ("nghị định 45", "NĐ 45/2012",
+#      "2211/QĐ-UBND", "luật đầu tư công"): that document (stored or only cited)
+#      and the documents citing it, from the keys and the references table;
+#   1. the words side by side as typed, in the title (type, number, subject);
+#   2. the words side by side in the body;
+#   3. all the words, apart, in the title;   } only when no document holds the words
+#   4. all the words, apart, in the body.    } side by side, or with match="all"
+# Quoted text is a phrase that must be there ("khuyen cong" tram): no loose tiers.
+# A tier is counted in the index; its first RANK_CAP hits (the newest) are ranked
+# (bm25 / ts_rank, title weighted), the rest follow newest first, so no query
+# ranks more than RANK_CAP rows whatever the archive's size.
+
+RANK_CAP = 500
+COUNT_CAP = 1000  # past this many hits the count says "more than" (a query that broad wants more words)
+SNIPPET_WIDTH = 200
+
 
 @dataclass
 class SearchHit:
     document: DocumentSummary
     score: float
     snippet: str
+    why: str = ""  # named | cites | title | body | words-title | words
+
+
+@dataclass
+class NamedDocument:
+    """A document the query names: stored in the archive (`document`) or only cited by it."""
+
+    key: str
+    label: str
+    document: DocumentSummary | None
+    citing: int  # documents citing it
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[SearchHit]
+    total: int
+    offset: int
+    limit: int
+    named: list[NamedDocument] = field(default_factory=list)
+    apart: int = 0  # documents holding every word but never side by side, left out (match="all" lists them)
+    exact: bool = True  # False: more than `total` documents match (counting stops at COUNT_CAP)
+
+    @property
+    def page(self) -> int:
+        return self.offset // max(1, self.limit) + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // max(1, self.limit)))
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+@dataclass
+class _Query:
+    words: list[str]  # every word, in order
+    phrases: list[list[str]]  # quoted
+    free: list[str]  # unquoted
+
+
+_QUOTED = regex.compile(r'["“”„«»]([^"“”„«»]*)["“”„«»]?')
+
+
+def parse_query(text: str) -> _Query:
+    """Quoted stretches are phrases; the rest are words."""
+    phrases, free = [], []
+    pos = 0
+    for m in _QUOTED.finditer(text):
+        free += search_words(text[pos:m.start()])
+        ws = search_words(m[1])
+        if len(ws) > 1:
+            phrases.append(ws)
+        else:
+            free += ws
+        pos = m.end()
+    free += search_words(text[pos:])
+    return _Query(search_words(text), phrases, free)
+
+
+# ---- query text for each dialect: words are [a-z0-9]+ (search_words), safe to quote
+
+class _Sqlite:
+    @staticmethod
+    def phrase(ws: list[str], title: bool = False) -> str:
+        p = '"' + " ".join(ws) + '"'
+        return "{search_title} : " + p if title else p
+
+    @staticmethod
+    def all(parts: list[str]) -> str:
+        return "(" + " AND ".join(parts) + ")"
+
+    @staticmethod
+    def any(parts: list[str]) -> str:
+        return "(" + " OR ".join(parts) + ")"
+
+    @staticmethod
+    def but_not(a: str, b: str) -> str:
+        return f"({a} NOT {b})"
+
+
+class _Postgres:
+    @staticmethod
+    def phrase(ws: list[str], title: bool = False) -> str:
+        return "(" + " <-> ".join(w + (":A" if title else "") for w in ws) + ")"
+
+    @staticmethod
+    def all(parts: list[str]) -> str:
+        return "(" + " & ".join(parts) + ")"
+
+    @staticmethod
+    def any(parts: list[str]) -> str:
+        return "(" + " | ".join(parts) + ")"
+
+    @staticmethod
+    def but_not(a: str, b: str) -> str:
+        return f"({a} & !{b})"
+
+
+def _tiers(store: Store, q: _Query, match: str, near: list[list[str]] | None = None) -> list[tuple[str, str]]:
+    """(why, index query) of each tier, in order; each excludes the ones before it."""
+    D = _Sqlite if store.dialect == "sqlite" else _Postgres
+    strict = [D.phrase(p) for p in q.phrases] + [D.phrase([w]) for w in q.free]
+    strict_t = [D.phrase(p, True) for p in q.phrases] + [D.phrase([w], True) for w in q.free]
+    if near is not None:  # a document's designation: its spellings side by side, nothing looser
+        n_any, n_title = D.any([D.phrase(p) for p in near]), D.any([D.phrase(p, True) for p in near])
+        return [("title", n_title), ("body", D.but_not(n_any, n_title))]
+    if q.phrases or len(q.free) < 2:
+        everything, title = D.all(strict), D.all(strict_t)
+        return [("title", title), ("body", D.but_not(everything, title))]
+    side, side_t = D.phrase(q.free), D.phrase(q.free, True)
+    everything, title = D.all(strict), D.all(strict_t)
+    tiers = [("title", side_t), ("body", D.but_not(side, side_t)),
+             ("words-title", D.but_not(title, side)), ("words", D.but_not(D.but_not(everything, side), title))]
+    return tiers if match == "all" else tiers[:2] + [("apart", "")] + tiers[2:]
+
+
+class _Index:
+    """Counting and ranking one tier inside the index, filters included."""
+
+    def __init__(self, store: Store, doc_type: str | None, issuer: str | None, year: int | None,
+                 exclude: list[int]):
+        self.store, self.exclude = store, exclude
+        self.sqlite = store.dialect == "sqlite"
+        if self.sqlite:
+            meta = []
+            if year:
+                meta.append(f"y{int(year)}")
+            if doc_type:
+                meta.append("t" + body_key(doc_type).replace(" ", ""))
+            if issuer:
+                ws = search_words(body_key(canonical_body(issuer)))
+                if ws:
+                    meta.append('"' + " ".join(ws) + '"')
+            self.meta = " AND {search_meta} : (" + " AND ".join(meta) + ")" if meta else ""
+            self.where = ""
+            self.params: list = []
+            if exclude:
+                self.where = " AND documents_fts.rowid NOT IN (SELECT value FROM json_each(?))"
+                self.params = [json.dumps(exclude)]
+        else:
+            where, params = [], []
+            if doc_type:
+                where.append("d.type_key = ?")
+                params.append(body_key(doc_type))
+            if year:
+                where.append("d.issue_year = ?")
+                params.append(int(year))
+            if issuer:
+                where.append("to_tsvector('simple', COALESCE(d.issuer_key, '')) @@ phraseto_tsquery('simple', ?)")
+                params.append(body_key(canonical_body(issuer)))
+            if exclude:
+                where.append("NOT (d.id = ANY(?))")
+                params.append(exclude)
+            self.where = "".join(f" AND {w}" for w in where)
+            self.params = params
+
+    def _sql(self, select: str, expr: str, tail: str = "") -> tuple[str, list]:
+        if self.sqlite:
+            return (f"SELECT {select} FROM documents_fts WHERE documents_fts MATCH ?{self.where}{tail}",
+                    [expr + self.meta, *self.params])
+        return (f"SELECT {select} FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q"
+                f"{self.where}{tail}", [expr, *self.params])
+
+    @property
+    def _id(self) -> str:
+        return "documents_fts.rowid" if self.sqlite else "d.id"
+
+    def count(self, expr: str, cap: int) -> int:
+        """Hits of a tier, counted up to `cap` (the index stops there)."""
+        i = self._id
+        sql, params = self._sql(f"{i} AS id", expr, " LIMIT ?")
+        return int(self.store.scalar(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", [*params, cap]) or 0)
+
+    def rows(self, expr: str, total: int, start: int, stop: int) -> list[tuple[int, float]]:
+        """Positions start..stop of the tier: its newest RANK_CAP hits ranked, then the older ones newest first."""
+        i = self._id
+        score = "bm25(documents_fts, 10.0, 1.0, 0.0)" if self.sqlite else "ts_rank(d.search_vector, q)"
+        out: list[tuple[int, float]] = []
+        floor = None
+        if total > RANK_CAP:
+            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT 1 OFFSET ?")
+            floor = self.store.scalar(sql, [*params, RANK_CAP - 1])
+        if start < RANK_CAP:
+            cond = f" AND {i} >= ?" if floor is not None else ""
+            order = "score" if self.sqlite else "score DESC"
+            sql, params = self._sql(f"{i} AS id, {score} AS score", expr, f"{cond} ORDER BY {order}, {i} DESC LIMIT ?")
+            extra = [floor] if floor is not None else []
+            for r in self.store.query(sql, [*params, *extra, stop]):
+                out.append((r["id"], -float(r["score"]) if self.sqlite else float(r["score"])))
+            out = out[start:]
+        if floor is not None and stop > RANK_CAP:
+            skip = max(0, start - RANK_CAP)
+            sql, params = self._sql(f"{i} AS id", expr, f" AND {i} < ? ORDER BY {i} DESC LIMIT ? OFFSET ?")
+            n = stop - max(start, RANK_CAP)
+            out += [(r["id"], 0.0) for r in self.store.query(sql, [*params, floor, n, skip])]
+        return out
+
+
+def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer: str | None = None,
+                year: int | None = None, limit: int = 20, offset: int = 0, match: str = "auto",
+                mark: tuple[str, str] = ("[", "]")) -> SearchPage:
+    """One page of ranked results with the total count; see the tiers above.
+
+    Diacritics and case are ignored; `match="all"` also lists documents holding the
+    words apart when some hold them side by side (the default leaves them out and
+    counts them in `apart`)."""
+    q = parse_query(text)
+    if not q.words:
+        raise QueryError("nothing to search for: give at least one word")
+    limit, offset = max(1, int(limit)), max(0, int(offset))
+    named, named_ids, cite_refs, near = _named(store, text, doc_type, issuer, year) if not q.phrases \
+        else ([], [], {}, None)
+    stop = offset + limit
+    stored = {n.document.id for n in named if n.document}
+    hits = [(i, 0.0, "named" if i in stored else "cites") for i in named_ids[offset:stop]]
+    pos = len(named_ids)
+    index = _Index(store, doc_type, issuer, year, named_ids)
+    apart, listing, exact = 0, True, True
+    for why, expr in _tiers(store, q, match, near):
+        if why == "apart":  # words apart are listed only when no document holds them side by side
+            listing = pos == len(named_ids)
+            continue
+        if not listing:  # counted as "all the words" less "side by side": no positions read
+            if why == "words-title" and exact:
+                D = _Sqlite if store.dialect == "sqlite" else _Postgres
+                every = index.count(D.all([D.phrase([w]) for w in q.free]), COUNT_CAP + pos + 1)
+                apart = max(0, every - (pos - len(named_ids))) if every <= COUNT_CAP + pos else 0
+            continue
+        room = COUNT_CAP - (pos - len(named_ids))
+        if room <= 0:
+            exact = False
+            break
+        n = index.count(expr, room + 1)
+        if n > room:
+            n, exact = room, False
+        if n and pos + n > offset and pos < stop:
+            hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos))]
+        pos += n
+    docs = _documents(store, [h[0] for h in hits])
+    out = []
+    for i, score, why in hits:
+        d = docs[i]
+        if why == "cites" and i in cite_refs:
+            snip = f"{cite_refs[i][0]}: " + snippet(cite_refs[i][1], q.words, SNIPPET_WIDTH, mark, phrase=False).text
+        else:
+            snip = snippet(d["text"], q.words, SNIPPET_WIDTH, mark, phrase=True, body=d["search_body"]).text
+        out.append(SearchHit(_summary(d), round(score, 4), snip, why))
+    return SearchPage(text, out, pos, offset, limit, named, apart, exact)
 
 
 def search(store: Store, text: str, *, doc_type: str | None = None, issuer: str | None = None,
-           year: int | None = None, limit: int = 20) -> list[SearchHit]:
-    """Ranked full-text search ignoring diacritics and case; subject and number weigh most."""
-    words = search_words(text)
-    if not words:
-        raise QueryError("nothing to search for: give at least one word")
-    where, params = [], []
+           year: int | None = None, limit: int = 20, offset: int = 0, match: str = "auto") -> list[SearchHit]:
+    """The hits of `search_page` alone."""
+    return search_page(store, text, doc_type=doc_type, issuer=issuer, year=year, limit=limit, offset=offset,
+                       match=match).hits
+
+
+def _documents(store: Store, ids: list[int]) -> dict[int, dict]:
+    """The shown hits' rows, texts included (and only theirs)."""
+    if not ids:
+        return {}
+    return {r["id"]: r for r in store.query(
+        f"SELECT {_SUMMARY}, d.text, d.search_body FROM documents d WHERE d.id IN ({', '.join('?' * len(ids))})",
+        list(ids))}
+
+
+# ---- queries that name a document
+
+_TYPE_WORDS: dict[str, str] = {}  # folded type name or code → type code
+for _code, _name in TYPE_CODES.items():
+    _TYPE_WORDS[index_text(_name)] = _code
+    _TYPE_WORDS.setdefault(index_text(_code), _code)
+for _w in ("l", "bb", "ctr", "qdi"):  # one-letter or ambiguous codes are not typed as a type
+    _TYPE_WORDS.pop(_w, None)
+_TYPE_ALT = "|".join(sorted((regex.escape(k).replace(r"\ ", r"\s+") for k in _TYPE_WORDS), key=len, reverse=True))
+_DESIGNATION = regex.compile(  # on fold_same_length(query): "nghi dinh so 45/2012", "nd 45 2012", "qd 2211/qd-ubnd"
+    rf"^(?P<type>{_TYPE_ALT})\.?\s*(?:so\s*:?\s*)?(?P<serial>\d{{1,5}})(?:\s*[/ ]\s*(?P<year>(?:19|20)\d\d))?"
+    r"(?P<rest>\s*[/-]\s*[a-z][a-z0-9]*(?:\s*[-/]\s*[a-z0-9]+)*)?\s*$")
+_FULL_NUMBER = regex.compile(r"^\s*\d{1,5}(?:\s*/\s*(?:19|20)\d\d)?\s*/\s*\p{L}[\p{L}\d]*(?:\s*[-/]\s*[\p{L}\d]+)*\s*$")
+_LAW = regex.compile(r"^(?P<name>(?:bo\s+)?luat|phap\s+lenh)\b(?P<rest>[\sa-z]*?)(?:\s+(?:nam\s+)?(?P<year>(?:19|20)\d\d))?$")
+
+
+@lru_cache(maxsize=1)
+def _laws_unmarked() -> dict[str, list]:
+    from extractors.legal_keys import laws
+
+    return {index_text(k): v for k, v in laws().items()}
+
+
+def _designation(text: str) -> tuple[list[str], list[str], str | None, list[list[str]]] | None:
+    """(exact keys, key prefixes, type code, spellings) of a query that names a document, else None."""
+    if _FULL_NUMBER.match(text):
+        key = number_key(text)
+        if key:
+            return [key, *document_keys(text, None)[1][:1]], [], None, [search_words(text)]
+    f = " ".join(fold_same_length(text).split())
+    m = _DESIGNATION.match(f)
+    if m and m["rest"]:
+        number = f"{m['serial']}/{m['year'] + '/' if m['year'] else ''}" + m["rest"].strip(" /-").replace(" ", "")
+        if "/" not in m["rest"] and "-" not in number.split("/")[-1]:
+            number = number.replace(m["rest"].strip(" /-"), " ".join(m["type"].split()).replace(" ", "") + "-"
+                                    + m["rest"].strip(" /-"))
+        return _designation(number)
+    if m:
+        code = _TYPE_WORDS[" ".join(m["type"].split())]
+        serial, year = m["serial"].lstrip("0") or "0", m["year"]
+        keys = [f"{code}:{serial}/{year}" if year else f"{code}:{serial}"]
+        tw, y = search_words(TYPE_CODES[code]), [year] if year else []
+        return keys, [f"{serial}/{year}/" if year else f"{serial}/"], code, [tw + [serial] + y, tw + ["so", serial] + y]
+    m = _LAW.match(" ".join(search_words(text)))
+    if m and m["rest"].strip():
+        versions = _laws_unmarked().get(index_text(m["name"] + m["rest"]), [])
+        if m["year"]:
+            versions = [v for v in versions if v.year == int(m["year"])]
+        keys = [k for k in (number_key(v.number) for v in versions) if k]
+        if keys:
+            return keys, [], None, [search_words(m["name"] + m["rest"])]
+    return None
+
+
+def _key_codes(key: str) -> set[str]:
+    return {t for t in regex.split(r"[-/:]", key) if t and not t[0].isdigit()}
+
+
+def _named(store: Store, text: str, doc_type, issuer, year):
+    """The documents a query names and the documents citing them, in that order (ids), with the
+    citing references (for snippets) and the spellings to look for in texts."""
+    d = _designation(text)
+    if d is None:
+        return [], [], {}, None
+    keys, prefixes, code, spellings = d
+    keys = [k for k in dict.fromkeys(keys) if k]
+    found: dict[str, list[int]] = {}  # cited key → stored documents answering to it
+    marks = ", ".join("?" * len(keys))
+    for r in store.query(f"SELECT key, document_id FROM document_keys WHERE key IN ({marks})", keys):
+        found.setdefault(r["key"], []).append(r["document_id"])
+    cited_keys = set(keys)
+    for p in prefixes:
+        hi = p[:-1] + chr(ord(p[-1]) + 1)
+        col = "cited_key" if store.dialect == "sqlite" else 'cited_key COLLATE "C"'
+        for r in store.query(f"SELECT DISTINCT cited_key, doc_type FROM doc_references WHERE {col} >= ? AND {col} < ?",
+                             (p, hi)):
+            if code is None or code in _key_codes(r["cited_key"]) or \
+                    index_text(r["doc_type"]) == index_text(TYPE_CODES[code]):
+                cited_keys.add(r["cited_key"])
+    stored_ids = sorted({i for ids in found.values() for i in ids})
+    if stored_ids:
+        for r in store.query(f"SELECT key FROM document_keys WHERE alias = 0 AND document_id IN "
+                             f"({', '.join('?' * len(stored_ids))})", stored_ids):
+            cited_keys.add(r["key"])
+    ck = sorted(cited_keys)
+    cond = f"r.cited_key IN ({', '.join('?' * len(ck))})"
+    params: list = list(ck)
+    if stored_ids:
+        cond = f"({cond} OR r.cited_document_id IN ({', '.join('?' * len(stored_ids))}))"
+        params += stored_ids
+    rows = store.query(f"SELECT r.document_id, r.cited_key, r.cited_document_id, r.relation, r.text, r.doc_type, "
+                       f"r.number, r.title FROM doc_references r WHERE {cond} ORDER BY r.document_id, r.seq", params)
+    if not rows and not stored_ids:
+        return [], [], {}, None
+    # the nodes: stored documents, and cited keys no stored document answers to
+    stored = {r["id"]: _summary(r) for r in store.query(
+        f"SELECT {_SUMMARY} FROM documents d WHERE d.id IN ({', '.join('?' * len(stored_ids))})", stored_ids)} \
+        if stored_ids else {}
+    node_of: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    citers: dict[str, set[int]] = {}
+    for r in rows:
+        node = f"#{r['cited_document_id']}" if r["cited_document_id"] in stored else (r["cited_key"] or "")
+        node_of.setdefault(r["cited_key"] or "", node)
+        if node not in labels:
+            labels[node] = " ".join(x for x in (r["doc_type"], r["number"] or r["title"]) if x) or node
+        citers.setdefault(node, set()).add(r["document_id"])
+    named = [NamedDocument(f"#{i}", s.label, s, len(citers.get(f"#{i}", ()))) for i, s in stored.items()]
+    named += [NamedDocument(k, labels[k], None, len(v)) for k, v in citers.items() if not k.startswith("#")]
+    named.sort(key=lambda n: (n.document is None, -n.citing))
+    # filters apply to the citing documents as to any hit
+    citing_ids = {r["document_id"] for r in rows} - set(stored_ids)
+    if citing_ids and (doc_type or issuer or year):
+        citing_ids = set(_filtered(store, sorted(citing_ids), doc_type, issuer, year))
+    refs: dict[int, tuple[str, str]] = {}
+    for r in sorted(rows, key=lambda r: _relation_order(r["relation"])):
+        refs.setdefault(r["document_id"], (r["relation"], r["text"]))
+    order = sorted(citing_ids, key=lambda i: (_relation_order(refs[i][0]), -i))
+    ids = [i for i in stored_ids if not (doc_type or issuer or year) or i in _filtered(store, [i], doc_type, issuer, year)]
+    return named, ids + order, refs, spellings
+
+
+def _filtered(store: Store, ids: list[int], doc_type, issuer, year) -> list[int]:
+    where, params = [f"d.id IN ({', '.join('?' * len(ids))})"], list(ids)
     if doc_type:
         where.append("d.type_key = ?")
         params.append(body_key(doc_type))
-    if issuer:
-        where.append("d.issuer_key LIKE ?")
-        params.append(f"%{body_key(canonical_body(issuer))}%")
     if year:
         where.append("d.issue_year = ?")
         params.append(int(year))
-    extra = "".join(f" AND {w}" for w in where)
-    # every word required; the words side by side as typed rank higher ("khuyen cong" over "cộng … khuyến")
-    if store.dialect == "sqlite":
-        match = " ".join(f'"{w}"' for w in words)
-        if len(words) > 1:
-            match = f'"{" ".join(words)}" OR ({match})'
-        rows = store.query(
-            f"SELECT {_SUMMARY}, d.text, -bm25(documents_fts, 10.0, 1.0) AS score FROM documents_fts "
-            f"JOIN documents d ON d.id = documents_fts.rowid WHERE documents_fts MATCH ?{extra} "
-            "ORDER BY score DESC, d.id LIMIT ?", (match, *params, limit))
-    else:
-        rows = store.query(
-            f"SELECT {_SUMMARY}, d.text, ts_rank(d.search_vector, q, 1) AS score "
-            f"FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q{extra} "
-            "ORDER BY score DESC, d.id LIMIT ?", (f"({' <-> '.join(words)}) | ({' & '.join(words)})", *params, limit))
-    return [SearchHit(_summary(r), round(float(r["score"]), 4), snippet(r["text"], words).text) for r in rows]
+    rows = store.query(f"SELECT d.id, d.issuer_key FROM documents d WHERE {' AND '.join(where)}", params)
+    if issuer:
+        want = " " + " ".join(search_words(body_key(canonical_body(issuer)))) + " "
+        rows = [r for r in rows if want in f" {r['issuer_key'] or ''} "]
+    return [r["id"] for r in rows]
 
 
 # ---------------------------------------------------------------- documents

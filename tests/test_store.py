@@ -528,7 +528,7 @@ def test_query_commands_in_every_format(loaded):
     _, url, _ = loaded
     run = CliRunner().invoke
     r = run(cli, ["search", "khuyen", "cong", "--db", url, "--format", "json"])
-    assert r.exit_code == 0 and len(json.loads(r.output)) >= 5
+    assert r.exit_code == 0 and len(json.loads(r.output)["hits"]) >= 5
     r = run(cli, ["search", "khuyen cong", "--db", url, "--format", "csv", "--type", "Quyết định"])
     assert r.output.splitlines()[0] == "id,score,document,subject,snippet" and "2211/QĐ-UBND" in r.output
     r = run(cli, ["bases", "2211/QĐ-UBND", "--db", url])

@@ -109,6 +109,8 @@ class Store:
                                  "applied_at TEXT NOT NULL)")
                 for stmt in m.statements(self.dialect):
                     self.execute(stmt)
+                if m.python is not None:
+                    m.python(self)
                 self.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                              (m.version, m.name, now()))
             v = m.version

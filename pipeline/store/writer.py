@@ -18,7 +18,7 @@ from pipeline.records import Extraction, Task
 from pipeline.store.backend import Store, now
 from pipeline.store.bodies import body_key, ensure_body
 from pipeline.store.keys import document_keys, reference_key
-from pipeline.store.searchtext import index_text, search_words
+from pipeline.store.searchtext import index_body, index_text, search_words
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _derived(cols: dict, text: str) -> dict:
         "type_key": body_key(cols["doc_type"]) if cols.get("doc_type") else None,
         "issuer_key": body_key(cols["issuer"]) if cols.get("issuer") else None,
         "search_title": index_text(title),
-        "search_body": index_text(text),
+        "search_body": index_body(text),
     }
 
 

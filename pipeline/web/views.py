@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from pipeline import queries
+from pipeline.store.searchtext import search_words
 from pipeline.web.auth import login_required, safe_next
-from pipeline.web.data import SEARCH_CAP
 from pipeline.web.highlight import Span, highlight
 from pipeline.web.models import CLOSED, STATUSES, DocDetail, TaskRow
 from pipeline.web.svg import Chart, Edge, Node, bar_chart, neighbourhood
@@ -51,9 +52,24 @@ def search():
         "year": _int(request.args.get("year")),
     }
     page = max(1, _int(request.args.get("page")) or 1)
-    hits, total = data().search(q, limit=PAGE, offset=(page - 1) * PAGE, **filters)
-    return render_template("search.html", q=q, hits=hits, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                           filters=filters, facets=data().facets(), capped=bool(q) and total >= SEARCH_CAP)
+    every = request.args.get("all") == "1"
+    result = None
+    if search_words(q):  # ranked in the index; only the shown page's texts are read (pipeline.queries.search_page)
+        try:
+            result = queries.search_page(data().store, q, limit=PAGE, offset=(page - 1) * PAGE,
+                                         match="all" if every else "auto", mark=("", ""), **filters)
+        except queries.QueryError:
+            result = None
+    if result is not None:
+        shown = data()._summaries([h.document.id for h in result.hits])
+        hits = [replace(shown[h.document.id], snippet=h.snippet.strip("… "))
+                for h in result.hits if h.document.id in shown]
+        total, pages, exact = result.total, result.pages, result.exact
+    else:
+        hits, total = data().search(q, limit=PAGE, offset=(page - 1) * PAGE, **filters)
+        pages, exact = max(1, -(-total // PAGE)), True
+    return render_template("search.html", q=q, hits=hits, total=total, page=page, pages=pages, filters=filters,
+                           facets=data().facets(), capped=not exact, result=result, every=every)
 
 
 def _spans(d: DocDetail) -> list[Span]:

@@ -1,0 +1,274 @@
+"""Search latency at 2k / 20k / 100k documents (issue 15).
+
+Builds SQLite archives of distinct, realistic documents from the bundled corpus
+(each copy with its own number, year, date, province and a different cut of
+its paragraphs, plus a stretch of another document; references and keys
+copied with it), inserted with the store's own tables and triggers in bulk
+(no extraction), then times a fixed query set through `pipeline.queries.search_page`
+(ranking, count and snippets of the first page included):
+
+    python scripts/benchmark_search.py                      # 2k, 20k, 100k under /tmp/vanban-bench
+    python scripts/benchmark_search.py --sizes 2000,20000 --reuse
+    VANBAN_TEST_PG_URL=postgresql://… python scripts/benchmark_search.py --pg   # + PostgreSQL at 20k
+
+Prints p50 / p95 / max in milliseconds, per query kind, CPU time of this process
+(SQLite runs in it) and wall time; PostgreSQL figures are wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractors.legal_keys import number_key  # noqa: E402
+from pipeline.queries import search_page  # noqa: E402
+from pipeline.store import open_store  # noqa: E402
+from pipeline.store.bodies import body_key  # noqa: E402
+from pipeline.store.keys import document_keys  # noqa: E402
+from pipeline.store.searchtext import index_body, index_text  # noqa: E402
+
+PROVINCES = ["An Giang", "Lào Cai", "Bình Dương", "Phú Yên", "Nghệ An", "Thanh Hóa", "Quảng Ninh", "Hải Phòng",
+             "Đà Nẵng", "Cần Thơ", "Lâm Đồng", "Gia Lai", "Đắk Lắk", "Khánh Hòa", "Bắc Ninh", "Thái Nguyên",
+             "Hà Tĩnh", "Quảng Trị", "Tây Ninh", "Đồng Nai", "Vĩnh Long", "Cà Mau", "Sơn La", "Điện Biên",
+             "Lạng Sơn", "Tuyên Quang", "Cao Bằng", "Lai Châu", "Ninh Bình", "Hưng Yên", "Quảng Ngãi", "Đồng Tháp"]
+
+QUERIES = {
+    "word": ["khoang san", "kiem tra", "cong nghiep", "moi truong", "ngan sach", "an toan", "dau tu",
+             "vat lieu no", "khuyen cong", "bao cao ket qua", "cum cong nghiep", "thu tuong chinh phu"],
+    "phrase": ['"khuyen cong"', '"cum cong nghiep"', '"vat lieu no cong nghiep"', '"bao ve moi truong"',
+               '"quan ly nha nuoc"', '"an toan thuc pham"', '"chuyen doi so"', '"ke hoach kiem tra"'],
+    "number": ["nghi dinh 45", "nd 45/2012", "45/2012/nđ-cp", "2211/QĐ-UBND", "quyet dinh 1050", "chi thi 38",
+               "luat dau tu cong", "nghi dinh 139"],
+    "filtered": [("kiem tra", {"year": 2016}), ("khoang san", {"issuer": "UBND tỉnh Lào Cai"}),
+                 ("khuyen cong", {"doc_type": "Quyết định"}), ("cong nghiep", {"doc_type": "Công văn", "year": 2020}),
+                 ("ngan sach", {"issuer": "Sở Công Thương"}), ('"bao ve moi truong"', {"year": 2024})],
+}
+
+
+def seed_documents(work: Path) -> list[dict]:
+    """The corpus texts imported once through the real pipeline (cached as seed.db)."""
+    seed = work / "seed.db"
+    if not seed.exists():
+        from pipeline.importer import import_paths
+
+        print("importing the corpus texts once into", seed, "(extraction; a few minutes)", flush=True)
+        tmp = work / "seed.tmp.db"
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+        with open_store(str(tmp), create=True) as s:
+            import_paths(s, [ROOT / "corpus" / "docs"], workers=os.cpu_count() or 1, progress=False)
+        tmp.rename(seed)
+    with open_store(str(seed), readonly=True) as s:
+        docs = s.query("SELECT * FROM documents WHERE length(text) > 500 ORDER BY id")
+        refs = s.query("SELECT * FROM doc_references ORDER BY document_id, seq")
+    by_doc: dict[int, list[dict]] = {}
+    for r in refs:
+        by_doc.setdefault(r["document_id"], []).append(r)
+    for d in docs:
+        d["refs"] = by_doc.get(d["id"], [])
+        d["lines"] = d["text"].split("\n")
+    return docs
+
+
+DOC_COLUMNS = ["source_path", "content_hash", "format", "status", "extractor_version", "doc_key", "doc_type", "number",
+               "issue_date", "issue_year", "issue_place", "issuer", "issuer_parent", "subject", "effective_date",
+               "signer_name", "signer_position", "signer_authority", "recipients", "header_json", "warnings", "pages",
+               "text", "type_key", "issuer_key", "search_title", "search_body", "imported_at", "updated_at"]
+REF_COLUMNS = ["document_id", "seq", "cited_key", "relation", "pinpoint", "doc_type", "number", "cited_date", "issuer",
+               "title", "text", "start_offset", "end_offset", "confidence"]
+
+
+def _swap_places(s: str | None, old: list[str], new: str) -> str | None:
+    if not s:
+        return s
+    for o in old:
+        s = s.replace(o, new).replace(o.upper(), new.upper())
+    return s
+
+
+def make_document(i: int, seeds: list[dict]) -> tuple[dict, list[dict]]:
+    rng = random.Random(i)
+    src = seeds[i % len(seeds)]
+    other = seeds[rng.randrange(len(seeds))]
+    year = rng.randint(2008, 2026)
+    province = rng.choice(PROVINCES)
+    places = [p for p in PROVINCES if p in src["text"] or p.upper() in src["text"]]
+    lines = [ln for ln in src["lines"] if rng.random() < 0.8 or len(ln) < 40]
+    at = rng.randrange(len(lines) + 1)
+    start = rng.randrange(max(1, len(other["lines"]) - 20))
+    lines[at:at] = other["lines"][start:start + rng.randint(5, 20)]
+    number = src["number"]
+    new_number = None
+    if number:
+        serial = str(rng.randint(1, 9999))
+        parts = number.split("/")
+        parts[0] = serial
+        if len(parts) > 2 and parts[1].isdigit():
+            parts[1] = str(year)
+        new_number = "/".join(parts)
+    text = _swap_places("\n".join(lines), places, province)
+    if number and new_number:
+        text = text.replace(number, new_number)
+    date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    issuer = _swap_places(src["issuer"], places, province)
+    subject = _swap_places(src["subject"], places, province)
+    title = " ".join(x for x in (src["doc_type"], new_number, subject) if x)
+    now = "2026-01-01T00:00:00+00:00"
+    doc = {**{c: src[c] for c in DOC_COLUMNS if c in src},
+           "source_path": f"/bench/{i:06d}.txt", "content_hash": hashlib.sha1(f"{i}:{text}".encode()).hexdigest(),
+           "doc_key": document_keys(new_number, src["doc_type"])[0], "number": new_number, "issue_date": date,
+           "issue_year": year, "issuer": issuer, "subject": subject, "text": text,
+           "issuer_key": body_key(issuer) if issuer else None, "search_title": index_text(title),
+           "search_body": index_body(text), "imported_at": now, "updated_at": now}
+    refs = []
+    for r in src["refs"]:
+        r = dict(r)
+        if r["number"] and rng.random() < 0.5:  # half the citations point elsewhere
+            parts = r["number"].split("/")
+            parts[0] = str(rng.randint(1, 400))
+            r["number"] = "/".join(parts)
+            r["cited_key"] = number_key(r["number"]) or r["cited_key"]
+        refs.append(r)
+    return doc, refs
+
+
+def build(path: Path, n: int, seeds: list[dict]) -> None:
+    tmp = path.with_suffix(".tmp")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    store = open_store(str(tmp), create=True)
+    c = store.conn
+    c.execute("PRAGMA synchronous = OFF")
+    doc_sql = f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})"
+    ref_sql = f"INSERT INTO doc_references ({', '.join(REF_COLUMNS)}) VALUES ({', '.join('?' * len(REF_COLUMNS))})"
+    batch = 1000
+    for lo in range(0, n, batch):
+        c.execute("BEGIN")
+        for i in range(lo, min(n, lo + batch)):
+            doc, refs = make_document(i, seeds)
+            doc_id = c.execute(doc_sql, [doc[k] for k in DOC_COLUMNS]).lastrowid
+            own, aliases = document_keys(doc["number"], doc["doc_type"])
+            for j, k in enumerate(dict.fromkeys(([own] if own else []) + aliases)):
+                c.execute("INSERT OR IGNORE INTO document_keys (document_id, key, alias) VALUES (?, ?, ?)",
+                          (doc_id, k, 0 if j == 0 and own else 1))
+            c.executemany(ref_sql, [[doc_id if k == "document_id" else r[k] for k in REF_COLUMNS] for r in refs])
+        c.execute("COMMIT")
+        print(f"\r  {path.name}: {min(n, lo + batch)}/{n} documents, {time.perf_counter() - t0:.0f}s", end="",
+              flush=True)
+    c.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+    c.execute("ANALYZE")
+    store.close()
+    tmp.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    print(f"\r  {path.name}: {n} documents in {time.perf_counter() - t0:.0f}s, "
+          f"{path.stat().st_size / 2**20:.0f} MiB", flush=True)
+
+
+def copy_to_postgres(sqlite_path: Path, url: str) -> str:
+    """The same documents in a fresh schema of the test PostgreSQL database."""
+    import psycopg
+
+    schema = "bench_search"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    pg_url = url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
+    src = open_store(str(sqlite_path), readonly=True)
+    dst = open_store(pg_url, create=True)
+    cols = ", ".join(["id", *DOC_COLUMNS])
+    with dst.conn.cursor() as cur:
+        with cur.copy(f"COPY documents ({cols}) FROM STDIN") as cp:
+            for r in src.conn.execute(f"SELECT {cols} FROM documents ORDER BY id"):
+                cp.write_row(tuple(r))
+        rcols = ", ".join(REF_COLUMNS)
+        with cur.copy(f"COPY doc_references ({rcols}) FROM STDIN") as cp:
+            for r in src.conn.execute(f"SELECT {rcols} FROM doc_references"):
+                cp.write_row(tuple(r))
+        with cur.copy("COPY document_keys (document_id, key, alias) FROM STDIN") as cp:
+            for r in src.conn.execute("SELECT document_id, key, alias FROM document_keys"):
+                cp.write_row(tuple(r))
+    dst.execute("ANALYZE")
+    src.close()
+    dst.close()
+    return pg_url
+
+
+def run_queries(db: str, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
+    out: dict[str, tuple[list[float], list[float]]] = {}
+    with open_store(db, readonly=True) as s:
+        for kind, qs in QUERIES.items():
+            cpu, wall = [], []
+            for _ in range(rounds):
+                for q in qs:
+                    text, filters = (q if isinstance(q, tuple) else (q, {}))
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    page = search_page(s, text, limit=20, **filters)
+                    cpu.append((time.process_time() - c0) * 1000)
+                    wall.append((time.perf_counter() - w0) * 1000)
+                    assert page.total >= len(page.hits)
+            out[kind] = (cpu, wall)
+    return out
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def report(label: str, res: dict[str, tuple[list[float], list[float]]], wall_only: bool = False) -> None:
+    everything_cpu = [x for c, _ in res.values() for x in c]
+    everything_wall = [x for _, w in res.values() for x in w]
+    for kind, (cpu, wall) in [*res.items(), ("all", (everything_cpu, everything_wall))]:
+        w = f"wall p50 {statistics.median(wall):6.1f}  p95 {pct(wall, 95):6.1f}  max {max(wall):6.1f}"
+        c = "" if wall_only else \
+            f"cpu p50 {statistics.median(cpu):6.1f}  p95 {pct(cpu, 95):6.1f}  max {max(cpu):6.1f}   "
+        print(f"{label:>16} {kind:>8}: {c}{w}  ms ({len(cpu)} queries)", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="2000,20000,100000")
+    ap.add_argument("--dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "vanban-bench"))
+    ap.add_argument("--reuse", action="store_true", help="use the databases already built in --dir")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--pg", action="store_true", help="also PostgreSQL at 20k (VANBAN_TEST_PG_URL)")
+    args = ap.parse_args()
+    work = Path(args.dir)
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    seeds = None
+    for n in sizes:
+        path = work / f"search-{n}.db"
+        if not (args.reuse and path.exists()):
+            seeds = seeds or seed_documents(work)
+            path.unlink(missing_ok=True)
+            build(path, n, seeds)
+        open_store(str(path)).close()  # an older build is migrated first
+        report(f"sqlite {n // 1000}k", run_queries(str(path), args.rounds))
+    if args.pg:
+        url = os.environ.get("VANBAN_TEST_PG_URL")
+        if not url:
+            sys.exit("--pg needs VANBAN_TEST_PG_URL (eval \"$(bash scripts/start_test_postgres.sh)\")")
+        path = work / "search-20000.db"
+        if not path.exists():
+            seeds = seeds or seed_documents(work)
+            build(path, 20000, seeds)
+        pg = copy_to_postgres(path, url)
+        report("postgres 20k", run_queries(pg, args.rounds), wall_only=True)
+    print(json.dumps({"queries": {k: len(v) for k, v in QUERIES.items()}}))
+
+
+if __name__ == "__main__":
+    main()
