@@ -42,6 +42,7 @@ from pipeline.segment import (
     MOTTO,
     NOISE,
     NUMBER_LINE,
+    POSITION,
     SEPARATOR,
     VV,
     fuzzy_title,
@@ -429,14 +430,20 @@ def _province_settled(name: str) -> str:
     if not prov:
         return name
     word = "tỉnh" if m[0].startswith("tinh") else "thành phố"
-    return name[:m.start()] + f"{word} {prov}"
+    if name[m.start():m.start() + 1].isupper():
+        word = word[:1].upper() + word[1:]
+    settled = f"{word} {prov}"
+    if name[m.start():].casefold() == settled.casefold():
+        return name  # spelled right: its case is the name's own ("Thành phố Hồ Chí Minh")
+    return name[:m.start()] + settled
 
 
 def _issuer(doc: Document, seg: Segments, h: Header) -> None:
     units = _org_units(seg)
     if units:
         issuer = units[-1]
-        name = _province_settled(body_name(_marked(doc, seg, issuer.text)))
+        name = _province_settled(settle_ocr_name(doc.text, body_name(_marked(doc, seg, issuer.text)),
+                                                 (issuer.start, issuer.end)))
         if len(units) >= 2:
             parent = units[0]
             pname = settle_ocr_name(doc.text, _province_settled(body_name(_marked(doc, seg, parent.text))),
@@ -845,6 +852,37 @@ _LINE = regex.compile(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$")
 
 def _signer(doc: Document, seg: Segments, h: Header) -> None:
     cells = [c for c in seg.signature_cells if c.text.strip()]
+    _read_signer(cells, seg, h)
+    found = (h.signer.authority.value, h.signer.position.value, h.signer.name.value)
+    if None in found:
+        # OCR read the "Nơi nhận" list and the signature side by side: the signature is the tails of the lines
+        # ("- Các Sở, ngành: Xây dựng, Công KT. GIÁM ĐỐC" / "Thương, PHÓ GIÁM ĐỐC" / "… Thuế tỉnh; Phạm Năng Chung")
+        tails = _tail_cells(doc, seg)
+        if tails:
+            other = Header()
+            _read_signer(tails, seg, other)
+            if None not in (other.signer.authority.value, other.signer.position.value, other.signer.name.value):
+                h.signer = other.signer
+    if h.signer.name.value is None and not cells and seg.noi_nhan is not None:
+        # a scan that lost the mark and title lines keeps the name alone below the "Nơi nhận" list
+        for m in reversed(list(_LINE.finditer(doc.text, seg.noi_nhan.start))):
+            if is_person_name(m[1]):
+                h.signer.name = _field(m[1], (m.start(1), m.end(1)), 0.6)
+            break
+    if h.signer.name.value is None:
+        meta = seg.metadata.get("Người ký")
+        if meta and is_person_name(meta.text):
+            h.signer.name = _field(_oneline(meta.text), meta, 0.7)
+
+
+    f = h.signer.name
+    if f.value:
+        span = (f.start, f.end) if f.start is not None else None
+        f.value = _surname_settled(settle_ocr_name(doc.text, f.value, span))
+
+
+def _read_signer(cells: list[Span], seg: Segments, h: Header) -> None:
+    """Authority mark, position and name from the signature block's cells, in their order."""
     name_i = next((i for i in range(len(cells) - 1, -1, -1) if person_name(cells[i].text)), None)
     if name_i is not None:
         c = cells[name_i]
@@ -854,7 +892,7 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
         before = cells
     last_mark = None
     for c in before:
-        m = MARK.match(c.text.lstrip("* "))
+        m = MARK.match(c.text.lstrip("* ")) or _MARK_INSIDE.search(c.text)
         if m:
             last_mark = (c, m)
     if last_mark:
@@ -866,7 +904,8 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
         if not MARK.match(t) and is_upper(t):
             pos = c
             break
-    rest = last_mark[0].text.lstrip("* ")[last_mark[1].end():].strip() if last_mark else ""
+    rest = (last_mark[0].text[last_mark[1].end():] if last_mark[1].re is _MARK_INSIDE
+            else last_mark[0].text.lstrip("* ")[last_mark[1].end():]).strip() if last_mark else ""
     if pos is None and last_mark and _MARKS.get(last_mark[1]["mark"]) == "Q." and is_upper(rest):
         # "Q. GIÁM ĐỐC" on one line: the acting officer signs with that title
         s = last_mark[0].start + last_mark[0].text.rfind(rest)
@@ -880,16 +919,58 @@ def _signer(doc: Document, seg: Segments, h: Header) -> None:
     elif seg.metadata.get("Chức danh") and regex.search(r"\p{L}", seg.metadata["Chức danh"].text):
         meta = seg.metadata["Chức danh"]
         h.signer.position = _field(position_case(meta.text), meta, 0.7)
-    if h.signer.name.value is None and not cells and seg.noi_nhan is not None:
-        # a scan that lost the mark and title lines keeps the name alone below the "Nơi nhận" list
-        for m in reversed(list(_LINE.finditer(doc.text, seg.noi_nhan.start))):
-            if is_person_name(m[1]):
-                h.signer.name = _field(m[1], (m.start(1), m.end(1)), 0.6)
+
+
+# A mark inside a cell, after OCR debris or the left column's text ("A TAA 7 KT. CHU TỊCH").
+_MARK_INSIDE = regex.compile(r"(?<!\S)(?P<mark>TM|KT|TL|TUQ|Q)\s*\.\s*(?=\p{Lu}{2})")
+_TAIL_MARK = regex.compile(r"(?<!\S)((?:TM|KT|TL|TUQ|Q)\s*\.\s*\p{Lu}[\p{Lu}\s.&,-]*?)\s*$")
+_TAIL_UPPER = regex.compile(r"(?<![\p{L}&/-])(\p{Lu}{2,}(?:\s+\p{Lu}[\p{Lu}\s]*?)?)\s*$")
+_LONE_LETTER = regex.compile(r"(\p{Lu}{2,})\s(\p{Lu})$")
+_TAIL_NAME = regex.compile(r"(?<!\S)(\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,3})\s*$")
+
+
+def _tail_cells(doc: Document, seg: Segments) -> list[Span]:
+    """The right column of lines where OCR put the "Nơi nhận" list and the signature side by side: a mark
+    and its title, a title in capitals, a person's name, each at the end of its line."""
+    zone = [sp for sp in (seg.noi_nhan, seg.signature) if sp is not None]
+    if not zone:
+        return []
+    lo, hi = min(sp.start for sp in zone), max(sp.end for sp in zone)
+    hi = min(len(doc.text), max(hi, lo + 1200))  # the list's span may stop at a line of OCR debris
+    out: list[Span] = []
+    for m in _LINE.finditer(doc.text, lo, hi):
+        line, at = m[1], m.start(1)
+        for rx in (_TAIL_MARK, _TAIL_UPPER, _TAIL_NAME):
+            t = rx.search(line)
+            if not t:
+                continue
+            tail = t[1]
+            if rx is _TAIL_NAME and not is_person_name(tail):
+                continue
+            if rx is _TAIL_UPPER:
+                tail = _LONE_LETTER.sub(r"\1\2", tail)  # "THỨ TRƯỞN G": a letter OCR split off its word
+                if not (fuzzy_title(tail) or POSITION.match(tail)):
+                    continue
+            if rx is _TAIL_NAME and not out:
+                break  # a name before any mark or title is in the list, not the signature
+            out.append(Span(at + t.start(1), at + t.end(1), tail))
             break
-    if h.signer.name.value is None:
-        meta = seg.metadata.get("Người ký")
-        if meta and is_person_name(meta.text):
-            h.signer.name = _field(_oneline(meta.text), meta, 0.7)
+        if out and is_person_name(out[-1].text):
+            break  # the name closes the signature
+    return out
+
+
+# The commonest family names, by their letters without marks: the first word of a signer's name that OCR
+# printed with other marks ("Nguyên Tấn Dũng") is the family name it spells.
+_SURNAMES = {unmark(n).casefold(): n for n in (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đinh", "Trịnh", "Đoàn", "Lương", "Trương", "Lâm", "Mai", "Tô", "Hà", "Lữ", "Chu")}
+
+
+def _surname_settled(name: str) -> str:
+    first, _, rest = name.partition(" ")
+    known = _SURNAMES.get(unmark(first).casefold())
+    return f"{known} {rest}" if known and rest and first != known else name
 
 
 _PROPER_BARE_NAMES = {"chinh phu": "Chính phủ", "quoc hoi": "Quốc hội", "uy ban nhan dan": "Ủy ban nhân dân",

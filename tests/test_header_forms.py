@@ -597,3 +597,31 @@ def test_web_page_owner_on_a_flattened_head_line():
             "Thứ hai, ngày 3 tháng 2 năm 2018\n\nHội nghị công tác khuyến công các tỉnh năm 2018 tại Phú Yên\n\n"
             "Chiều ngày 11/7/2018, Cục Công thương địa phương tổ chức Hội nghị.\n")
     assert _header(text).issuer.value.casefold() == "sở công thương tỉnh bình dương"
+
+
+def test_ocr_two_columns_read_line_by_line_wrap_the_motto_into_the_body_name():
+    # Tesseract reads the two header columns as one line each: the motto's last words land after the left
+    # column's next line, the province's mark is misread, and the date's year wraps below the number line
+    h = _header("ỦY BAN NHÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\n\n„_ DÂN NAM\n"
+                "TĨNH LÀO CAI Độc lập - Tự do - Hạnh phúc\nSố: /QĐ- Lào Cai, ngày tháng năm\nUBND 2025\n"
+                "QUYẾT ĐỊNH\n\nVề việc ủy quyền thực hiện một số nhiệm vụ\n\nĐiều 1. Ủy quyền cho Sở Công Thương.\n")
+    assert h.issuer.value == "Ủy ban nhân dân tỉnh Lào Cai"
+
+
+def test_ocr_department_head_word_with_misread_marks_and_a_cut_name():
+    h = _header(". UBND TỈNH LÀO CAI _\nSƠ NÓNG NGHIỆP VÀ MỖI\nTRƯƠNG\n"
+                "Số: 5141 /SNNMT-KS Lào Cai, ngày 29 tháng 12 năm 2025\nV/v quản lý khoáng sản\n\n"
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh Phúc\n\n"
+                "Kính gửi: Các tổ chức khai thác khoáng sản\n\nSở Nông nghiệp và Môi trường đề nghị các tổ chức thực hiện.\n")
+    assert (h.issuer_parent.value, h.issuer.value) == (
+        "Ủy ban nhân dân tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai")
+
+
+def test_ocr_signature_read_beside_the_noi_nhan_list():
+    # the signature column at the ends of the list's lines; names in the list before it are not the signer
+    text = ("BỘ CÔNG THƯƠNG\nSố: 12/BCT-CN\nV/v triển khai chương trình khuyến công\n\n"
+            "Kính gửi: Ủy ban nhân dân các tỉnh\n\nĐề nghị các tỉnh triển khai thực hiện.\n\n"
+            "Nơi nhận:\n- Như trên;\n- Đ/c Đinh Văn Khiết;\n- Văn phòng Chính phủ; KT. BỘ TRƯỞNG\n"
+            "- Bộ trưởng (để b/c); THỨ TRƯỞN G\n\n- Sở Công Thương các tỉnh; Nguyên Văn Bình\n- Lưu: VT, CNĐP.\n")
+    s = _header(text).signer
+    assert (s.authority.value, s.position.value, s.name.value) == ("KT.", "Thứ trưởng", "Nguyễn Văn Bình")
