@@ -52,7 +52,10 @@ def serve(db, host, port, private, import_dir, threads, processes, secure_cookie
     def make_app():
         return create_app(db, import_dir=import_dir, private=private, secure_cookies=secure_cookies, proxies=proxies)
 
-    make_app()  # the secret key file is created (once) before any process forks
+    try:
+        make_app()  # the secret key file is created (once) before any process forks
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from None
     if host not in ("127.0.0.1", "localhost", "::1") and not secure_cookies:
         click.echo(f"warning: listening on {host}: the application is reachable from other machines; "
                    "put it behind HTTPS (and use --secure-cookies) before real use", err=True)

@@ -85,9 +85,13 @@ def persistent_secret(path: Path) -> str:
     key = read()
     if key:
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as e:
+        raise RuntimeError(f"cannot create the session secret {path} ({e.strerror}); "
+                           "set VANBAN_SECRET_KEY instead") from None
     try:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32) + "\n")
