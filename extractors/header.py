@@ -625,6 +625,7 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
         s = sentence_case(s, doc.text)
     else:
         s = settle_ocr_copy(doc.text, settle_ocr_marks(doc.text, s, (sp.start, sp.end)), (sp.start, sp.end))
+        s = _settle_ocr_commas(doc.text, s, (sp.start, sp.end))
     h.subject = _field(s, sp)
 
 
@@ -776,6 +777,21 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
             lead = regex.match(r"^[\W]*", w).group() if not regex.match(r"^\W+\p{L}+$", w) else ""
             out[i] = lead + t + w[len(w.rstrip(".,;:")):]
     return " ".join(out)
+
+
+_COMMA_PAIR = regex.compile(r"(?<![\p{L}])(\p{Lu}\p{Ll}*), (\p{Lu}\p{Ll}*)(?![\p{L}])")
+
+
+def _settle_ocr_commas(text: str, s: str, span: tuple[int, int]) -> str:
+    """A comma OCR put inside a name ("Sở Công, Thương"): dropped where the running text prints the two
+    capitalised words side by side at least twice and never with the comma."""
+    outside = text[:span[0]] + "\n" + text[span[1]:]
+
+    def one(m: regex.Match) -> str:
+        a, b = m[1], m[2]
+        joined = outside.count(f"{a} {b}")
+        return f"{a} {b}" if joined >= 2 and f"{a}, {b}" not in outside else m[0]
+    return _COMMA_PAIR.sub(one, s)
 
 
 _NON_WORD = regex.compile(r"\W{1,3}$")

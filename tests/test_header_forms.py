@@ -625,3 +625,15 @@ def test_ocr_signature_read_beside_the_noi_nhan_list():
             "- Bộ trưởng (để b/c); THỨ TRƯỞN G\n\n- Sở Công Thương các tỉnh; Nguyên Văn Bình\n- Lưu: VT, CNĐP.\n")
     s = _header(text).signer
     assert (s.authority.value, s.position.value, s.name.value) == ("KT.", "Thứ trưởng", "Nguyễn Văn Bình")
+
+
+def test_ocr_comma_inside_a_name_of_the_subject():
+    from extractors.header import _settle_ocr_commas
+
+    text = ("Về việc Ủy quyền cho Giám đốc Sở Công, Thương thực hiện\n\nĐiều 1. Giám đốc Sở Công Thương chủ trì."
+            "\nĐiều 2. Sở Công Thương báo cáo.")
+    subject = "Ủy quyền cho Giám đốc Sở Công, Thương thực hiện"
+    span = (8, 8 + len(subject))
+    assert _settle_ocr_commas(text, subject, span) == "Ủy quyền cho Giám đốc Sở Công Thương thực hiện"
+    # a list of names the text never prints side by side keeps its commas
+    assert _settle_ocr_commas(text, "các tỉnh Lào Cai, Yên Bái", (0, 0)) == "các tỉnh Lào Cai, Yên Bái"
