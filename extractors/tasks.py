@@ -28,7 +28,7 @@ from extractors.task_frames import (
     passive_agent,
 )
 from extractors.task_tables import TableTask, block_table_tasks, labelled_tasks, pdf_table_tasks
-from extractors.task_units import Unit, build_units, sentences
+from extractors.task_units import Unit, sentences, trees
 from pipeline.records import Task
 
 _FURNITURE = regex.compile(r"\n\s*(?:\d{1,4}|CÔNG BÁO/[^\n]*|Ký bởi:[^\n]*|Cơ quan:[^\n]*|Ngày ký:[^\n]*)\s*(?=\n)")
@@ -177,8 +177,8 @@ def extract(doc, seg, ex) -> list[Task]:
     firms = [] if addressees else named_firms(text, _body_start(text, seg), _body_end(text, seg))
     quotes = _quoted_spans(text)
     tasks: list[Task] = []
-    for a, b in _regions(text, seg):
-        _visit(build_units(text, a, b), text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms, text=text), addressees, tasks)
+    for root in trees(seg):  # the segmenter's body and appendix trees
+        _visit(root, text, _Ctx([], [], quotes=quotes, veto=veto, firms=firms, text=text), addressees, tasks)
     grid = block_table_tasks(doc)  # tables the file kept as a grid, read by their column headers
     runs = [r for r in pdf_table_tasks(text) + labelled_tasks(text)  # tables whose grid was lost
             if not any(g.start <= r.start < g.end for g in grid)]
@@ -281,22 +281,6 @@ _DATE_LINE = regex.compile(r"[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4
 # A date right after a document's number is the date of a cited document, not the place-and-date line
 # (OCR may have destroyed that line: "a Nội, ngà ing 3 năm 2").
 _CITED_BEFORE = regex.compile(r"(?:[Ss]ố|\d+/[\p{L}\d/.\-]*|\d{4}|[A-ZĐ]{2,}[\-/][\p{L}\d/\-]*)\s*,?\s*$")
-
-
-_APPENDIX = regex.compile(
-    r"^\s*(?:PHỤ LỤC|Phụ lục|DANH MỤC|Danh mục|CHƯƠNG TRÌNH|KẾ HOẠCH|QUY CHẾ|QUY ĐỊNH|ĐỀ ÁN|PHƯƠNG ÁN|"
-    r"\((?:Ban hành\s+)?[Kk]èm theo)", regex.MULTILINE)
-
-
-def _regions(text: str, seg) -> list[tuple[int, int]]:
-    """The body, and the appendices after the signature and "Nơi nhận" block (task tables live there)."""
-    start, end = _body_start(text, seg), _body_end(text, seg)
-    out = [(start, end)]
-    if end < len(text):
-        m = _APPENDIX.search(text, end)
-        if m:
-            out.append((m.start(), len(text)))
-    return out
 
 
 def _body_end(text: str, seg) -> int:

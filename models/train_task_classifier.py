@@ -1,6 +1,6 @@
 """Train the task-sentence classifier (extractors/task_classifier.py) on the gold records.
 
-Every sentence of every item of a gold document (corpus/gold/dev and
+Every sentence of every item (the segmenter's body and appendix trees) of a gold document (corpus/gold/dev and
 corpus/gold/dev-b) is an example: positive when a gold task's text covers it
 (most of its words are in one gold task text), negative otherwise. The input is
 underthesea word tokens; two learners are compared on it:
@@ -51,6 +51,7 @@ from extractors.task_units import unit_sentences  # noqa: E402
 from models.linear import LinearTextModel, export  # noqa: E402
 from pipeline.ingest import load  # noqa: E402
 from pipeline.score import norm  # noqa: E402
+from pipeline.segment import segment  # noqa: E402
 
 SETS = {  # gold folder, folder of its texts
     "dev": (ROOT / "corpus" / "gold" / "dev", ROOT / "corpus" / "docs"),
@@ -86,9 +87,10 @@ def examples(docs: list[dict]) -> tuple[list[str], list[int], list[str]]:
     y: list[int] = []
     groups: list[str] = []
     for d in docs:
-        text = load(d["src"]).text
+        doc = load(d["src"])
+        text = doc.text
         task_words = [_words(t["text"]) for t in d["gold"].get("tasks") or []]
-        for a, b, _u in unit_sentences(text):
+        for a, b, _u in unit_sentences(segment(doc), text):  # the items of the segmenter's body tree
             s = " ".join(text[a:b].split())
             w = _words(s)
             if len(w) < 3:

@@ -50,6 +50,7 @@ import regex
 
 from pipeline.document import Document
 from pipeline.normalise import unmark
+from pipeline.outline import build_tree
 from pipeline.segments import Section, Segments, Span
 
 # Canonical type names and how they are printed on the type line.
@@ -236,6 +237,7 @@ def fuzzy_title(s: str) -> str | None:
 SIGNED = regex.compile(r"^\W{0,2}(?:\(?\s*(?:Đã ký|đã ký|Ký|ký|Chữ ký|chữ ký)[^)]{0,40}\)?|\(Ký[^)]*\)|\[.*\]|[\W\w]{0,2})\W{0,2}$")
 _NAME_WORD = regex.compile(r"^\p{Lu}\p{Ll}*$")
 APPX_HEAD = regex.compile(r"^(?:PHỤ\s*LỤC|Phụ\s*lục|PHỤ\s*BIỂU|Phụ\s*biểu)\b(?!\s+(?:kèm|đính kèm))")
+_KEM_INLINE = regex.compile(r"\(\s*(?:Ban hành |ban hành )?(?:[Kk]èm theo|[Đđ]ính kèm)")
 KEM_THEO = regex.compile(r"^\(?\s*(?:Ban hành |ban hành )?(?:[Kk]èm theo|[Đđ]ính kèm)")
 META_KEYS = ["Số hiệu", "Loại văn bản", "Ngày ban hành", "Ngày có hiệu lực", "Cơ quan ban hành", "Người ký",
              "Chức danh", "Lĩnh vực", "Ngành", "Tình trạng hiệu lực", "Ngày hết hiệu lực", "Nơi ban hành",
@@ -564,73 +566,6 @@ def _marker(text: str) -> tuple[str, str, int] | None:
                 continue
             return kind, m["label"], m.end()
     return None
-
-
-class _Builder:
-    """Builds a section tree from lines, one marker at a time."""
-
-    def __init__(self, root: Section):
-        self.root = root
-        self.stack: list[Section] = [root]
-        self.pending: Section | None = None
-
-    def add(self, line: Line) -> None:
-        if line.text.count(" | ") >= 1 and not line.text.startswith(("-", "+")):
-            node = Section("row", line.cells[0].text if line.cells else "", line.text, line.start, line.end, line.end)
-            self._top_container().children.append(node)
-            self._extend(line.end)
-            return
-        mk = _marker(line.text)
-        pending, self.pending = self.pending, None
-        if mk is None and pending is not None and is_upper(line.text):
-            pending.title = line.text  # "Chương I" / "QUY ĐỊNH CHUNG" on the next line
-            pending.heading_end = line.end
-            self._extend(line.end)
-            return
-        if mk is None:
-            top = self.stack[-1]
-            if top is self.root:
-                last = self.root.children[-1] if self.root.children else None
-                if last is not None and last.kind == "paragraph" and (
-                        not regex.search(r"[.:;!?]$|\./\.$", last.title[-3:]) or line.text[:1].islower()):
-                    last.title = (last.title + " " + line.text).strip()
-                    last.heading_end = line.end
-                    last.end = line.end
-                else:
-                    self.root.children.append(Section("paragraph", "", line.text, line.start, line.end, line.end))
-            self._extend(line.end)
-            return
-        kind, label, off = mk
-        title = line.text[off:].strip()
-        kinds = [n.kind for n in self.stack]
-        if kind in kinds[1:]:
-            i = len(kinds) - 1 - kinds[::-1].index(kind)
-            del self.stack[i:]
-        else:
-            rank = _RANK[kind]
-            while len(self.stack) > 1 and _RANK[self.stack[-1].kind] >= rank:
-                self.stack.pop()
-        node = Section(kind, label, title, line.start, line.end, line.end)
-        if not title and kind in ("part", "chapter", "section"):
-            self.pending = node
-        self.stack[-1].children.append(node)
-        self.stack.append(node)
-        self._extend(line.end)
-
-    def _top_container(self) -> Section:
-        return self.stack[-1]
-
-    def _extend(self, end: int) -> None:
-        for n in self.stack:
-            n.end = max(n.end, end)
-
-
-def build_tree(root: Section, lines: list[Line]) -> Section:
-    b = _Builder(root)
-    for line in lines:
-        if line.text and not _noise(line):
-            b.add(line)
-    return root
 
 
 def _span(doc: Document, start: int, end: int) -> Span:
@@ -1033,7 +968,8 @@ def segment(doc: Document) -> Segments:
         root.start, root.end, root.heading_end = first_body.start, last_body.end, first_body.start
     else:
         root.start = root.end = root.heading_end = lines[min(body_start, n - 1)].start
-    build_tree(root, body_lines)
+    if first_body and last_body:
+        build_tree(root, text, root.start, root.end)
 
     for a, b in zip(appx, appx[1:] + [n], strict=False):
         seg.appendices.append(_appendix(doc, lines, a, b))
@@ -1123,6 +1059,9 @@ def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
     n = len(lines)
     for i in range(lo, n):
         txt = lines[i].text
+        if txt and len(txt) > 200 and is_upper(txt[:60]) and match_type_name(txt) and _KEM_INLINE.search(txt):
+            out.append(i)  # "CHƯƠNG TRÌNH HÀNH ĐỘNG ... (Ban hành kèm theo Quyết định số ...)" on one crawled line
+            continue
         if not txt or len(txt) > 200:
             continue
         near_kem = any(KEM_THEO.match(lines[j].text) for j in range(i + 1, min(n, i + 6)) if lines[j].text)
@@ -1160,6 +1099,7 @@ def _appendix(doc: Document, lines: list[Line], a: int, b: int) -> Section:
     while end_line > a and not lines[end_line].text:
         end_line -= 1
     node = Section("appendix", head.text, title, head.start, lines[end_line].end, lines[title_end].end)
-    build_tree(node, lines[title_end + 1:b])
+    if end_line > title_end:
+        build_tree(node, doc.text, lines[title_end].end, lines[end_line].end)
     node.end = max(node.end, lines[end_line].end)
     return node

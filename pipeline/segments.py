@@ -3,7 +3,9 @@
 A document is a sequence of parts (header block, title, Kính gửi, Căn cứ
 preamble, body, signature, Nơi nhận, appendices), each a `Span` of
 `Document.text`; the body and appendices are trees of `Section`s (Phần,
-Chương, Mục, Điều, khoản "1.", điểm "a)", "-" and "+" bullets).
+Chương, Mục, Điều, khoản "1.", điểm "a)", "-" and "+" bullets, table rows,
+paragraphs), built by `pipeline.outline`: the one item structure every
+extractor reads.
 """
 
 from __future__ import annotations
@@ -22,13 +24,19 @@ class Span:
 class Section:
     """A node of the body tree; `start`..`end` covers the whole subtree."""
 
-    kind: str  # root, part, chapter, section, article, roman, clause, point, dash, plus, paragraph
-    label: str  # "Điều 3", "II", "1.", "a)", "-", "+"
-    title: str  # text of the heading line after the label
+    kind: str  # root, appendix, part, chapter, section, article, roman, subclause, clause, clause_paren,
+    # point, paren, dash, plus, row, paragraph (see pipeline.outline)
+    label: str  # "Điều 3", "II", "1.", "a)", "(1)", "-", "+"
+    title: str  # the node's own text after the label, wrapped lines joined
     start: int
     end: int
-    heading_end: int  # end of the heading line
+    heading_end: int  # end of the node's own text (its sub-items follow)
     children: list[Section] = field(default_factory=list)
+    body_start: int = -1  # where the own text begins, after the label (`start` when there is none)
+
+    def __post_init__(self) -> None:
+        if self.body_start < 0:
+            self.body_start = self.start
 
     def walk(self):
         yield self

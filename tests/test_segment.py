@@ -119,3 +119,22 @@ def test_flattened_noi_nhan_line_of_many_title_rows_is_read():
     text = "Số: 1/QĐ-UBND\nNơi nhận: " + row * 400 + "\n"
     seg = segment(Document(source_path="x.txt", format="txt", text=text))
     assert seg.noi_nhan is not None and seg.noi_nhan.start == text.index("Nơi nhận")
+
+
+def test_body_tree_reads_the_item_forms_the_task_rules_need():
+    """One tree for every extractor: OCR-damaged markers, markers left at a line end by a crawl, an appendix whose
+    title and "(Ban hành kèm theo ...)" share one long line, label lines kept under their item."""
+    doc = load(DOCS.parent / "gold/dev-b/docs/b_029.txt")
+    seg = segment(doc)
+    node = next(n for n in seg.body.walk() if n.label == "2.3.")
+    assert node.kind == "subclause" and doc.text[node.start:node.start + 6] == "_2.3. "
+    assert node.title == "Giao Vụ Chính sách." and doc.text[node.body_start:node.heading_end] == node.title
+    doc = load(DOCS.parent / "gold/dev-b/docs/b_011.txt")
+    seg = segment(doc)
+    [appx] = seg.appendices
+    assert appx.label.startswith("CHƯƠNG TRÌNH HÀNH ĐỘNG") and "(Ban hành kèm theo" in appx.label
+    clause = next(n for n in appx.walk() if n.kind == "clause" and n.title.startswith("Nâng cao năng lực"))
+    subs = [c for c in clause.children if c.kind == "subclause"]
+    assert [c.label for c in subs][:3] == ["2.1.", "2.2.", "2.3."]
+    assert subs[0].title.startswith("Rà soát, kiến nghị")
+    assert [c.title.split(":")[0] for c in subs[0].children] == ["Cơ quan thực hiện", "Thời gian thực hiện"]

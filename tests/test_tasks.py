@@ -10,7 +10,7 @@ from extractors.task_agents import bodies_at
 from extractors.task_classifier import MODEL_PATH, task_probability
 from extractors.task_frames import find_directive, is_closing
 from extractors.task_tables import pdf_table_tasks
-from extractors.task_units import build_units
+from extractors.task_units import trees
 from extractors.tasks import extract, recipients
 from pipeline.ingest import load
 from pipeline.records import Deadline, Extraction
@@ -119,8 +119,10 @@ def test_a_real_task_is_not_a_closing_formula():
 # --- items -------------------------------------------------------------------------------------------------
 
 def test_items_nest_under_agency_headings():
-    root = build_units(load(_doc("004_9789")).text)
-    part6 = next(u for u in root.walk() if u.kind == "roman" and u.text.startswith("Tổ chức thực hiện"))
+    doc = load(_doc("004_9789"))
+    body, appendix = trees(segment(doc))  # the segmenter's trees: the decision, the programme it approves
+    assert [u.label for u in body.children] == ["Điều 1", "Điều 2", "Điều 3"]
+    part6 = next(u for u in appendix.walk() if u.kind == "roman" and u.text.startswith("Tổ chức thực hiện"))
     heads = [c.text for c in part6.children]
     assert heads[0] == "Sở Công Thương" and len(heads) == 14
     assert [c.kind for c in part6.children[0].children] == ["dash"] * 4
@@ -143,7 +145,7 @@ def test_thong_bao_ket_luan_numbered_conclusions(tasks_of):
     assert len(districts) == 1
     t = districts[0]
     assert "Các Sở, ngành, cơ quan" in t.assignees
-    assert t.section == "II. > 5."
+    assert t.section == "II > 5."  # the segmenter's labels: "II", "Điều 3", "1.", "a)"
     assert t.deadline is not None and t.deadline.date == "2010-10-31"
     # "Yêu cầu Giám đốc các Sở ... khẩn trương triển khai thực hiện./." closes the notice
     assert not [x for x in ts if "khẩn trương triển khai" in x.text]
@@ -157,7 +159,7 @@ def test_to_chuc_thuc_hien_every_body_has_its_tasks(tasks_of):
               "Ngân hàng Nhà nước Việt Nam - Chi nhánh An Giang", "Trung tâm Xúc tiến Thương mại và Đầu tư",
               "Sở Tài nguyên và Môi trường", "Báo An Giang", "Các sở, ban, ngành liên quan khác",
               "Ủy ban nhân dân huyện, thị xã, thành phố"]
-    part6 = [t for t in ts if t.section and " > VI. > " in t.section]
+    part6 = [t for t in ts if t.section and " > VI > " in t.section]
     for b in bodies:
         assert any(b in t.assignees for t in part6), b
     assert len([t for t in part6 if "Sở Công Thương" in t.assignees]) == 4

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.task_units import build_units, marker_of
+from extractors.task_units import units
+from pipeline.outline import build_tree, marker_of
 from pipeline.run import process
+from pipeline.segments import Section
+
+
+def build_units(text: str):
+    """The segmenter's item tree of a whole text, as the task rules read it."""
+    return units(build_tree(Section("root", "", "", 0, len(text), 0), text, 0, len(text)))
 
 
 @pytest.fixture()
