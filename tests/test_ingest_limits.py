@@ -152,3 +152,16 @@ def test_web_upload_import_refuses_the_bomb_with_the_same_reason(tmp_path):
     peak = _peak(lambda: results.append(import_one(store, bomb)))
     assert results[0].doc_id is None and results[0].message == "ZIP package unpacks to more than 200 MiB (zip bomb?)"
     assert peak < 64 * 2**20
+
+
+def test_svg_image_with_a_doctype_is_not_refused(tmp_path):
+    import zipfile
+
+    src = CORPUS / "files" / "009_sct_CV-597-HC-QLHC-CucHoaChat.docx"
+    f = tmp_path / "with_svg.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zout:
+        for i in zin.infolist():
+            zout.writestr(i, zin.read(i))
+        zout.writestr("word/media/image9.svg", '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                      '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert load(f).text == load(src).text
