@@ -44,9 +44,9 @@ from pipeline.store import Store, StoreError, now
 from pipeline.store.writer import ExtractedDoc, log, write_document
 
 MAX_POOL_CRASHES = 3  # a file whose worker died this many times is recorded as failed
-# PostgreSQL advisory lock of a live run: (this key, run id); the schema's hash
-# keeps runs of different schemas in one database apart
-_RUN_LOCK = "hashtext(current_schema())"
+# the arguments of a live run's PostgreSQL advisory lock: (the schema's hash, run
+# id), so that runs of different schemas in one database stay apart
+_RUN_LOCK = "hashtext(current_schema()), CAST(? AS integer)"
 
 
 @dataclass
@@ -288,22 +288,22 @@ class Importer:
             with store.transaction():
                 if store.dialect == "postgres":
                     for r in store.query("SELECT id FROM import_runs WHERE status = 'running'"):
-                        if store.scalar(f"SELECT pg_try_advisory_lock({_RUN_LOCK}, ?) AS ok", (r["id"],)):
+                        if store.scalar(f"SELECT pg_try_advisory_lock({_RUN_LOCK}) AS ok", (r["id"],)):
                             store.execute("UPDATE import_runs SET status = 'interrupted' WHERE id = ?", (r["id"],))
-                            store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK}, ?)", (r["id"],))
+                            store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK})", (r["id"],))
                 else:
                     store.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'")
                 self.summary.run_id = store.insert(
                     "INSERT INTO import_runs (started_at, extractor_version, workers) VALUES (?, ?, ?)",
                     (now(), self.version, self.workers))
                 if store.dialect == "postgres":  # session lock: kept after this transaction commits
-                    store.execute(f"SELECT pg_advisory_lock({_RUN_LOCK}, ?)", (self.summary.run_id,))
+                    store.execute(f"SELECT pg_advisory_lock({_RUN_LOCK})", (self.summary.run_id,))
         return self.summary.run_id
 
     def _release_run(self) -> None:
         if self.summary.run_id is not None and self.store.dialect == "postgres":
             try:
-                self.store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK}, ?)", (self.summary.run_id,))
+                self.store.execute(f"SELECT pg_advisory_unlock({_RUN_LOCK})", (self.summary.run_id,))
             except Exception:  # the connection is what failed: its locks went with it
                 pass
 
@@ -584,6 +584,9 @@ class Importer:
                 job = inflight.pop(fut)
                 try:
                     status, payload = fut.result()
+                except ImportError as e:  # the workers' Python has no vanban: no file can succeed
+                    raise StoreError(f"the Dask workers cannot run vanban ({e}): install it on every worker, "
+                                     "the same version as here") from None
                 except Exception as e:  # KilledWorker (a worker died on it), lost connection ...
                     job.crashes += 1
                     if job.crashes >= MAX_POOL_CRASHES:
