@@ -7,7 +7,3 @@ deadlines, budgets), `store` (SQLite or PostgreSQL).
 """
 
 __version__ = "0.1.0"
-
-from pipeline import regexcache as _regexcache  # noqa: E402
-
-_regexcache.install()  # compiled patterns from the last run: a fast start (pipeline/regexcache.py)

@@ -62,6 +62,11 @@ class _Verbs(click.Group):
 @click.version_option(__version__, prog_name="vanban")
 def main() -> None:
     """Read Vietnamese administrative documents into structured records."""
+    # the command line, not the library, keeps compiled patterns between runs: importing vanban into another
+    # program changes nothing in its `regex` module and writes no cache file
+    from pipeline import regexcache
+
+    regexcache.install()
 
 
 @main.command()

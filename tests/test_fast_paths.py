@@ -83,6 +83,7 @@ def test_money_patterns_are_the_same_in_every_process():
 
 PROBE = """
 import json, regex, pipeline.regexcache as rc
+rc.install()
 rx = [regex.compile(p, f) for p, f in [(r"(?P<n>\\d{1,3}(?:\\.\\d{3})+)\\s*(?:tỷ|triệu)\\s+đồng", regex.I), (r"(?<![\\p{L}])Điều\\s+\\d+", 0)]]
 s = "Chi 1.500 TỶ đồng theo Điều 5; Điều 12 và 3.000 triệu đồng"
 search = regex.search(r"(?i)điều\\s+(\\d+)", s).group(1)
