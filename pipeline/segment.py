@@ -173,7 +173,9 @@ _INNER_SPLIT = regex.compile(
     rf"|(?=\s+(?:PHÓ\s+)?{TITLES}(?!\s*\p{{Ll}}))(?<=[;.)]|\b(?:b/c|p/h))(?<!\b(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.)\s+"
     rf"|(?=\s+{_NAME_TAIL})(?<=(?<!\p{{L}})(?:Lưu|LƯU)\s*:?[^;\n]{{0,80}}[.)])\s+"
     rf"|(?=\s+{_TITLE_RUN}\W{{0,3}}(?:\s+{_NAME_TAIL}|$))(?<=^\W{{0,2}}(?:[-–+•~]|N[ơo]i\s+nh[ậa]n).*[^\p{{Lu}},\s])(?<!\b(?:TM|KT|TL|TUQ|Q)\.)\s+")
-VV = regex.compile(r"^(?:[VW][/⁄][vV]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b\s*:?\s*")
+# "V/v"; OCR of its italic v: "V/y", "V⁄%"
+VV = regex.compile(r"^(?:(?:[VW][/⁄][vVy]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b"
+                   r"|[VW][/⁄]%(?=\s))\s*:?\s*")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo][it]\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)  # OCR "Not nhận"
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")

@@ -637,3 +637,11 @@ def test_ocr_comma_inside_a_name_of_the_subject():
     assert _settle_ocr_commas(text, subject, span) == "Ủy quyền cho Giám đốc Sở Công Thương thực hiện"
     # a list of names the text never prints side by side keeps its commas
     assert _settle_ocr_commas(text, "các tỉnh Lào Cai, Yên Bái", (0, 0)) == "các tỉnh Lào Cai, Yên Bái"
+
+
+def test_ocr_of_an_italic_vv_opens_the_subject():
+    h = _header("BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT\nCỤC HÓA CHẤT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                "Số: 597/HC-QLHC Hà Nội, ngày 27 tháng 3 năm 2026\nV⁄% cấp Giấy phép xuất khẩu, nhập khẩu\n"
+                "hóa chất cần kiểm soát đặc biệt\n\nKính gửi: Sở Công Thương tỉnh Quảng Ngãi\n\nTrả lời Công văn.\n")
+    assert h.subject.value == "cấp Giấy phép xuất khẩu, nhập khẩu hóa chất cần kiểm soát đặc biệt"
+    assert h.issuer.value == "Cục Hóa chất"
