@@ -248,6 +248,7 @@ def extract(doc, seg, ex) -> list[Budget]:
     rows: dict[tuple[int, int], tuple[bool, str | None]] = {}
 
     out: list[Budget] = []
+    ctx: list[tuple[int, int]] = []  # each budget's clause start and where its own words start (after the amount before)
     prev_end = 0
     for a in amounts:
         if a.value is None:
@@ -282,12 +283,325 @@ def extract(doc, seg, ex) -> list[Budget]:
         if a.second is not None:
             second_text = text[a.second_start:a.end]
             out.append(Budget(text=a.text, start=a.start, end=a.end, amount_vnd=to_vnd(a.value, a.currency),
-                              currency=a.currency, source=source, purpose=purpose, status="spent", confidence=conf))
+                              currency=a.currency, source=source, purpose=purpose, status="spent", confidence=conf,
+                              kind="actual", plan_index=len(out) + 1))
             out.append(Budget(text=second_text, start=a.second_start, end=a.end,
                               amount_vnd=to_vnd(a.second, a.currency), currency=a.currency, source=source,
-                              purpose=purpose, status="planned", confidence=conf))
+                              purpose=purpose, status="planned", confidence=conf, kind="allocation"))
+            ctx += [(cs, lo), (cs, lo)]
         else:
             out.append(Budget(text=a.text, start=a.start, end=a.end, amount_vnd=to_vnd(a.value, a.currency),
                               currency=a.currency, source=source, purpose=purpose, status=status, confidence=conf))
+            ctx.append((cs, lo))
         prev_end = a.end
+    relate(text, out, ctx, _issue_year(ex))
     return out
+
+
+# --- What each amount is, where it comes from, its period, and how the amounts relate ---------------------------
+
+# Canonical sources, most specific first: (canonical name, pattern over the printed phrase).
+SOURCES: list[tuple[str, regex.Pattern]] = [(name, regex.compile(p, I)) for name, p in [
+    ("khuyến công quốc gia", r"khuyến\s+công\s+quốc\s+gia|\bKCQG\b"),
+    ("khuyến công địa phương", r"khuyến\s+công\s+địa\s+phương|\bKCĐP\b"),
+    ("vốn đối ứng", r"đối\s+ứng"),
+    ("ODA", r"\bODA\b|viện\s+trợ|ngoài\s+nước|nước\s+ngoài"),
+    ("vốn vay", r"\bvay\b|tín\s+dụng"),
+    ("xã hội hóa", r"xã\s+hội\s+hóa|xã\s+hội\s+hoá|tài\s+trợ|huy\s+động"),
+    ("vốn doanh nghiệp", r"doanh\s+nghiệp|tự\s+có|nhà\s+đầu\s+tư|vốn\s+góp"),
+    ("ngân sách trung ương", r"trung\s+ương|\bTW\b|\bNSTW\b"),
+    ("ngân sách huyện", r"huyện"),
+    ("ngân sách xã", r"ngân\s+sách\s+(?:cấp\s+)?xã"),
+    ("ngân sách tỉnh", r"tỉnh|ngân\s+sách\s+thành\s+phố"),
+    ("ngân sách địa phương", r"địa\s+phương|\bNSĐP\b|ngân\s+sách\s+tập\s+trung|sử\s+dụng\s+đất|xổ\s+số"),
+    ("ngân sách nhà nước", r"nhà\s+nước|\bNSNN\b|đầu\s+tư\s+công|sự\s+nghiệp|trái\s+phiếu"),
+    ("khác", r"."),
+]]
+KINDS = ("allocation", "actual", "rate", "statistic")
+
+_V = r"(?<![\p{L}])"  # a word starts here
+RATE_CUE = regex.compile(
+    _V + r"(?:mức\s+(?:chi|hỗ\s+trợ|lương|phụ\s+cấp|trợ\s+cấp|khoán|thù\s+lao|bồi\s+dưỡng)|định\s+mức|đơn\s+giá)"
+    r"(?![\p{L}])", I)
+PER_UNIT = regex.compile(r"(?:đồng|VNĐ|VND|USD|\$)\s*/\s*\p{L}", I)
+STAT_CUE = regex.compile(
+    _V + r"(?:giá\s+trị\s+(?:sản\s+xuất|xuất\s+khẩu|nhập\s+khẩu|gia\s+tăng|sản\s+phẩm)|doanh\s+(?:thu|số)"
+    r"|kim\s+ngạch|thu\s+nhập|nộp\s+ngân\s+sách|lợi\s+nhuận|GRDP|GDP|vốn\s+(?:điều\s+lệ|đăng\s+ký)"
+    r"|tổng\s+sản\s+phẩm|thu\s+hút[^.;\d]{0,30}vốn|tổng\s+mức\s+bán\s+lẻ|dư\s+nợ|tiền\s+thuế|nợ\s+thuế"
+    r"|(?:tổng\s+)?(?:số\s+)?thu\s+(?:ngân\s+sách|NSNN|thuế|nội\s+địa|nợ)|tổng\s+thu)(?![\p{L}])", I)
+# The money words of a budget: after a statistic's words they make the amount a budget again
+# ("hỗ trợ doanh nghiệp tăng doanh thu, kinh phí 5 tỷ đồng").
+BUDGET_NOUN = regex.compile(_V + r"(?:kinh\s+phí|ngân\s+sách|dự\s+toán|kế\s+hoạch\s+vốn|tổng\s+mức\s+đầu\s+tư"
+                            r"|vốn\s+(?:ngân\s+sách|đầu\s+tư\s+công|đối\s+ứng|sự\s+nghiệp))(?![\p{L}])", I)
+# "thực hiện" is money spent when it is not the verb of an object ("kinh phí thực hiện Chương trình ..." is
+# what implementing it costs).
+ACTUAL_CUE = regex.compile(
+    _V + r"(?:(?:đã|được|ước)\s+thực\s+hiện|thực\s+hiện(?!\s+(?:(?-i:\p{Lu})|các|công\s+tác|việc|hoạt\s+động|nhiệm\s+vụ"
+    r"|chương\s+trình|đề\s+án|kế\s+hoạch|dự\s+án|chính\s+sách|mục\s+tiêu|hỗ\s+trợ|đầu\s+tư|xây\s+dựng|cho|theo|tại))"
+    r"|giải\s+ngân|đã\s+(?:chi|cấp|sử\s+dụng|hỗ\s+trợ|thanh\s+toán|tạm\s+ứng|giải\s+ngân|đầu\s+tư|bố\s+trí|thu)"
+    r"|tạm\s+ứng|quyết\s+toán|đạt|thanh\s+toán|chi\s+thực\s+tế|lũy\s+kế|luỹ\s+kế)(?![\p{L}])", I)
+ALLOC_CUE = regex.compile(
+    _V + r"(?:kế\s+hoạch|KH|dự\s+kiến|dự\s+toán|phân\s+bổ|bố\s+trí|giao|đề\s+nghị|đề\s+xuất|phê\s+duyệt|duyệt"
+    r"|tối\s+đa|tối\s+thiểu|hỗ\s+trợ|tổng\s+mức\s+đầu\s+tư|khái\s+toán|dành\s+cho|cấp|sẽ|phấn\s+đấu|mục\s+tiêu"
+    r"|nhu\s+cầu|điều\s+chỉnh|bổ\s+sung|tăng|giảm)(?![\p{L}])", I)
+# A figure the sentence compares with ("chiếm 26,56% tổng kinh phí KCQG toàn quốc (104.314 triệu đồng)"):
+# not a part of the total above it.
+REFERENCE = regex.compile(_V + r"(?:chiếm|so\s+với|bằng\s+\d|trên\s+tổng)", I)
+PERCENT = regex.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
+# "…, đạt 94,5% so với kế hoạch năm 2017 là 37.116 triệu đồng", "…, đạt 93,93% so với kế hoạch (29.409 …": the
+# amount after the words is the plan the amount before is measured against.
+PLAN_AFTER = regex.compile(
+    r"^[\s,(]*(?:(?:và\s+)?(?:chỉ\s+)?(?:đạt|bằng)\s+(?:khoảng\s+)?(?P<pct>\d{1,3}(?:[.,]\d+)?)\s*%\s*)?"
+    r"(?:so\s+với|trên\s+(?:tổng\s+)?(?:số\s+)?)\s*(?:tổng\s+)?(?:kế\s+hoạch|KH|dự\s+toán|vốn\s+(?:được\s+)?giao)"
+    r"(?:[^\d.;]|năm\s+\d{4}){0,60}$", I)
+PCT_AFTER = regex.compile(r"^[\s,(]*(?:(?:và\s+)?(?:chỉ\s+)?(?:đạt|bằng|tương\s+đương|tỷ\s+lệ)\s+(?:khoảng\s+)?)?"
+                          r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s*%", I)
+PARTS = regex.compile(_V + r"(?:trong\s+đó|bao\s+gồm|gồm\s+có|gồm)(?![\p{L}])", I)
+SENT_BREAK = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
+PART_BREAK = regex.compile(r"[.!?;](?=\s|$)|\n[ \t]*\n")
+HEADING = regex.compile(r"(?m)^[ \t]*(?:[IVX]{1,5}|[A-H]|(?i:phần|chương)\s+[\p{L}\d]+)\s*[.:)\-–]\s*(?P<t>[^\n]{0,80})")
+RESULT_HEAD = regex.compile(r"kết\s+quả|tình\s+hình\s+(?:thực\s+hiện|triển\s+khai)|đánh\s+giá|nhận\s+xét", I)
+PLAN_HEAD = regex.compile(r"kế\s+hoạch|nhiệm\s+vụ|phương\s+hướng|mục\s+tiêu|giải\s+pháp|kinh\s+phí|nội\s+dung|dự\s+toán"
+                          r"|tổ\s+chức\s+thực\s+hiện|dự\s+kiến", I)
+_Y = r"(?:19|20)\d{2}"
+YEAR_SPAN = regex.compile(rf"(?<!\d)(?P<a>{_Y})\s*(?:[-–—]|đến(?:\s+năm)?|tới(?:\s+năm)?)\s*(?P<b>{_Y})(?!\d)", I)
+YEAR_ONE = regex.compile(rf"(?:năm|tháng\s+\d{{1,2}}\s*/|quý\s+[IV\d]{{1,3}}\s*/)\s*(?P<a>{_Y})(?![\d/])", I)
+_BULLET = regex.compile(r"[ \t]*([-–+•*]|\d+(?:\.\d+)*[.)]|[a-zđ]\))", I)
+
+
+def canonical_source(printed: str | None) -> str | None:
+    """The canonical name of a printed source ("kinh phí Trung ương" → "ngân sách trung ương")."""
+    if not printed:
+        return None
+    return next(name for name, rx in SOURCES if rx.search(printed))
+
+
+def _issue_year(ex) -> int | None:
+    try:
+        v = ex.header.issue_date.value
+    except AttributeError:
+        return None
+    return int(v[:4]) if v and regex.match(r"\d{4}", v) else None
+
+
+def _cue_kind(window: str) -> str | None:
+    """The kind its words give an amount, from the words before it; None when they say nothing."""
+    if RATE_CUE.search(window):
+        return "rate"
+    stat = list(STAT_CUE.finditer(window))
+    if stat:
+        last = stat[-1].end()
+        if not any(m.start() >= last for m in BUDGET_NOUN.finditer(window)):
+            return "statistic"
+    act = max((m.end() for m in ACTUAL_CUE.finditer(window)), default=-1)
+    alloc = max((m.end() for m in ALLOC_CUE.finditer(window)), default=-1)
+    if act < 0 and alloc < 0:
+        return None
+    return "actual" if act >= alloc else "allocation"
+
+
+def _pct(s: str) -> float:
+    return float(s.replace(",", "."))
+
+
+def _years(window: str) -> tuple[int, int] | None:
+    found = [(m.end(), int(m["a"]), int(m["b"])) for m in YEAR_SPAN.finditer(window) if m["a"] <= m["b"]]
+    found += [(m.end(), int(m["a"]), int(m["a"])) for m in YEAR_ONE.finditer(window)]
+    if not found:
+        return None
+    _, a, b = max(found)
+    return a, b
+
+
+def _unit(b: Budget) -> float:
+    """The rounding unit of an amount as printed ("73,44 tỷ" → 10 million đồng)."""
+    m = regex.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", b.text)
+    if not m or not b.amount_vnd:
+        return 0.0
+    v = parse_number(m.group())
+    if not v:
+        return 0.0
+    decimals = len(m.group().split(",")[1]) if "," in m.group() else 0
+    return b.amount_vnd / float(v) * 10.0 ** -decimals
+
+
+def _sentence_bounds(text: str, pos: int, rx: regex.Pattern = SENT_BREAK) -> tuple[int, int]:
+    lo = max(0, pos - 1500)
+    start = lo
+    for m in rx.finditer(text, lo, pos):
+        start = m.end()
+    m = rx.search(text, pos)
+    return start, m.start() if m else len(text)
+
+
+def _section_kind(text: str, heads: list[tuple[int, str]], pos: int) -> str | None:
+    """Under a heading "Kết quả thực hiện …", "Tình hình …", "Đánh giá …" an amount is money spent."""
+    for at, title in reversed(heads):
+        if at >= pos:
+            continue
+        if PLAN_HEAD.search(title):
+            return None
+        if RESULT_HEAD.search(title):
+            return "actual"
+    return None
+
+
+def _parts_scope(text: str, p: int) -> int:
+    """Where the list of parts announced at `p` ("trong đó", "gồm") ends."""
+    after = regex.compile(r"[ \t]*:[ \t]*(\n)?").match(text, PARTS.match(text, p).end())
+    if not after:  # "trong đó A …, B …": to the clause's end
+        return _sentence_bounds(text, p, PART_BREAK)[1]
+    if not after.group(1):  # "gồm: A …; B …": to the sentence's end
+        return _sentence_bounds(text, p)[1]
+    # "trong đó:" closing a line: the lines below, up to one that opens like the total's line (a sibling) or a heading
+    ls = text.rfind("\n", 0, p) + 1
+    own = _BULLET.match(text, ls)
+    own_mark = own.group(1)[0] if own else None
+    pos = after.end()
+    end = pos
+    first: str | None = ""  # the class of the first item's marker: the list's items all open with it
+
+    def cls(mark: str | None) -> str | None:
+        return None if mark is None else "n" if mark[0].isdigit() else "a" if mark[0].isalpha() else mark[0]
+
+    for line in regex.finditer(r"[^\n]*\n?", text, pos=pos, endpos=min(len(text), pos + 3000)):
+        s = line.group()
+        if not s.strip():
+            end = line.end()
+            continue
+        b = _BULLET.match(s)
+        mark = cls(b.group(1)) if b else None
+        if first == "":
+            first = mark
+        if HEADING.match(s) or (mark and own_mark and mark == cls(own_mark)) or (mark and mark != first):
+            break
+        end = line.end()
+    return end
+
+
+def relate(text: str, out: list[Budget], ctx: list[tuple[int, int]], issue_year: int | None = None) -> None:
+    """Give each budget its kind, canonical source, period, plan and total, in place."""
+    n = len(out)
+    heads = [(m.start(), m["t"]) for m in HEADING.finditer(text)]
+    own = [b.kind for b in out]  # kinds the text settles by its form (the halves of "44.993/138.529")
+    sentence = [_sentence_bounds(text, b.start) for b in out]
+    # 1. kind from the amount's own words
+    for i, b in enumerate(out):
+        b.source_printed, b.source = b.source, canonical_source(b.source)
+        if own[i]:
+            continue
+        cs, lo = ctx[i]
+        if PER_UNIT.search(b.text):
+            own[i] = "rate"
+            continue
+        own[i] = _cue_kind(text[lo:b.start])
+    # 2. plan after actual: "X, đạt 94,5% so với kế hoạch … Y"
+    for i in range(1, n):
+        a, p = out[i - 1], out[i]
+        if a.plan_index is not None or a.start == p.start or sentence[i - 1] != sentence[i]:
+            continue
+        m = PLAN_AFTER.match(text[a.end:p.start])
+        if m:
+            own[i - 1], own[i] = "actual", "allocation"
+            a.plan_index = i
+            if m["pct"]:
+                a.percent = _pct(m["pct"])
+    # plan before actual: "kế hoạch vốn được giao 100 tỷ đồng, đã giải ngân 45 tỷ đồng"
+    for i in range(1, n):
+        a, p = out[i - 1], out[i]
+        gap = text[a.end:p.start]
+        if (own[i - 1] == "allocation" and own[i] == "actual" and p.plan_index is None and a.plan_index is None
+                and a.start != p.start and sentence[i - 1] == sentence[i] and len(gap) <= 60
+                and all(j.plan_index != i - 1 for j in out) and ACTUAL_CUE.search(gap)
+                and not regex.search(r"[;:]|\b(?:trong\s+đó|gồm)\b", gap, I)):
+            p.plan_index = i - 1
+    # 3. parts of a total
+    claimed: set[int] = set()
+    for m in reversed(list(PARTS.finditer(text))):
+        p = m.start()
+        s0, _ = _sentence_bounds(text, p)
+        before = [i for i in range(n) if s0 <= out[i].start and out[i].end <= p and i not in claimed]
+        if not before and not text[s0:p].strip(" \t\n,;:–-"):  # "… 138.529 triệu đồng). Trong đó …"
+            ps0, _ = _sentence_bounds(text, max(0, s0 - 2))
+            before = [i for i in range(n) if ps0 <= out[i].start and out[i].end <= s0]
+        if not before:
+            continue
+        end = _parts_scope(text, p)
+        parts = [i for i in range(n) if p < out[i].start < end and i not in claimed and out[i].total_index is None
+                 and (out[i - 1].plan_index == i or not REFERENCE.search(text[ctx[i][1]:out[i].start]))]
+        if not parts:
+            continue
+        totals_by_kind: dict[str | None, int] = {}
+        for i in before:
+            totals_by_kind[own[i]] = i
+        last_total = before[-1]
+        for i in parts:
+            if own[i] is None:
+                own[i] = own[last_total]
+            t = totals_by_kind.get(own[i])
+            if t is None and len(before) == 1 and own[last_total] is None:
+                t = last_total  # a total whose kind its parts settle
+            if t is None:
+                continue
+            out[i].total_index = t
+            claimed.add(i)
+    # 4. what is left: a compared figure takes its sentence's kind, then the clause's words, the section, allocation
+    for i, b in enumerate(out):
+        if own[i]:
+            continue
+        cs, lo = ctx[i]
+        if REFERENCE.search(text[lo:b.start]):
+            first = next((j for j in range(i) if out[j].start >= cs and own[j]), None)
+            if first is not None:
+                own[i] = own[first]
+                continue
+        own[i] = _cue_kind(text[cs:b.start]) or _section_kind(text, heads, b.start) or "allocation"
+    # 5. periods: the amount's own words, else its total's or its plan's
+    for i, b in enumerate(out):
+        cs, lo = ctx[i]
+        y = _years(text[lo:b.start]) or _years(text[cs:b.start])
+        if y:
+            b.year_from, b.year_to = y
+    for b in out:
+        for j in (b.total_index, b.plan_index):
+            if b.year_from is None and j is not None and out[j].year_from is not None:
+                b.year_from, b.year_to = out[j].year_from, out[j].year_to
+        if b.plan_index is not None and out[b.plan_index].year_from is None and b.year_from is not None:
+            out[b.plan_index].year_from, out[b.plan_index].year_to = b.year_from, b.year_to
+    # money not yet spent cannot have been spent: an "actual" of a later year than the document is a plan
+    for i, b in enumerate(out):
+        if own[i] == "actual" and issue_year and b.year_from and b.year_from > issue_year and b.plan_index is None:
+            own[i] = "allocation"
+    # 6. kinds settled; status follows them
+    for i, b in enumerate(out):
+        b.kind = own[i]
+        b.status = {"allocation": "planned", "rate": "planned", "actual": "spent"}.get(b.kind)
+    # 7. percentages: stated with the pair ("đạt 82% (11.305/13.863") or after the actual ("…, đạt 94,5%")
+    for i, b in enumerate(out):
+        if b.kind != "actual":
+            continue
+        cs, lo = ctx[i]
+        if b.percent is None and b.plan_index == i + 1 and out[i + 1].start > b.start:  # the slash pair
+            found = list(PERCENT.finditer(text, lo, b.start))
+            if found:
+                b.percent = _pct(found[-1].group(1))
+        if b.percent is None:
+            nxt = out[i + 1].start if i + 1 < n and out[i + 1].start > b.end else b.end + 60
+            m = PCT_AFTER.match(text[b.end:min(nxt, b.end + 60)])
+            if m:
+                b.percent = _pct(m["pct"])
+        if b.percent is not None and b.plan_index is not None:
+            plan = out[b.plan_index].amount_vnd
+            if plan and b.amount_vnd is not None:
+                b.percent_ok = abs(100.0 * b.amount_vnd / plan - b.percent) <= 1.0
+    # 8. totals: do their listed parts add up?
+    parts_of: dict[int, list[int]] = {}
+    for i, b in enumerate(out):
+        if b.total_index is not None:
+            parts_of.setdefault(b.total_index, []).append(i)
+    for t, ps in parts_of.items():
+        if len(ps) < 2 or out[t].amount_vnd is None or any(out[i].amount_vnd is None for i in ps):
+            continue
+        total = sum(out[i].amount_vnd for i in ps)
+        tol = 0.5 * _unit(out[t]) + 0.5 * sum(_unit(out[i]) for i in ps) + 1
+        out[t].sum_ok = abs(total - out[t].amount_vnd) <= tol

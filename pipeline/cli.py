@@ -180,7 +180,8 @@ def evaluate(gold_dir, docs_dir, json_out, verbose, variants, limit, ocr_pages, 
         click.echo(f"{name:<20}{acc:>10}{row['correct']:>9}{row['gold']:>6}")
     click.echo(f"\n{'list':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'pred':>6}{'gold':>6}  extra")
     for k, row in res["lists"].items():
-        extra = "  ".join(f"{x}={row[x]:.3f}" for x in ("relation_accuracy", "text_recall") if x in row)
+        extra = "  ".join(f"{x}={row[x]:.3f}" for x in ("relation_accuracy", "text_recall", "kind_accuracy",
+                                                          "source_accuracy") if x in row)
         click.echo(f"{k:<12}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}"
                    f"{row['tp']:>6}{row['pred']:>6}{row['gold']:>6}  {extra}")
     if verbose:

@@ -41,7 +41,9 @@ def to_gold(ex: Extraction, source_path: str, doc_id: str | None = None) -> dict
         ],
         "deadlines": [_deadline(d) for d in ex.deadlines],
         "budgets": [
-            {"text": b.text, "amount_vnd": b.amount_vnd, "source": b.source, "purpose": b.purpose}
+            {"text": b.text, "amount_vnd": b.amount_vnd, "source": b.source, "purpose": b.purpose,
+             "kind": b.kind, "source_printed": b.source_printed, "year_from": b.year_from, "year_to": b.year_to,
+             "plan_index": b.plan_index, "percent": b.percent, "total_index": b.total_index}
             for b in ex.budgets
         ],
     }

@@ -105,8 +105,20 @@ class Budget:
     currency: str = "VND"
     source: str | None = None
     purpose: str | None = None
-    status: str | None = None  # "planned" | "spent" | None
+    status: str | None = None  # "planned" | "spent" | None; follows `kind` (allocation, rate: planned; actual: spent)
     confidence: float = 1.0
+    # What the amount is: "allocation" (dự toán, kế hoạch vốn, kinh phí được giao/hỗ trợ/phân bổ, tổng mức đầu tư),
+    # "actual" (thực hiện, giải ngân, đã chi, quyết toán), "rate" (mức chi per person/day/item), "statistic"
+    # (giá trị sản xuất, doanh thu, kim ngạch ...: not a budget).
+    kind: str | None = None
+    source_printed: str | None = None  # the source as printed; `source` is its canonical name (extractors.budgets.SOURCES)
+    year_from: int | None = None  # the period the amount belongs to ("năm 2017": 2017-2017)
+    year_to: int | None = None
+    plan_index: int | None = None  # on an actual: index in the budgets list of the plan amount it is compared with
+    percent: float | None = None  # the stated percentage of plan ("đạt 82%")
+    percent_ok: bool | None = None  # the stated percentage agrees with actual/plan within one point
+    total_index: int | None = None  # on a component ("trong đó", "gồm"): index of its total
+    sum_ok: bool | None = None  # on a total with two or more components listed: they add up
 
 
 @dataclass

@@ -176,8 +176,36 @@ def score_document(pred: dict, gold: dict) -> DocScore:
     if gold.get("budgets_scope") != "body":  # table-heavy documents itemise running text only: not scored
         pb = [b for b in pred.get("budgets") or [] if b.get("amount_vnd") is not None]
         gb = [b for b in gold.get("budgets") or [] if b.get("amount_vnd") is not None]
-        score_list("budgets", pb, gb, lambda p, g: p["amount_vnd"] == g["amount_vnd"])
+        annotated = any("kind" in b for b in gb)  # v1.3: kind, source and links annotated
+        score_list("budgets", pb, gb, lambda p, g: p["amount_vnd"] == g["amount_vnd"],
+                   (lambda pairs: _budget_extras(pb, gb, pairs)) if annotated else None)
+        if annotated:
+            for kind, key in (("budget_pairs", "plan_index"), ("budget_parts", "total_index")):
+                pl, gl = _links(pred.get("budgets") or [], key), _links(gold.get("budgets") or [], key)
+                score_list(kind, pl, gl, lambda p, g: (p["amount_vnd"], p["linked_vnd"]) == (g["amount_vnd"], g["linked_vnd"]))
     return ds
+
+
+def _links(budgets: list[dict], key: str) -> list[dict]:
+    """(amount, linked amount) for every budget linked by `key` (plan_index: actual -> plan; total_index: part ->
+    total), as amounts: the two sides number their budgets differently."""
+    out = []
+    for b in budgets:
+        j = b.get(key)
+        if isinstance(j, int) and 0 <= j < len(budgets) and b.get("amount_vnd") is not None:
+            out.append({"text": f"{b.get('text')} -> {budgets[j].get('text')}", "amount_vnd": b["amount_vnd"],
+                        "linked_vnd": budgets[j].get("amount_vnd")})
+    return out
+
+
+def _budget_extras(pb: list[dict], gb: list[dict], pairs: list[tuple[int, int]]) -> dict:
+    """Kind accuracy over matched amounts the gold gives a kind; source accuracy over matched amounts where
+    either side names a source (two nulls are not counted)."""
+    kind_pairs = [(pb[pi], gb[gi]) for pi, gi in pairs if gb[gi].get("kind")]
+    src_pairs = [(pb[pi], gb[gi]) for pi, gi in pairs if gb[gi].get("source") or pb[pi].get("source")]
+    return {"kind_ok": sum(p.get("kind") == g["kind"] for p, g in kind_pairs), "kind_n": len(kind_pairs),
+            "source_ok": sum(norm(p.get("source")) == norm(g.get("source")) for p, g in src_pairs),
+            "source_n": len(src_pairs)}
 
 
 @dataclass
@@ -210,6 +238,10 @@ class Report:
                 row["relation_accuracy"] = round(prf.extra["relation_ok"] / prf.extra["relation_n"], 4)
             if k == "deadlines" and prf.extra.get("text_recall_n"):
                 row["text_recall"] = round(prf.extra["text_recall_hit"] / prf.extra["text_recall_n"], 4)
+            for x in ("kind", "source"):
+                if k == "budgets" and prf.extra.get(f"{x}_n"):
+                    row[f"{x}_accuracy"] = round(prf.extra[f"{x}_ok"] / prf.extra[f"{x}_n"], 4)
+                    row[f"{x}_n"] = prf.extra[f"{x}_n"]
             res["lists"][k] = row
         return res
 

@@ -39,7 +39,7 @@ def test_seed_004_total_and_its_three_parts(seed):
     total = by_amount[73_440_000_000]
     assert total.text == "73,44 tỷ đồng" and total.status == "planned" and total.source is None
     assert total.purpose.startswith("Tổng kinh phí thực hiện Chương trình khuyến công tỉnh An Giang")
-    parts = [(b.amount_vnd, b.source) for b in out if b.start > total.start][:3]
+    parts = [(b.amount_vnd, b.source_printed) for b in out if b.start > total.start][:3]
     assert parts == [(6_000_000_000, "nguồn khuyến công quốc gia"),
                      (38_090_000_000, "vốn đối ứng của tổ chức, cá nhân"),
                      (29_350_000_000, "ngân sách địa phương")]
@@ -49,7 +49,7 @@ def test_seed_004_total_and_its_three_parts(seed):
 
 def test_done_over_planned_pairs(seed):
     _, out = seed("seeds/004_*.txt")
-    pair = [(b.text, b.amount_vnd, b.status, b.source) for b in out if b.amount_vnd in (800_000_000, 10_335_000_000)]
+    pair = [(b.text, b.amount_vnd, b.status, b.source_printed) for b in out if b.amount_vnd in (800_000_000, 10_335_000_000)]
     assert pair == [("800/10.335 triệu đồng", 800_000_000, "spent", "kinh phí Trung ương"),
                     ("10.335 triệu đồng", 10_335_000_000, "planned", "kinh phí Trung ương")]
 
@@ -62,7 +62,7 @@ def test_seed_003_forms(seed):
     assert got["hơn 272 tỉ đồng"] == 272_000_000_000
     assert got["gần 15,3 tỉ đồng"] == 15_300_000_000
     kcqg = next(b for b in out if b.amount_vnd == 27_708_000_000)
-    assert (kcqg.source, kcqg.status) == ("Kinh phí KCQG", "spent")
+    assert (kcqg.source_printed, kcqg.status) == ("Kinh phí KCQG", "spent")
 
 
 def test_rates_keep_their_denominator(seed):
@@ -121,7 +121,7 @@ def test_table_with_unit_header():
             "3 | Ngân sách địa phương | 29.350 | ")
     out = run(text)
     assert [b.amount_vnd for b in out] == [6_000_000_000, 38_090_000_000, 29_350_000_000]
-    assert out[1].source == "Vốn đối ứng"
+    assert out[1].source_printed == "Vốn đối ứng"
 
 
 def test_table_column_unit_and_row_labels():
@@ -131,7 +131,7 @@ def test_table_column_unit_and_row_labels():
     out = run(text)
     assert [(b.amount_vnd, b.purpose) for b in out] == [
         (257_000_000, "Trang bị máy móc thiết bị làm việc"), (13_863_000_000, "Ngân sách tỉnh")]
-    assert out[1].source == "Ngân sách tỉnh"  # the count column (12, 3) is not money
+    assert out[1].source_printed == "Ngân sách tỉnh"  # the count column (12, 3) is not money
 
 
 def test_compound_and_range_amounts():
@@ -155,5 +155,5 @@ def test_docx_table_cells_under_a_unit_column():
             text += value + "\n"
     doc = Document(source_path="table.docx", format="docx", text=text, blocks=blocks)
     out = budgets.extract(doc, None, Extraction())
-    assert [(b.amount_vnd, b.source) for b in out] == [
+    assert [(b.amount_vnd, b.source_printed) for b in out] == [
         (6_000_000_000, "Khuyến công quốc gia"), (38_090_000_000, "Vốn đối ứng của tổ chức, cá nhân")]

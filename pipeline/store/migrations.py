@@ -352,3 +352,24 @@ SEARCH_AT_SCALE = Migration(5, "search index without letterhead, filters inside 
 
 MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS, FTS_FOR_DATASETTE, WEB_USERS, SEARCH_AT_SCALE]
 LATEST = MIGRATIONS[-1].version
+
+# Budget figures that know what they are (issue 12): kind (allocation / actual / rate / statistic), the source as
+# printed beside its canonical name, the period, the plan an actual is measured against (plan_index: the seq of
+# that budget in the same document) and the stated percentage,
+# the total a component belongs to and whether a total's components add up.
+BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=[
+    "ALTER TABLE budgets ADD COLUMN kind TEXT",
+    "ALTER TABLE budgets ADD COLUMN source_printed TEXT",
+    "ALTER TABLE budgets ADD COLUMN year_from INTEGER",
+    "ALTER TABLE budgets ADD COLUMN year_to INTEGER",
+    "ALTER TABLE budgets ADD COLUMN plan_index INTEGER",
+    "ALTER TABLE budgets ADD COLUMN percent REAL",
+    "ALTER TABLE budgets ADD COLUMN percent_ok INTEGER",
+    "ALTER TABLE budgets ADD COLUMN total_index INTEGER",
+    "ALTER TABLE budgets ADD COLUMN sum_ok INTEGER",
+    "CREATE INDEX ix_budgets_kind ON budgets(kind)",
+])
+
+MIGRATIONS.append(BUDGET_KINDS)
+MIGRATIONS.sort(key=lambda m: m.version)
+LATEST = MIGRATIONS[-1].version

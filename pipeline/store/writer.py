@@ -163,9 +163,12 @@ def _write_children(store: Store, doc_id: int, ex: Extraction) -> None:
     for seq, b in enumerate(ex.budgets):
         store.execute(
             "INSERT INTO budgets (document_id, seq, text, amount_vnd, currency, source, purpose, status, start_offset, "
-            "end_offset, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "end_offset, confidence, kind, source_printed, year_from, year_to, plan_index, percent, percent_ok, "
+            "total_index, sum_ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (doc_id, seq, b.text, b.amount_vnd, b.currency, b.source, b.purpose, b.status, b.start, b.end,
-             b.confidence))
+             b.confidence, b.kind, b.source_printed, b.year_from, b.year_to, b.plan_index, b.percent,
+             None if b.percent_ok is None else int(b.percent_ok), b.total_index,
+             None if b.sum_ok is None else int(b.sum_ok)))
     _write_tasks(store, doc_id, ex)
 
 
