@@ -71,11 +71,15 @@ def _summary(row: dict, prefix: str = "") -> DocumentSummary:
 #   3. all the words, apart, in the title;   } only when no document holds the words
 #   4. all the words, apart, in the body.    } side by side, or with match="all"
 # Quoted text is a phrase that must be there ("khuyen cong" tram): no loose tiers.
-# A tier is counted in the index; its first RANK_CAP hits (the newest) are ranked
-# (bm25 / ts_rank, title weighted), the rest follow newest first, so no query
-# ranks more than RANK_CAP rows whatever the archive's size.
+# A tier is counted in the index (up to COUNT_CAP) and listed newest first: the
+# index walks its rowids backwards and stops at the page's end, so a query costs
+# the same at 100k documents as at 2k. With RANK_CAP > 0, a tier's newest RANK_CAP
+# hits are ranked instead (bm25 / ts_rank, title weighted) and the rest follow
+# newest first; off by default, because FTS5's bm25 weighs each phrase by reading
+# its every match in the whole index (at 20k documents 40 ms for one body phrase,
+# growing with the archive) and ts_rank reads each hit's whole tsvector.
 
-RANK_CAP = 500
+RANK_CAP = 0
 COUNT_CAP = 1000  # past this many hits the count says "more than" (a query that broad wants more words)
 SNIPPET_WIDTH = 200
 
@@ -218,10 +222,10 @@ class _Index:
                 meta.append(f"y{int(year)}")
             if doc_type:
                 meta.append("t" + body_key(doc_type).replace(" ", ""))
-            if issuer:
+            if issuer:  # the issuer's words are indexed as "i" + word (migration 9), found only there
                 ws = search_words(body_key(canonical_body(issuer)))
                 if ws:
-                    meta.append('"' + " ".join(ws) + '"')
+                    meta.append('"' + " ".join("i" + w for w in ws) + '"')
             self.meta = " AND {search_meta} : (" + " AND ".join(meta) + ")" if meta else ""
             self.where = ""
             self.params: list = []
@@ -267,6 +271,9 @@ class _Index:
         i = self._id
         score = "bm25(documents_fts, 10.0, 1.0, 0.0)" if self.sqlite else "ts_rank(d.search_vector, q)"
         out: list[tuple[int, float]] = []
+        if RANK_CAP <= 0:  # newest first: the index walks its rowids backwards and stops at `stop`
+            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT ? OFFSET ?")
+            return [(r["id"], 0.0) for r in self.store.query(sql, [*params, stop - start, start])]
         floor = None
         if total > RANK_CAP:
             sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT 1 OFFSET ?")
@@ -317,8 +324,8 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
                 every = index.count(D.all([D.phrase([w]) for w in q.free]), COUNT_CAP + pos + 1)
                 apart = max(0, every - (pos - len(named_ids))) if every <= COUNT_CAP + pos else 0
             continue
-        room = COUNT_CAP - (pos - len(named_ids))
-        if room <= 0:
+        room = COUNT_CAP - pos  # the named documents and their citers count too: a decree cited by
+        if room <= 0:             # thousands is not followed by a scan of every text printing its number
             exact = False
             break
         n = index.count(expr, room + 1)
@@ -328,11 +335,15 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
             hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos))]
         pos += n
     docs = _documents(store, [h[0] for h in hits])
+    quoted = [cite_refs[i][1] for i, _, why in hits if why == "cites" and i in cite_refs]
+    ref_texts = {r["id"]: r["text"] for r in store.query(
+        f"SELECT id, text FROM doc_references WHERE id IN ({', '.join('?' * len(quoted))})", quoted)} if quoted else {}
     out = []
     for i, score, why in hits:
         d = docs[i]
         if why == "cites" and i in cite_refs:
-            snip = f"{cite_refs[i][0]}: " + snippet(cite_refs[i][1], q.words, SNIPPET_WIDTH, mark, phrase=False).text
+            snip = f"{cite_refs[i][0]}: " + snippet(ref_texts[cite_refs[i][1]], q.words, SNIPPET_WIDTH, mark,
+                                                    phrase=False).text
         else:
             snip = snippet(d["text"], q.words, SNIPPET_WIDTH, mark, phrase=True, body=d["search_body"]).text
         out.append(SearchHit(_summary(d), round(score, 4), snip, why))
@@ -440,38 +451,44 @@ def _named(store: Store, text: str, doc_type, issuer, year):
                              f"({', '.join('?' * len(stored_ids))})", stored_ids):
             cited_keys.add(r["key"])
     ck = sorted(cited_keys)
-    cond = f"r.cited_key IN ({', '.join('?' * len(ck))})"
+    # every citing reference from the covering index (no reference texts: only the shown hits' are read)
+    cols = "r.id, r.document_id, r.cited_key, r.cited_document_id, r.relation, r.doc_type"
+    sql = f"SELECT {cols} FROM doc_references r WHERE r.cited_key IN ({', '.join('?' * len(ck))})"
     params: list = list(ck)
-    if stored_ids:
-        cond = f"({cond} OR r.cited_document_id IN ({', '.join('?' * len(stored_ids))}))"
+    if stored_ids:  # references resolved to a stored document under a key not typed (a second union arm, indexed)
+        sql += (f" UNION SELECT {cols} FROM doc_references r WHERE r.cited_document_id IN "
+                f"({', '.join('?' * len(stored_ids))})")
         params += stored_ids
-    rows = store.query(f"SELECT r.document_id, r.cited_key, r.cited_document_id, r.relation, r.text, r.doc_type, "
-                       f"r.number, r.title FROM doc_references r WHERE {cond} ORDER BY r.document_id, r.seq", params)
+    rows = sorted(store.query(sql, params), key=lambda r: r["id"])
     if not rows and not stored_ids:
         return [], [], {}, None
     # the nodes: stored documents, and cited keys no stored document answers to
     stored = {r["id"]: _summary(r) for r in store.query(
         f"SELECT {_SUMMARY} FROM documents d WHERE d.id IN ({', '.join('?' * len(stored_ids))})", stored_ids)} \
         if stored_ids else {}
-    node_of: dict[str, str] = {}
-    labels: dict[str, str] = {}
+    first: dict[str, int] = {}  # node → its first reference (labels an unstored node)
     citers: dict[str, set[int]] = {}
     for r in rows:
         node = f"#{r['cited_document_id']}" if r["cited_document_id"] in stored else (r["cited_key"] or "")
-        node_of.setdefault(r["cited_key"] or "", node)
-        if node not in labels:
-            labels[node] = " ".join(x for x in (r["doc_type"], r["number"] or r["title"]) if x) or node
+        first.setdefault(node, r["id"])
         citers.setdefault(node, set()).add(r["document_id"])
+    unstored = {k: i for k, i in first.items() if not k.startswith("#")}
+    labels = {}
+    if unstored:
+        for r in store.query(f"SELECT id, doc_type, number, title FROM doc_references WHERE id IN "
+                             f"({', '.join('?' * len(unstored))})", list(unstored.values())):
+            labels[r["id"]] = " ".join(x for x in (r["doc_type"], r["number"] or r["title"]) if x)
     named = [NamedDocument(f"#{i}", s.label, s, len(citers.get(f"#{i}", ()))) for i, s in stored.items()]
-    named += [NamedDocument(k, labels[k], None, len(v)) for k, v in citers.items() if not k.startswith("#")]
+    named += [NamedDocument(k, labels.get(unstored[k]) or k, None, len(v)) for k, v in citers.items()
+              if not k.startswith("#")]
     named.sort(key=lambda n: (n.document is None, -n.citing))
     # filters apply to the citing documents as to any hit
     citing_ids = {r["document_id"] for r in rows} - set(stored_ids)
     if citing_ids and (doc_type or issuer or year):
         citing_ids = set(_filtered(store, sorted(citing_ids), doc_type, issuer, year))
-    refs: dict[int, tuple[str, str]] = {}
+    refs: dict[int, tuple[str, int]] = {}  # citing document → (relation, reference id) its snippet quotes
     for r in sorted(rows, key=lambda r: _relation_order(r["relation"])):
-        refs.setdefault(r["document_id"], (r["relation"], r["text"]))
+        refs.setdefault(r["document_id"], (r["relation"], r["id"]))
     order = sorted(citing_ids, key=lambda i: (_relation_order(refs[i][0]), -i))
     ids = [i for i in stored_ids if not (doc_type or issuer or year) or i in _filtered(store, [i], doc_type, issuer, year)]
     return named, ids + order, refs, spellings

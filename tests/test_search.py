@@ -176,10 +176,10 @@ def test_filters_inside_the_index(archive):
 
 def test_count_and_pages_without_gaps_or_repeats(archive, monkeypatch):
     store, _ = archive
-    whole = search_page(store, "quy dinh", limit=500)
-    assert whole.total == len(whole.hits) > 20 and whole.next_offset is None
-    for cap in (500, 3):  # 3: every tier longer than the ranked head, its tail paged newest first
+    for cap in (0, 500, 3):  # 0: newest first; 3: every tier longer than the ranked head, its tail paged newest first
         monkeypatch.setattr(queries, "RANK_CAP", cap)
+        whole = search_page(store, "quy dinh", limit=500)
+        assert whole.total == len(whole.hits) > 20 and whole.next_offset is None
         pages, offset = [], 0
         while offset is not None:
             p = search_page(store, "quy dinh", limit=7, offset=offset)
@@ -187,8 +187,38 @@ def test_count_and_pages_without_gaps_or_repeats(archive, monkeypatch):
             pages += [h.document.id for h in p.hits]
             offset = p.next_offset
         assert sorted(pages) == sorted(h.document.id for h in whole.hits) and len(set(pages)) == len(pages)
-        if cap == 500:
+        if cap in (0, 500):
             assert pages == [h.document.id for h in whole.hits]
+
+
+def test_tiers_list_newest_first_by_default(archive):
+    store, _ = archive
+    assert queries.RANK_CAP == 0  # bm25 weighs each phrase over the whole index: not per query at 100k documents
+    page = search_page(store, "quy dinh", limit=500)
+    for why in {h.why for h in page.hits}:
+        got = [h.document.id for h in page.hits if h.why == why]
+        assert got == sorted(got, reverse=True), why
+
+
+def test_a_named_documents_citers_count_toward_the_cap(archive, monkeypatch):
+    store, _ = archive
+    citers = [h.document.id for h in search_page(store, "nghi dinh 45", limit=500).hits if h.why == "cites"]
+    assert len(citers) > 2
+    monkeypatch.setattr(queries, "COUNT_CAP", len(citers))
+    page = search_page(store, "nghi dinh 45", limit=500)  # no text printing the number is looked for past the cap
+    assert [h.document.id for h in page.hits] == citers and page.total == len(citers) and not page.exact
+
+
+def test_issuer_words_are_tokens_of_their_own(archive):
+    store, _ = archive
+    if store.dialect != "sqlite":
+        pytest.skip("the SQLite index's filter column")
+    n = ids(store)
+    meta = store.scalar("SELECT search_meta FROM documents WHERE id = ?", (n["004"],))
+    assert meta == "y2016 tquyetdinh iuy iban inhan idan itinh ian igiang"
+    # the issuer's words are found in the filter column only, never by a word of a body
+    assert store.scalar("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'iuy'") == \
+        store.scalar("SELECT COUNT(*) FROM documents WHERE ' ' || issuer_key || ' ' LIKE '% uy %'")
 
 
 # ---------------------------------------------------------------- snippets
@@ -229,6 +259,25 @@ def test_migration_5_reindexes_an_older_database_without_letterhead(tmp_path):
         assert s.scalar("SELECT search_body FROM documents") == index_body(text)
         assert search_page(s, '"doc lap tu do"').total == 0
         assert [h.document.id for h in search(s, "khuyen cong", doc_type="Quyết định", year=2016)] == [1]
+        s.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
+
+
+def test_migration_9_indexes_the_issuer_as_tokens_of_its_own(tmp_path):
+    url = str(tmp_path / "old.db")
+    text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
+    with open_store(url, create=True, upto=5) as s:
+        s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, text, search_title, "
+                  "search_body, doc_type, type_key, issuer, issuer_key, issue_year, imported_at, updated_at) "
+                  "VALUES ('/a.txt', 'h', 'v', ?, 'quyet dinh', ?, 'Quyết định', 'quyet dinh', "
+                  "'UBND tỉnh An Giang', 'uy ban nhan dan tinh an giang', 2016, 'x', 'x')", (text, index_body(text)))
+        assert s.scalar("SELECT search_meta FROM documents") == "y2016 tquyetdinh uy ban nhan dan tinh an giang"
+    with open_store(url) as s:
+        assert s.schema_version() >= 9
+        assert s.scalar("SELECT search_meta FROM documents") == "y2016 tquyetdinh iuy iban inhan idan itinh ian igiang"
+        assert [h.document.id for h in search(s, "khuyen cong", issuer="UBND tỉnh An Giang")] == [1]
+        assert search(s, "khuyen cong", issuer="UBND tỉnh Lào Cai") == []
+        s.execute("UPDATE documents SET issuer_key = 'so cong thuong tinh an giang' WHERE id = 1")  # a correction
+        assert [h.document.id for h in search(s, "khuyen cong", issuer="Sở Công Thương")] == [1]
         s.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
 
 

@@ -373,3 +373,29 @@ BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=
 MIGRATIONS.append(BUDGET_KINDS)
 MIGRATIONS.sort(key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
+
+
+# Search filters as tokens of their own (issue 15): the issuer's words in search_meta are
+# written "i" + word ("iso icong ithuong"), so a filter by issuer reads short position lists
+# of words found only there, not those of "so", "cong", "tinh" in every body. A covering
+# index answers a cited number's citers, and the distinct cited keys under a prefix, from
+# the index alone.
+SEARCH_META_TOKENS = ("'y' || COALESCE(issue_year, '') || ' t' || REPLACE(COALESCE(type_key, ''), ' ', '') "
+                      "|| ' i' || REPLACE(COALESCE(issuer_key, ''), ' ', ' i')")
+SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", common=[
+    "CREATE INDEX ix_doc_references_cited_cover ON doc_references(cited_key, doc_type, document_id, relation)",
+], sqlite=[
+    "DROP TRIGGER documents_fts_ai",
+    "DROP TRIGGER documents_fts_ad",
+    "DROP TRIGGER documents_fts_au",
+    "DROP TABLE documents_fts",
+    "ALTER TABLE documents DROP COLUMN search_meta",
+    f"ALTER TABLE documents ADD COLUMN search_meta TEXT GENERATED ALWAYS AS ({SEARCH_META_TOKENS}) VIRTUAL",
+    *_SEARCH_AT_SCALE_AFTER["sqlite"],
+], postgres=[
+    'CREATE INDEX ix_doc_references_cited_cover_c ON doc_references '
+    '(cited_key COLLATE "C", doc_type, document_id, relation)',
+])
+MIGRATIONS.append(SEARCH_FILTER_TOKENS)
+MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
+LATEST = MIGRATIONS[-1].version
