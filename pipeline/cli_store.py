@@ -88,11 +88,14 @@ def register(main: click.Group) -> None:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @db_option
 @click.option("--workers", "-j", type=click.IntRange(0, 64), default=lambda: os.cpu_count() or 1,
               show_default="CPU count", help="Extraction processes (0: extract in this process).")
 @click.option("--retry-failed", is_flag=True, help="Try again files that failed with this extractor version.")
+@click.option("--ocr-pending", is_flag=True,
+              help="OCR the stored documents whose scanned pages were never read (stored as needs_ocr), and "
+                   "extract them again; PATHS may then be left out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
               help="local: worker processes here (default); dask: a Dask cluster extracts and OCRs, this process "
@@ -100,16 +103,22 @@ def register(main: click.Group) -> None:
 @click.option("--scheduler", "--dask", "scheduler", metavar="ADDRESS",
               help="Dask scheduler (tcp://host:8786); implies --executor dask. Without it, --executor dask starts "
                    "a local cluster of --workers processes.")
-def import_cmd(paths, db, workers, retry_failed, quiet, executor, scheduler):
-    """Import documents (files or directories, recursive) into the database."""
+def import_cmd(paths, db, workers, retry_failed, ocr_pending, quiet, executor, scheduler):
+    """Import documents (files or directories, recursive) into the database.
+
+    Files of one document (the same bytes, the same number, type, issuer and
+    date, or near-identical text) are stored as one document with several
+    source files; the best text gives its records."""
     from pipeline.importer import import_paths
 
+    if not paths and not ocr_pending:
+        raise click.UsageError("name the files or directories to import (or --ocr-pending)")
     if scheduler and executor == "local":
         raise click.UsageError("--scheduler needs --executor dask")
     executor = executor or ("dask" if scheduler else "local")
     store = _open(db, write=True)
     try:
-        summary = import_paths(store, paths, workers=workers, retry_failed=retry_failed,
+        summary = import_paths(store, paths, workers=workers, retry_failed=retry_failed, ocr_pending=ocr_pending,
                                progress=not quiet and sys.stderr.isatty(), executor=executor, scheduler=scheduler)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
@@ -120,6 +129,7 @@ def import_cmd(paths, db, workers, retry_failed, quiet, executor, scheduler):
     finally:
         store.close()
     click.echo(summary.line(), err=True)
+    click.echo(summary.documents_line(), err=True)
     if summary.failures:
         click.echo(f"{len(summary.failures)} problem(s):", err=True)
         for path, reason in summary.failures[:30]:

@@ -4,7 +4,10 @@ document in the main process (the only writer).
 Safe to kill at any moment and run again: a document is written whole or not
 at all, files already stored with the same content hash and extractor version
 are skipped before extraction, so a re-run finishes the rest and an unchanged
-archive writes nothing. A worker that dies (killed, out of memory) breaks the
+archive writes nothing. Files of one document (the same bytes, the same
+number/type/issuer/date, near-identical text) become one document with several
+source files (`pipeline.store.dedup`); a file stored with scanned pages unread
+(needs_ocr) is read again once Tesseract runs, or with `ocr_pending`. A worker that dies (killed, out of memory) breaks the
 pool; the pool is restarted and the unfinished files are tried again.
 
 Workers die with their parent: on Linux the kernel kills them when the import
@@ -41,7 +44,7 @@ from pipeline.document import storable_path
 from pipeline.ingest import IngestError, find_files
 from pipeline.run import EXTRACTOR_VERSION, process
 from pipeline.store import Store, StoreError, now
-from pipeline.store.writer import ExtractedDoc, log, write_document
+from pipeline.store.writer import ExtractedDoc, attach_copy, log, move_file, write_document
 
 MAX_POOL_CRASHES = 3  # a file whose worker died this many times is recorded as failed
 # the arguments of a live run's PostgreSQL advisory lock: (the schema's hash, run
@@ -63,10 +66,27 @@ class ImportSummary:
     run_id: int | None = None
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    document_ids: set[int] = field(default_factory=set)  # the documents this run's files belong to
+    needs_ocr: int = 0  # of those, documents whose text waits for OCR
+    ocr_missing: str | None = None  # why OCR cannot run here, when a document needs it
 
     @property
     def extracted(self) -> int:
         return self.added + self.updated
+
+    @property
+    def documents(self) -> int:
+        return len(self.document_ids)
+
+    def documents_line(self) -> str:
+        """Files as documents: several files of one document count once."""
+        line = (f"{self.files} files, {self.documents} documents, {self.duplicates} "
+                f"duplicate{'' if self.duplicates == 1 else 's'} of a stored document")
+        if self.needs_ocr:
+            line += (f"; {self.needs_ocr} document{' needs' if self.needs_ocr == 1 else 's need'} OCR"
+                     + (f" ({self.ocr_missing}; install tesseract-ocr-vie, then `vanban import --ocr-pending`)"
+                        if self.ocr_missing else " (`vanban import --ocr-pending` tries again)"))
+        return line
 
     def line(self) -> str:
         rate = self.extracted / self.seconds if self.seconds else 0.0
@@ -81,6 +101,7 @@ class _Job:
     path: str
     content_hash: str
     crashes: int = 0
+    size: int | None = None
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -255,7 +276,7 @@ class Importer:
     def __init__(self, store: Store, *, workers: int = 1, extract: Callable = process,
                  extractor_version: str = EXTRACTOR_VERSION, retry_failed: bool = False,
                  progress: bool = False, on_document: Callable[[ImportSummary], None] | None = None,
-                 executor: str = "local", scheduler: str | None = None):
+                 executor: str = "local", scheduler: str | None = None, ocr_pending: bool = False):
         if store.readonly:
             raise StoreError(f"database {store.url} was opened read-only")
         if executor not in ("local", "dask"):
@@ -271,7 +292,10 @@ class Importer:
         self.summary = ImportSummary()
         self._progress = progress
         self._bar = None
+        self.ocr_pending = ocr_pending
         self._seen_hashes: set[str] = set()
+        self._hash_doc: dict[str, int] = {}  # bytes seen in this run -> their document
+        self._pending_copies: dict[str, list[tuple[str, int | None]]] = {}  # same bytes, first not yet written
 
     # -- bookkeeping
     def _run_id(self) -> int:
@@ -327,46 +351,82 @@ class Importer:
         self._tick(path, reason)
 
     # -- planning: what needs extracting
+    def _redo_ocr(self, row: dict) -> bool:
+        """A stored file whose scanned pages were never OCR'd: read again with --ocr-pending, or when it was
+        stored for want of Tesseract and Tesseract runs now."""
+        if row["status"] != "needs_ocr":
+            return False
+        if self.ocr_pending:
+            return True
+        if not row["ocr_missing"]:
+            return False  # OCR failed on a page: tried again only when asked
+        from pipeline.ingest import ocr as ocr_mod
+        return ocr_mod.available() is None
+
+    def _copy(self, doc_id: int, path: str, h: str, size: int | None) -> None:
+        run_id = self._run_id()
+        with self.store.transaction():
+            attach_copy(self.store, doc_id, path, h, size, run_id)
+
     def _plan(self, path: str) -> _Job | None:
         """None when the file needs no extraction (and its outcome is already counted)."""
         s, store = self.summary, self.store
         try:
             h = file_hash(path)
+            size = os.path.getsize(path)
         except OSError as e:
             self._fail(path, None, f"cannot read file: {e.strerror or e}")
             return None
         real, path = path, storable_path(path)  # the name the database and the reports know it by
-        if h in self._seen_hashes:
+        if h in self._seen_hashes:  # the same bytes earlier in this run: a copy, read once
             s.duplicates += 1
+            if h in self._hash_doc:
+                self._copy(self._hash_doc[h], path, h, size)
+                s.document_ids.add(self._hash_doc[h])
+            else:
+                self._pending_copies.setdefault(h, []).append((path, size))
             self._tick()
             return None
         self._seen_hashes.add(h)
-        row = store.one("SELECT id, source_path, extractor_version FROM documents WHERE content_hash = ?", (h,))
-        if row is not None and row["source_path"] != path:
-            if os.path.exists(row["source_path"]) or store.one(
-                    "SELECT 1 AS x FROM documents WHERE source_path = ?", (path,)):
-                s.duplicates += 1  # the same bytes are stored from another file
+        rows = store.query("SELECT source_path, document_id, extractor_version, status, ocr_missing "
+                           "FROM document_files WHERE content_hash = ? ORDER BY id", (h,))
+        own = next((r for r in rows if r["source_path"] == path), None)
+        if own is not None:
+            self._hash_doc[h] = own["document_id"]
+            if own["extractor_version"] == self.version and not self._redo_ocr(own):
+                s.unchanged += 1
+                s.document_ids.add(own["document_id"])
                 self._tick()
                 return None
+            return _Job(real, h, size=size)
+        if rows and not store.one("SELECT 1 AS x FROM document_files WHERE source_path = ?", (path,)):
+            other = next((r for r in rows if os.path.exists(r["source_path"])), None)
+            if other is not None:  # the same bytes are stored from another file: listed, not read again
+                self._hash_doc[h] = other["document_id"]
+                self._copy(other["document_id"], path, h, size)
+                s.duplicates += 1
+                s.document_ids.add(other["document_id"])
+                self._tick()
+                return None
+            gone = rows[0]  # the file was moved or renamed: follow it, no re-extraction
             self._run_id()
-            with store.transaction():  # the file was moved or renamed: follow it, no re-extraction
-                store.execute("UPDATE documents SET source_path = ? WHERE id = ?", (path, row["id"]))
-                log(store, self.summary.run_id, path, h, row["extractor_version"], "moved", None, row["id"])
+            with store.transaction():
+                move_file(store, gone["source_path"], path)
+                log(store, self.summary.run_id, path, h, gone["extractor_version"], "moved", None, gone["document_id"])
             s.moved += 1
-            if row["extractor_version"] == self.version:
+            self._hash_doc[h] = gone["document_id"]
+            if gone["extractor_version"] == self.version and not self._redo_ocr(gone):
+                s.document_ids.add(gone["document_id"])
                 self._tick()
                 return None
-        elif row is not None and row["extractor_version"] == self.version:
-            s.unchanged += 1
-            self._tick()
-            return None
-        if row is None and not self.retry_failed and store.one(
+            return _Job(real, h, size=size)
+        if not rows and not self.retry_failed and store.one(
                 "SELECT 1 AS x FROM import_log WHERE source_path = ? AND content_hash = ? AND extractor_version = ? "
                 "AND outcome = 'failed'", (path, h, self.version)):
             s.failed_before += 1
             self._tick()
             return None
-        return _Job(real, h)
+        return _Job(real, h, size=size)
 
     # -- writing: main process only
     def _write(self, job: _Job, status: str, payload: ExtractedDoc | str) -> None:
@@ -378,18 +438,14 @@ class Importer:
             self._fail(job.path, job.content_hash, str(payload))
             return
         item = payload
+        item.size = job.size
         run_id = self._run_id()
         store = self.store
         try:
             with store.transaction():
-                other = store.one("SELECT id FROM documents WHERE content_hash = ? AND source_path <> ?",
-                                  (item.content_hash, item.source_path))
-                if other is not None:  # became a duplicate while it was being extracted
-                    self.summary.duplicates += 1
-                    outcome = None
-                else:
-                    row = store.one("SELECT id FROM documents WHERE source_path = ?", (item.source_path,))
-                    _, outcome = write_document(store, item, self.version, row["id"] if row else None, run_id)
+                doc_id, outcome = write_document(store, item, self.version, None, run_id)
+                for path, size in self._pending_copies.pop(item.content_hash, []):
+                    attach_copy(store, doc_id, path, item.content_hash, size, run_id)
         except StoreError:
             raise
         except Exception as e:
@@ -406,7 +462,19 @@ class Importer:
             self.summary.unchanged += 1
         elif outcome == "duplicate":
             self.summary.duplicates += 1
+        self._hash_doc[item.content_hash] = doc_id
+        self.summary.document_ids.add(doc_id)
         self._tick()
+
+    def _count_ocr(self) -> None:
+        s, ids = self.summary, sorted(self.summary.document_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            s.needs_ocr += self.store.scalar(f"SELECT COUNT(*) AS n FROM documents WHERE status = 'needs_ocr' AND id IN "
+                                             f"({', '.join('?' * len(chunk))})", chunk) or 0
+        if s.needs_ocr:
+            from pipeline.ingest import ocr as ocr_mod
+            s.ocr_missing = ocr_mod.available()
 
     def _finish(self) -> None:
         s = self.summary
@@ -419,6 +487,15 @@ class Importer:
     # -- the loop
     def run(self, paths: Iterable[str | Path]) -> ImportSummary:
         t0 = time.perf_counter()
+        paths = list(paths)
+        if self.ocr_pending:
+            from pipeline.ingest import ocr as ocr_mod
+            why = ocr_mod.available()
+            if why:
+                raise StoreError(f"cannot OCR the pending documents: {why} (apt install tesseract-ocr tesseract-ocr-vie)")
+            paths += [r["source_path"] for r in self.store.query(
+                "SELECT source_path FROM document_files WHERE status = 'needs_ocr' ORDER BY id")
+                if os.path.exists(r["source_path"])]
         files, errors = discover(paths)
         self.summary.files = len(files)
         for path, reason in errors:
@@ -463,6 +540,7 @@ class Importer:
             self._finish()
         finally:
             self._release_run()
+        self._count_ocr()
         self.summary.seconds = time.perf_counter() - t0
         return self.summary
 

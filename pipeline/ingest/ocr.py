@@ -65,7 +65,7 @@ def _noise(word: str, conf: float) -> bool:
 
 def ocr_words(image, dpi: int = DPI) -> list[dict]:
     """Words of a PIL image with their boxes in PDF points (x0, x1, top, bottom, text,
-    and Tesseract's line id), the shape the text layer's words have, so scans
+    Tesseract's line id and its confidence 0-100 in `conf`), the shape the text layer's words have, so scans
     go through the same column reading."""
     return png_words(png(image), dpi)
 
@@ -82,7 +82,8 @@ def png_words(data: bytes, dpi: int = DPI) -> list[dict]:
             continue
         left, top, width, height = (int(v) for v in f[6:10])
         words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale,
-                      "bottom": (top + height) * scale, "text": f[11].strip(), "line": tuple(f[1:5])})
+                      "bottom": (top + height) * scale, "text": f[11].strip(), "line": tuple(f[1:5]),
+                      "conf": float(f[10])})
     return words
 
 

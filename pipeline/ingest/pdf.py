@@ -176,6 +176,7 @@ def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True, ocr_worker
         elif scans:
             done = pool.results()
             ocr_pages = []
+            confs: list[float] = []
             for i in scans:
                 words = done[i]
                 if isinstance(words, (OSError, RuntimeError, subprocess.SubprocessError)):
@@ -186,8 +187,10 @@ def read_pdf(data: bytes, path: Path | None = None, ocr: bool = True, ocr_worker
                 else:
                     layout[i], _ = read_columns(words, widths[i])
                     ocr_pages.append(i + 1)
+                    confs += [w["conf"] for w in words if "conf" in w]
             if ocr_pages:
-                warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(map(str, ocr_pages))}")
+                warnings.append(f"OCR (Tesseract vie) on page(s) {', '.join(map(str, ocr_pages))}"
+                                + (f"; mean word confidence {sum(confs) / len(confs):.1f}" if confs else ""))
     finally:
         if pool is not None:
             pool.close()

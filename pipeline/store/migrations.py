@@ -399,3 +399,77 @@ SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", com
 MIGRATIONS.append(SEARCH_FILTER_TOKENS)
 MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
 LATEST = MIGRATIONS[-1].version
+
+
+# One record per document (issue 13): every file a document was read from, with
+# its role (the primary file gives the text; copies are other files of the same
+# document), its format, size, hash and how its text was read; the MinHash band
+# keys of each document's text, through which near-identical texts are found;
+# and per document whether its text came from OCR and how confident Tesseract was.
+def _document_files(store) -> None:
+    import json
+    import os
+
+    from pipeline.store.dedup import bands, ocr_info, ocr_missing, shingles, write_bands
+
+    last = 0
+    while True:
+        rows = store.query("SELECT id, source_path, content_hash, format, status, warnings, extractor_version, text, "
+                           "imported_at, updated_at FROM documents WHERE id > ? ORDER BY id LIMIT 200", (last,))
+        if not rows:
+            break
+        for r in rows:
+            warnings = json.loads(r["warnings"] or "[]")
+            pages, conf = ocr_info(warnings)
+            try:
+                size = os.stat(r["source_path"]).st_size
+            except OSError:
+                size = None
+            store.execute(
+                "INSERT INTO document_files (document_id, source_path, content_hash, format, size_bytes, role, status, "
+                "warnings, text_chars, ocr_pages, ocr_confidence, ocr_missing, extractor_version, added_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, 'primary', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (r["id"], r["source_path"], r["content_hash"], r["format"], size, r["status"], len(warnings),
+                 len(r["text"] or ""), pages,
+                 conf, int(ocr_missing(r["status"], warnings)), r["extractor_version"], r["imported_at"],
+                 r["updated_at"]))
+            store.execute("UPDATE documents SET ocr_pages = ?, ocr_confidence = ? WHERE id = ?", (pages, conf, r["id"]))
+            write_bands(store, r["id"], bands(shingles(r["text"])))
+        last = rows[-1]["id"]
+
+
+DOCUMENT_FILES = Migration(10, "one record per document: its files, text bands, OCR origin", common=[
+    """CREATE TABLE document_files (
+        id {pk},
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        source_path TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        format TEXT,
+        size_bytes {bigint},
+        role TEXT NOT NULL CHECK (role IN ('primary', 'copy')),
+        status TEXT NOT NULL DEFAULT 'ok',
+        warnings INTEGER NOT NULL DEFAULT 0,
+        text_chars INTEGER,
+        ocr_pages INTEGER NOT NULL DEFAULT 0,
+        ocr_confidence REAL,
+        ocr_missing INTEGER NOT NULL DEFAULT 0,
+        extractor_version TEXT,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_document_files_document ON document_files(document_id)",
+    "CREATE INDEX ix_document_files_hash ON document_files(content_hash)",
+    "CREATE INDEX ix_document_files_status ON document_files(status)",
+    """CREATE TABLE document_bands (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        band_key TEXT NOT NULL,
+        PRIMARY KEY (document_id, band_key)
+    )""",
+    "CREATE INDEX ix_document_bands_key ON document_bands(band_key)",
+    "ALTER TABLE documents ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE documents ADD COLUMN ocr_confidence REAL",
+], python=_document_files)
+
+MIGRATIONS.append(DOCUMENT_FILES)
+MIGRATIONS.sort(key=lambda m: m.version)
+LATEST = MIGRATIONS[-1].version

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pipeline.records import Extraction, Task
 from pipeline.store.backend import Store, now
 from pipeline.store.bodies import body_key, ensure_body
+from pipeline.store.dedup import Quality, bands, better, ocr_info, ocr_missing, same_document, shingles, write_bands
 from pipeline.store.keys import document_keys, reference_key
 from pipeline.store.searchtext import index_body, index_text, search_words
 
@@ -33,6 +34,7 @@ class ExtractedDoc:
     text: str
     warnings: list[str] = field(default_factory=list)
     extraction: Extraction = field(default_factory=Extraction)
+    size: int | None = None  # bytes of the file
 
 
 # Header fields a person may correct, and the documents column each lives in.
@@ -201,45 +203,118 @@ def resolve_references(store: Store, doc_id: int) -> None:
     store.execute(f"UPDATE doc_references SET cited_document_id = {_TARGET} WHERE {cond}", params)
 
 
-def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None,
-                   run_id: int) -> tuple[int, str]:
-    """Insert or re-extract one document with everything it carries, and log it.
-    Call inside `store.transaction()`. Returns (document id, outcome): "added",
-    "updated", or, when another importer stored the same file while this one
-    was extracting it, "unchanged" (same bytes at the same path) or
-    "duplicate" (same bytes at another path), with nothing written."""
+def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None = None,
+                   run_id: int = 0) -> tuple[int, str]:
+    """Store one extracted file with everything it carries, and log it. Call
+    inside `store.transaction()`. The file joins the stored document it is a
+    copy of (same bytes, same number/type/issuer/date, or near-identical text:
+    `pipeline.store.dedup`), else becomes a new document; of a document's
+    files the best (`dedup.Quality`) gives its text and records. Returns
+    (document id, outcome): "added" (a new document), "updated" (a stored
+    file read again), "duplicate" (a new file of a stored document), or
+    "unchanged" when another importer stored this very file meanwhile.
+    (`doc_id` is no longer used: the file's own row says where it belongs.)"""
     store.lock_writes()  # one writer at a time on PostgreSQL, as BEGIN IMMEDIATE gives on SQLite
-    if doc_id is None:  # the caller looked before the lock: look again
-        row = store.one("SELECT id, content_hash, extractor_version FROM documents WHERE source_path = ?",
-                        (item.source_path,))
-        if row is not None and (row["content_hash"], row["extractor_version"]) == (item.content_hash,
-                                                                                   extractor_version):
-            log(store, run_id, item.source_path, item.content_hash, extractor_version, "unchanged", None, row["id"])
-            return row["id"], "unchanged"
-        other = None if row is not None else store.one(
-            "SELECT id FROM documents WHERE content_hash = ?", (item.content_hash,))
-        if other is not None:
-            return other["id"], "duplicate"
-        doc_id = row["id"] if row is not None else None
+    f = store.one("SELECT * FROM document_files WHERE source_path = ?", (item.source_path,))
+    if f is not None and (f["content_hash"], f["extractor_version"], f["status"]) == (
+            item.content_hash, extractor_version, item.status):
+        log(store, run_id, item.source_path, item.content_hash, extractor_version, "unchanged", None, f["document_id"])
+        return f["document_id"], "unchanged"
     ex = item.extraction
     cols = _header_columns(ex)
+    derived = _derived(cols, item.text)
+    sh = shingles(item.text)
+    band_keys = bands(sh)
+    if f is not None:
+        target = f["document_id"]
+    else:
+        same = store.one("SELECT MIN(document_id) AS id FROM document_files WHERE content_hash = ?",
+                         (item.content_hash,))
+        target = same["id"] if same and same["id"] is not None else same_document(
+            store, derived["doc_key"], derived["issuer_key"], cols["issue_date"], sh, band_keys)
+    quality = Quality.of(item.format, item.status, ocr_info(item.warnings)[0], len(item.warnings), len(item.text))
+    if target is None:
+        doc_id = _write_content(store, item, extractor_version, None, cols, derived)
+        _write_file(store, doc_id, item, extractor_version, "primary")
+        write_bands(store, doc_id, band_keys)
+        outcome = "added"
+    else:
+        doc_id = target
+        primary = store.one("SELECT * FROM document_files WHERE document_id = ? AND role = 'primary'", (doc_id,))
+        if primary is None or primary["source_path"] == item.source_path or better(
+                quality, item.source_path,
+                Quality.of(primary["format"], primary["status"], primary["ocr_pages"], primary["warnings"],
+                           primary["text_chars"]),
+                primary["source_path"]):
+            if primary is not None and primary["source_path"] != item.source_path:
+                store.execute("UPDATE document_files SET role = 'copy' WHERE id = ?", (primary["id"],))
+            _write_file(store, doc_id, item, extractor_version, "primary")
+            _write_content(store, item, extractor_version, doc_id, cols, derived)
+            write_bands(store, doc_id, band_keys)
+        else:
+            _write_file(store, doc_id, item, extractor_version, "copy")
+        outcome = "updated" if f is not None else "duplicate"
+    log(store, run_id, item.source_path, item.content_hash, extractor_version, outcome, None, doc_id)
+    return doc_id, outcome
+
+
+def _write_file(store: Store, doc_id: int, item: ExtractedDoc, extractor_version: str, role: str) -> None:
+    pages, conf = ocr_info(item.warnings)
+    values = {"document_id": doc_id, "content_hash": item.content_hash, "format": item.format,
+              "size_bytes": item.size, "role": role, "status": item.status, "warnings": len(item.warnings),
+              "text_chars": len(item.text),
+              "ocr_pages": pages, "ocr_confidence": conf, "ocr_missing": int(ocr_missing(item.status, item.warnings)),
+              "extractor_version": extractor_version, "updated_at": now()}
+    if store.execute(f"UPDATE document_files SET {', '.join(f'{k} = ?' for k in values)} WHERE source_path = ?",
+                     (*values.values(), item.source_path)) == 0:
+        values.update(source_path=item.source_path, added_at=values["updated_at"])
+        store.execute(f"INSERT INTO document_files ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                      tuple(values.values()))
+
+
+def attach_copy(store: Store, doc_id: int, path: str, content_hash: str, size: int | None, run_id: int) -> None:
+    """A file with the same bytes as one of the document's files: listed as a copy, nothing read again."""
+    src = store.one("SELECT * FROM document_files WHERE document_id = ? AND content_hash = ? ORDER BY id LIMIT 1",
+                    (doc_id, content_hash))
+    at = now()
+    store.execute(
+        "INSERT INTO document_files (document_id, source_path, content_hash, format, size_bytes, role, status, warnings, "
+        "text_chars, ocr_pages, ocr_confidence, ocr_missing, extractor_version, added_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 'copy', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (doc_id, path, content_hash, src["format"] if src else None, size, src["status"] if src else "ok",
+         src["warnings"] if src else 0, src["text_chars"] if src else None, src["ocr_pages"] if src else 0,
+         src["ocr_confidence"] if src else None,
+         src["ocr_missing"] if src else 0, src["extractor_version"] if src else None, at, at))
+    log(store, run_id, path, content_hash, src["extractor_version"] if src else "", "duplicate", None, doc_id)
+
+
+def move_file(store: Store, old_path: str, new_path: str) -> None:
+    """A stored file found at another path (moved or renamed): its rows follow it."""
+    store.execute("UPDATE document_files SET source_path = ? WHERE source_path = ?", (new_path, old_path))
+    store.execute("UPDATE documents SET source_path = ? WHERE source_path = ?", (new_path, old_path))
+
+
+def _write_content(store: Store, item: ExtractedDoc, extractor_version: str, doc_id: int | None, cols: dict,
+                   derived: dict) -> int:
+    """The document's row and records from this file (its primary), corrections applied again."""
+    ex = item.extraction
     header_json = json.dumps(asdict(ex.header), ensure_ascii=False)
+    ocr_pages, ocr_confidence = ocr_info(item.warnings)
     values = {
         "source_path": item.source_path, "content_hash": item.content_hash, "format": item.format,
         "status": item.status, "extractor_version": extractor_version, **cols,
         "recipients": json.dumps([r.value for r in ex.header.recipients if r.value], ensure_ascii=False),
         "header_json": header_json, "warnings": json.dumps(item.warnings, ensure_ascii=False),
-        "pages": item.pages, "text": item.text, **_derived(cols, item.text), "updated_at": now(),
+        "pages": item.pages, "text": item.text, **derived, "ocr_pages": ocr_pages,
+        "ocr_confidence": ocr_confidence, "updated_at": now(),
     }
     if doc_id is None:
         values["imported_at"] = values["updated_at"]
         doc_id = store.insert(f"INSERT INTO documents ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                               tuple(values.values()))
-        outcome = "added"
     else:
         store.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
                       (*values.values(), doc_id))
-        outcome = "updated"
     apply_corrections(store, doc_id)
     issuer = store.one("SELECT issuer, issuer_parent FROM documents WHERE id = ?", (doc_id,))
     parent_id = ensure_body(store, issuer["issuer_parent"]) if issuer["issuer_parent"] else None
@@ -247,8 +322,7 @@ def write_document(store: Store, item: ExtractedDoc, extractor_version: str, doc
         ensure_body(store, issuer["issuer"], parent_id=parent_id)
     _write_children(store, doc_id, ex)
     resolve_references(store, doc_id)
-    log(store, run_id, item.source_path, item.content_hash, extractor_version, outcome, None, doc_id)
-    return doc_id, outcome
+    return doc_id
 
 
 def log(store: Store, run_id: int, path: str, content_hash: str | None, extractor_version: str, outcome: str,
@@ -272,5 +346,5 @@ def correct_field(store: Store, doc_id: int, fieldname: str, value: str | None, 
         resolve_references(store, doc_id)
 
 
-__all__ = ["CORRECTABLE", "ExtractedDoc", "correct_field", "log", "resolve_references", "task_key",
-           "write_document"]
+__all__ = ["CORRECTABLE", "ExtractedDoc", "attach_copy", "correct_field", "log", "move_file", "resolve_references",
+           "task_key", "write_document"]
