@@ -329,6 +329,8 @@ def _may_split(text: str) -> bool:
 
 def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
     """Put back cells that one column split by blanks ("Số:      /KH-UBND", "ngày   tháng   năm 2026")."""
+    if len(cells) == 1 and not _may_split(cells[0].text) and not _ITEM_OPEN.match(cells[0].text):
+        return list(cells)  # most lines: one cell that nothing splits and nothing to merge it with
     out: list[Cell] = []
     split: list[Cell] = []
     for c in cells:
@@ -512,9 +514,14 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
     return out + lines[i:]
 
 
+_LETTER = regex.compile(r"\p{L}")
+_CAPITAL = regex.compile(r"\p{Lu}")
+
+
 def is_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+    """Mostly capitals: more than 85% of at least two letters."""
+    letters = len(_LETTER.findall(s))
+    return letters >= 2 and len(_CAPITAL.findall(s)) / letters > 0.85
 
 
 def is_person_name(s: str) -> bool:

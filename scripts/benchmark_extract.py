@@ -78,17 +78,22 @@ def one_pass(files: list[Path]) -> dict:
                 spent[name] += cpu() - t
         return wrapper
 
-    reader = ingest._reader
-    ingest._reader = lambda *a: timed("read/decode", reader(*a))
-    ingest.normalise = timed("normalise", ingest.normalise)
-    ingest.delayout = timed("layout", ingest.delayout)
-    OffsetMap.then = timed("offset maps", OffsetMap.then)
+    # an older checkout (for --against) may lack a stage: what it has is timed, the rest stays at 0
+    if hasattr(ingest, "_reader"):
+        reader = ingest._reader
+        ingest._reader = lambda *a: timed("read/decode", reader(*a))
+    for name, attr in (("normalise", "normalise"), ("layout", "delayout")):
+        if hasattr(ingest, attr):
+            setattr(ingest, attr, timed(name, getattr(ingest, attr)))
+    if hasattr(OffsetMap, "then"):
+        OffsetMap.then = timed("offset maps", OffsetMap.then)
     run.segment = timed("segment", run.segment)
     for name in ("header", "references", "deadlines", "tasks", "budgets"):
         mod = getattr(run, name)
         mod.extract = timed(name, mod.extract)
     import extractors.budgets as budgets
-    budgets.find_amounts = timed("money", budgets.find_amounts)
+    if hasattr(budgets, "find_amounts"):
+        budgets.find_amounts = timed("money", budgets.find_amounts)
     run.load = timed("load", run.load)
 
     n = size = chars = 0
