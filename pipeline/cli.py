@@ -211,7 +211,10 @@ def _register_commands() -> bool:
     from pipeline.cli_store import register as register_store
     from pipeline.cli_web import register as register_web
 
+    from pipeline.cli_programs import register as register_programs
+
     register_store(main)
+    register_programs(main)
     register_web(main)
     return True
 

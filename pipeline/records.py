@@ -122,6 +122,51 @@ class Budget:
 
 
 @dataclass
+class ProgramMention:
+    text: str
+    start: int
+    end: int
+    role: str = "mentions"
+
+
+@dataclass
+class Indicator:
+    """An output figure with its plan: "85 lớp, đạt 472% (Kế hoạch 18 lớp)"."""
+
+    text: str
+    start: int
+    end: int
+    unit: str
+    planned: float | None = None
+    actual: float | None = None
+    percent: float | None = None
+    percent_ok: bool | None = None  # the percentage agrees with actual/planned
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass
+class Program:
+    """A chương trình / kế hoạch / đề án / dự án the document is about (extractors/programs.py)."""
+
+    key: str  # canonical: ct-khuyen-cong-an-giang-2016-2020
+    name: str
+    kind: str  # "chương trình" | "kế hoạch" | "đề án" | "dự án"
+    topic: str
+    scope: str | None = None  # "An Giang", "quốc gia"
+    year_from: int | None = None
+    year_to: int | None = None
+    role: str = "mentions"  # approves | amends | concludes | reports | implements | mentions
+    start: int | None = None
+    end: int | None = None
+    approved_by: str | None = None  # key of a cited document that approves it
+    mentions: list[ProgramMention] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one document."""
 
@@ -130,6 +175,7 @@ class Extraction:
     tasks: list[Task] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from extractors import budgets, deadlines, header, references, tasks
+from extractors import budgets, deadlines, header, programs, references, tasks
 from pipeline.document import Document
 from pipeline.ingest import load
 from pipeline.records import Extraction
@@ -44,6 +44,7 @@ def extract_document(doc: Document) -> Result:
         ex.deadlines = deadlines.extract(doc, seg, ex)
         ex.tasks = tasks.extract(doc, seg, ex)
         ex.budgets = budgets.extract(doc, seg, ex)
+        ex.programs = programs.extract(doc, seg, ex)
     return Result(doc, seg, ex)
 
 

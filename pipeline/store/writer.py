@@ -172,6 +172,9 @@ def _write_children(store: Store, doc_id: int, ex: Extraction) -> None:
              None if b.percent_ok is None else int(b.percent_ok), b.total_index,
              None if b.sum_ok is None else int(b.sum_ok)))
     _write_tasks(store, doc_id, ex)
+    from pipeline.programs import write_programs  # the programs it names, with the staff's merges re-applied
+
+    write_programs(store, doc_id, ex)
 
 
 _TARGET = (

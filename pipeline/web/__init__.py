@@ -166,6 +166,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
     app.register_blueprint(views.bp)
     app.register_blueprint(upload.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(__import__("pipeline.web.programs", fromlist=["bp"]).bp)
 
     app.jinja_env.filters["vndate"] = _vndate
     app.jinja_env.filters["vnd"] = _vnd

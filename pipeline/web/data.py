@@ -289,13 +289,27 @@ class WebData:
         return TaskStats([(a, dict(c)) for a, c in by_agency], [(m, dict(c)) for m, c in by_month])
 
     def budget_stats(self) -> list[tuple[str, dict[str, float]]]:
-        """Amounts by funding source and the year of the document that sets them."""
+        """Allocations and actuals by funding source and year (the line's own period, else the document's year).
+        Statistics (production value, sales …) and rates never count as budget (pipeline.programs.is_statistic);
+        an amount the text does not say is planned or spent is shown as such."""
+        from pipeline.programs import budget_columns, budget_kind, is_statistic
+
+        has_kind = "kind" in budget_columns(self.store)
         per: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for r in self.store.query("SELECT b.source, d.issue_year, SUM(b.amount_vnd) AS total FROM budgets b JOIN "
-                                  "documents d ON d.id = b.document_id WHERE b.amount_vnd IS NOT NULL "
-                                  "GROUP BY b.source, d.issue_year"):
+        texts: dict[int, str] = {}
+        labels = {"allocation": "Kế hoạch", "actual": "Thực hiện", None: "Chưa rõ kế hoạch/thực hiện"}
+        for r in self.store.query("SELECT b.*, d.issue_year FROM budgets b JOIN documents d ON d.id = b.document_id "
+                                  "WHERE b.amount_vnd IS NOT NULL ORDER BY b.document_id, b.seq"):
+            if (not has_kind or r.get("kind") is None) and r["document_id"] not in texts:
+                texts[r["document_id"]] = self.store.scalar("SELECT text AS t FROM documents WHERE id = ?",
+                                                            (r["document_id"],)) or ""
+            text = texts.get(r["document_id"])
+            if is_statistic(r, text):
+                continue
+            kind = budget_kind(r, text, has_kind)
             src = (r["source"] or "Không ghi nguồn").strip()
-            per[src[:1].upper() + src[1:]][str(r["issue_year"] or "Không rõ năm")] += float(r["total"] or 0)
+            year = (r.get("year_from") if has_kind else None) or r["issue_year"] or "Không rõ năm"
+            per[f"{src[:1].upper() + src[1:]} — {labels[kind]}"][str(year)] += float(r["amount_vnd"])
         return sorted(((k, dict(v)) for k, v in per.items()), key=lambda kv: -sum(kv[1].values()))
 
     # -- import
