@@ -813,3 +813,72 @@ def export_table(store: Store, name: str) -> Table:
     columns = list(rows[0]) if rows else [c.strip().split(" AS ")[-1].split(".")[-1]
                                           for c in EXPORTS[name].split(" FROM ")[0][len("SELECT "):].split(",")]
     return Table(name, columns, rows)
+
+
+# ---------------------------------------------------------------- a document's files and OCR (issue 13)
+
+@dataclass
+class SourceFile:
+    """One file a document was read from: the primary gives its text, copies are the same document."""
+
+    id: int
+    document_id: int
+    path: str
+    format: str | None
+    size_bytes: int | None
+    sha256: str
+    role: str  # primary | copy
+    status: str  # ok | needs_ocr
+    ocr_pages: int
+    ocr_confidence: float | None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+@dataclass
+class TextOrigin:
+    """Where a document's text came from: `ocr_pages` of `pages` read by Tesseract, with its mean word
+    confidence (0-100); `needs_ocr`: scanned pages are still unread."""
+
+    pages: int
+    ocr_pages: int
+    ocr_confidence: float | None
+    needs_ocr: bool
+
+    @property
+    def from_ocr(self) -> bool:
+        return self.ocr_pages > 0
+
+
+def _source_file(r: dict) -> SourceFile:
+    return SourceFile(r["id"], r["document_id"], r["source_path"], r["format"], r["size_bytes"], r["content_hash"],
+                      r["role"], r["status"], r["ocr_pages"], r["ocr_confidence"])
+
+
+def source_files(store: Store, doc_id: int) -> list[SourceFile]:
+    """Every file of a document, the primary first."""
+    return [_source_file(r) for r in store.query(
+        "SELECT * FROM document_files WHERE document_id = ? "
+        "ORDER BY CASE WHEN role = 'primary' THEN 0 ELSE 1 END, source_path", (doc_id,))]
+
+
+def source_file(store: Store, file_id: int) -> SourceFile:
+    """One file by its id (a download link names it so, never by path)."""
+    r = store.one("SELECT * FROM document_files WHERE id = ?", (file_id,))
+    if r is None:
+        raise QueryError(f"no file {file_id}")
+    return _source_file(r)
+
+
+def text_origin(store: Store, doc_id: int) -> TextOrigin:
+    r = store.one("SELECT pages, ocr_pages, ocr_confidence, status FROM documents WHERE id = ?", (doc_id,))
+    if r is None:
+        raise QueryError(f"no document {doc_id}")
+    return TextOrigin(r["pages"] or 0, r["ocr_pages"] or 0, r["ocr_confidence"], r["status"] == "needs_ocr")
+
+
+def needs_ocr_count(store: Store) -> int:
+    """Documents whose scanned pages wait for OCR (`vanban import --ocr-pending` reads them)."""
+    return store.scalar("SELECT COUNT(*) AS n FROM documents WHERE status = 'needs_ocr'") or 0

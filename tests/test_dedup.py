@@ -16,7 +16,7 @@ from test_store import BACKENDS, DEV, fresh_db
 
 from pipeline.cli import main as cli
 from pipeline.importer import import_paths
-from pipeline.queries import find_document, set_task_status, task, tasks
+from pipeline.queries import find_document, set_task_status, source_file, source_files, task, tasks, text_origin
 from pipeline.store import open_store
 from pipeline.store.dedup import THRESHOLD, bands, jaccard, shingles
 from pipeline.store.writer import correct_field
@@ -68,6 +68,11 @@ def test_twins_are_one_document_with_all_their_files(backend, tmp_path):
         assert {n: r["role"] for n, r in f009.items()} == {DOCX_009.name: "primary", TXT_009.name: "copy"}
         assert {n: r["role"] for n, r in _files(s, d030.id).items()} == {PDF_030.name: "primary", TXT_030.name: "copy"}
         assert d009.source_path.endswith(".docx")
+        listed = source_files(s, d009.id)  # what the document page lists and serves
+        assert [(f.name, f.role, f.format) for f in listed] == [(DOCX_009.name, "primary", "docx"),
+                                                                 (TXT_009.name, "copy", "txt")]
+        assert source_file(s, listed[1].id).size_bytes == TXT_009.stat().st_size
+        assert not text_origin(s, d009.id).from_ocr
         for f, r in ((DOCX_009, f009[DOCX_009.name]), (TXT_009, f009[TXT_009.name])):
             data = f.read_bytes()
             assert (r["size_bytes"], r["content_hash"]) == (len(data), hashlib.sha256(data).hexdigest())

@@ -474,26 +474,67 @@ MIGRATIONS.append(DOCUMENT_FILES)
 MIGRATIONS.sort(key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version
 
-
-# Version 8: the task tracker (issue 13). A due date extended by staff (gia hạn) lives in
-# `tasks.due_extended`, which re-imports never write, with every extension in
-# `task_extensions`; a closing report may cite the reporting document
-# (`task_status_history.report_ref`); each web user may name their unit.
-TRACKER = Migration(8, "task tracker: extensions, closing reports, the user's unit", common=[
-    "ALTER TABLE tasks ADD COLUMN due_extended TEXT",
-    """CREATE TABLE task_extensions (
+# Programs (issue 12): the chương trình / kế hoạch / đề án a document approves, amends, concludes on,
+# reports on, implements or mentions (extractors/programs.py), keyed across spelling and abbreviation;
+# staff's merges, splits, attachments and detachments in program_overrides, re-applied on every import.
+PROGRAMS = Migration(7, "programs, their documents, indicators and manual overrides", common=[
+    """CREATE TABLE programs (
         id {pk},
-        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
-        old_due TEXT,
-        new_due TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        changed_by TEXT,
-        changed_at TEXT NOT NULL
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT,
+        topic TEXT,
+        scope TEXT,
+        year_from INTEGER,
+        year_to INTEGER,
+        approving_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+        approved_by_key TEXT,
+        goals TEXT,
+        manual INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
     )""",
-    "CREATE INDEX ix_task_extensions_task ON task_extensions(task_id)",
-    "ALTER TABLE task_status_history ADD COLUMN report_ref TEXT",
-    "ALTER TABLE web_users ADD COLUMN unit TEXT",
+    """CREATE TABLE program_documents (
+        program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'extracted',
+        mentions INTEGER NOT NULL DEFAULT 0,
+        printed TEXT,
+        start_offset INTEGER,
+        end_offset INTEGER,
+        PRIMARY KEY (program_id, document_id)
+    )""",
+    "CREATE INDEX ix_program_documents_document ON program_documents(document_id)",
+    """CREATE TABLE program_indicators (
+        id {pk},
+        program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        unit TEXT,
+        planned REAL,
+        actual REAL,
+        percent REAL,
+        percent_ok INTEGER,
+        year_from INTEGER,
+        year_to INTEGER,
+        start_offset INTEGER,
+        end_offset INTEGER
+    )""",
+    "CREATE INDEX ix_program_indicators_program ON program_indicators(program_id)",
+    """CREATE TABLE program_overrides (
+        id {pk},
+        action TEXT NOT NULL CHECK (action IN ('merge', 'split', 'attach', 'detach')),
+        key TEXT NOT NULL,
+        target_key TEXT,
+        document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+        role TEXT,
+        note TEXT,
+        created_by TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_program_overrides_key ON program_overrides(key)",
 ])
-MIGRATIONS.append(TRACKER)
+
+MIGRATIONS.append(PROGRAMS)
 MIGRATIONS.sort(key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from pipeline.normalise import unmark
 
-KINDS = ("reference", "task", "deadline", "budget", "header")
+KINDS = ("reference", "task", "deadline", "budget")
 
 
 @dataclass(frozen=True)
