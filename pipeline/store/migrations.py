@@ -351,27 +351,27 @@ SEARCH_AT_SCALE = Migration(5, "search index without letterhead, filters inside 
 ], python=_search_at_scale)
 
 MIGRATIONS: list[Migration] = [INITIAL, DOCUMENT_KEYS, FTS_FOR_DATASETTE, WEB_USERS, SEARCH_AT_SCALE]
-LATEST = MIGRATIONS[-1].version
 
-# Budget figures that know what they are (issue 12): kind (allocation / actual / rate / statistic), the source as
-# printed beside its canonical name, the period, the plan an actual is measured against (plan_index: the seq of
-# that budget in the same document) and the stated percentage,
-# the total a component belongs to and whether a total's components add up.
-BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=[
-    "ALTER TABLE budgets ADD COLUMN kind TEXT",
-    "ALTER TABLE budgets ADD COLUMN source_printed TEXT",
-    "ALTER TABLE budgets ADD COLUMN year_from INTEGER",
-    "ALTER TABLE budgets ADD COLUMN year_to INTEGER",
-    "ALTER TABLE budgets ADD COLUMN plan_index INTEGER",
-    "ALTER TABLE budgets ADD COLUMN percent REAL",
-    "ALTER TABLE budgets ADD COLUMN percent_ok INTEGER",
-    "ALTER TABLE budgets ADD COLUMN total_index INTEGER",
-    "ALTER TABLE budgets ADD COLUMN sum_ok INTEGER",
-    "CREATE INDEX ix_budgets_kind ON budgets(kind)",
+# Version 8: the task tracker (issue 13). A due date extended by staff (gia hạn) lives in
+# `tasks.due_extended`, which re-imports never write, with every extension in
+# `task_extensions`; a closing report may cite the reporting document
+# (`task_status_history.report_ref`); each web user may name their unit.
+TRACKER = Migration(8, "task tracker: extensions, closing reports, the user's unit", common=[
+    "ALTER TABLE tasks ADD COLUMN due_extended TEXT",
+    """CREATE TABLE task_extensions (
+        id {pk},
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        old_due TEXT,
+        new_due TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        changed_by TEXT,
+        changed_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_task_extensions_task ON task_extensions(task_id)",
+    "ALTER TABLE task_status_history ADD COLUMN report_ref TEXT",
+    "ALTER TABLE web_users ADD COLUMN unit TEXT",
 ])
-
-MIGRATIONS.append(BUDGET_KINDS)
-MIGRATIONS.sort(key=lambda m: m.version)
+MIGRATIONS.append(TRACKER)
 LATEST = MIGRATIONS[-1].version
 
 
@@ -536,5 +536,26 @@ PROGRAMS = Migration(7, "programs, their documents, indicators and manual overri
 ])
 
 MIGRATIONS.append(PROGRAMS)
+MIGRATIONS.sort(key=lambda m: m.version)
+LATEST = MIGRATIONS[-1].version
+
+# Budget figures that know what they are (issue 12): kind (allocation / actual / rate / statistic), the source as
+# printed beside its canonical name, the period, the plan an actual is measured against (plan_index: the seq of
+# that budget in the same document) and the stated percentage,
+# the total a component belongs to and whether a total's components add up.
+BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=[
+    "ALTER TABLE budgets ADD COLUMN kind TEXT",
+    "ALTER TABLE budgets ADD COLUMN source_printed TEXT",
+    "ALTER TABLE budgets ADD COLUMN year_from INTEGER",
+    "ALTER TABLE budgets ADD COLUMN year_to INTEGER",
+    "ALTER TABLE budgets ADD COLUMN plan_index INTEGER",
+    "ALTER TABLE budgets ADD COLUMN percent REAL",
+    "ALTER TABLE budgets ADD COLUMN percent_ok INTEGER",
+    "ALTER TABLE budgets ADD COLUMN total_index INTEGER",
+    "ALTER TABLE budgets ADD COLUMN sum_ok INTEGER",
+    "CREATE INDEX ix_budgets_kind ON budgets(kind)",
+])
+
+MIGRATIONS.append(BUDGET_KINDS)
 MIGRATIONS.sort(key=lambda m: m.version)
 LATEST = MIGRATIONS[-1].version

@@ -10,6 +10,7 @@ store's migrations like every other.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +21,7 @@ from flask import g
 from pipeline import queries
 from pipeline.store import Store, now, open_store
 from pipeline.store.searchtext import search_words, snippet
+from pipeline.tracker import vn_time
 from pipeline.web.models import (
     CLOSED,
     STATUSES,
@@ -31,6 +33,7 @@ from pipeline.web.models import (
     DocSummary,
     Note,
     Ref,
+    SourceFile,
     TaskRow,
 )
 
@@ -201,7 +204,41 @@ class WebData:
                           r["purpose"])
                    for r in s.query("SELECT * FROM budgets WHERE document_id = ? ORDER BY seq", (doc_id,))]
         return DocDetail(summary, row["text"], fields, refs, cited_by, self.tasks(doc_id=doc_id, staff=staff), deadlines, budgets,
-                         [c for c in cited_by if c.relation in ENDING])
+                         [c for c in cited_by if c.relation in ENDING], _header_spans(row), self.files(doc_id))
+
+    def files(self, doc_id: int) -> list[SourceFile]:
+        """The files the store knows for a document (its document_files rows where that table exists, else
+        the file it was read from): only these can be downloaded."""
+        s = self.store
+        if "document_files" in s.table_names():
+            rows = s.query("SELECT id, source_path, format, size_bytes, role FROM document_files WHERE document_id = ? "
+                           "ORDER BY CASE role WHEN 'primary' THEN 0 ELSE 1 END, id", (doc_id,))
+            if rows:
+                return [SourceFile(r["id"], _shown_name(r["source_path"]), r["source_path"], r["format"],
+                                   r["size_bytes"], r["role"]) for r in rows]
+        row = s.one("SELECT source_path, format FROM documents WHERE id = ?", (doc_id,))
+        return [SourceFile(0, _shown_name(row["source_path"]), row["source_path"], row["format"], None, "primary")] \
+            if row else []
+
+    def cited_page(self, ref_id: int) -> tuple[Ref, queries.Cites] | None:
+        """A reference and every document citing what it cites (by the reference's own key, never user text)."""
+        s = self.store
+        r = s.one("SELECT * FROM doc_references WHERE id = ?", (ref_id,))
+        if r is None:
+            return None
+        ref = Ref("reference", r["id"], r["start_offset"], r["end_offset"], r["text"], r["relation"], r["doc_type"],
+                  r["number"], r["cited_date"], r["issuer"], r["title"], r["cited_document_id"])
+        key = r["cited_key"] or r["number"] or r["title"]
+        if not key:
+            return ref, queries.Cites(r["text"], None, [])
+        try:
+            c = queries.cites(s, key)
+        except queries.QueryError:
+            return ref, queries.Cites(key, None, [])
+        if not any(x.document.id == r["document_id"] for x in c.citations):
+            doc = queries.find_document(s, r["document_id"])
+            c.citations.append(queries.Citation(r["relation"], doc, r["text"], r["pinpoint"]))
+        return ref, c
 
     def _summaries(self, ids: list[int]) -> dict[int, DocSummary]:
         ids = sorted(set(ids))
@@ -328,10 +365,29 @@ def _note(h: dict) -> Note:
 
 
 def _when(iso: str | None) -> str | None:
-    """The store's UTC time stamp, as staff read it: 23/11/2026 06:50 UTC."""
-    if not iso or len(iso) < 16:
-        return iso
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]} {iso[11:16]} UTC"
+    """The store's UTC time stamp, as staff read it, in Vietnam time: 23/11/2026 13:50."""
+    return vn_time(iso)
+
+
+HEADER_LABELS = {"doc_type": "Loại văn bản", "number": "Số, ký hiệu", "issue_date": "Ngày ban hành",
+                 "issue_place": "Nơi ban hành", "issuer": "Cơ quan ban hành", "issuer_parent": "Cơ quan chủ quản",
+                 "subject": "Trích yếu", "effective_date": "Ngày hiệu lực", "signer_name": "Người ký"}
+
+
+def _header_spans(row: dict) -> dict[str, tuple[int, int]]:
+    """Where each header field was read in the text, by its label on the page."""
+    try:
+        h = json.loads(row.get("header_json") or "{}")
+    except ValueError:
+        return {}
+    out = {}
+    n = len(row.get("text") or "")
+    for k, label in HEADER_LABELS.items():
+        f = h.get(k)
+        if isinstance(f, dict) and isinstance(f.get("start"), int) and isinstance(f.get("end"), int) \
+                and 0 <= f["start"] < f["end"] <= n:
+            out[label] = (f["start"], f["end"])
+    return out
 
 
 def _shown_name(path: str) -> str:
