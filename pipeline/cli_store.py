@@ -255,61 +255,123 @@ def _task_rows(ts) -> list[dict]:
              "action": t.action or t.text, "document": t.document.label, "deadline": t.deadline_text} for t in ts]
 
 
+def tracker_options(f):
+    """The tracker's filters, shared by `vanban tasks` and `vanban export --table tasks`."""
+    opts = [
+        click.option("--assignee", "--agency", "assignee",
+                     help="Only tasks of this agency (abbreviations like SCT, Sở CT, UBND; accents optional)."),
+        click.option("--status", help="open, in_progress, done, cancelled, blocked, or active (not done/cancelled)."),
+        click.option("--period", type=click.Choice([k for k in PERIOD_KEYS if k]),
+                     help="Due this week, month or quarter (Vietnam calendar), overdue, soon (3 days), none."),
+        click.option("--timeliness", help="chưa đến hạn … as keys: not_due, on_track, soon, overdue, no_deadline, "
+                                          "done_on_time, done_late, done, cancelled."),
+        click.option("--from-date", help="Due on or after (YYYY-MM-DD or DD/MM/YYYY)."),
+        click.option("--to-date", help="Due on or before."),
+        click.option("--due-before", help="Only tasks due before this date (YYYY-MM-DD or DD/MM/YYYY)."),
+        click.option("--overdue", is_flag=True, help="Only tasks past due and not done (= --period overdue)."),
+        click.option("--from", "from_doc", help="Only tasks of this document (id, number or path)."),
+        click.option("--text", help="Words of the task, its action or its agencies (accents optional)."),
+        click.option("--sort", type=click.Choice(["due", "-due", "doc", "agency", "status", "id"]), default="due",
+                     show_default=True),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+PERIOD_KEYS = ["", "week", "month", "quarter", "overdue", "soon", "none"]
+
+
+def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text):
+    from datetime import date, timedelta
+
+    from pipeline.tracker import TrackerFilter, _iso_date
+
+    to = to_date
+    if due_before:  # strictly before: the day before, inclusive
+        day = (date.fromisoformat(_query(_iso_date, due_before)) - timedelta(days=1)).isoformat()
+        to = min(day, _query(_iso_date, to_date)) if to_date else day
+    return TrackerFilter(agency=assignee, status=status, timeliness=timeliness,
+                         period="overdue" if overdue else period, due_from=from_date, due_to=to, doc=from_doc,
+                         text=text)
+
+
 @click.command("tasks")
 @db_option
-@click.option("--assignee", help="Only tasks assigned to this body (abbreviations and accents are tolerated).")
-@click.option("--status", help="open, in_progress, done, cancelled, blocked.")
-@click.option("--due-before", help="Only tasks due before this date (YYYY-MM-DD or DD/MM/YYYY).")
-@click.option("--overdue", is_flag=True, help="Only tasks past due and not done.")
-@click.option("--from", "from_doc", help="Only tasks of this document (id, number or path).")
+@tracker_options
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Tasks per page (default: all).")
 @format_option
-def tasks_cmd(db, assignee, status, due_before, overdue, from_doc, fmt):
-    """Tasks sorted by due date, overdue ones marked."""
+def tasks_cmd(db, assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text,
+              sort, page, limit, fmt):
+    """Tasks (sorted by due date by default) with their state in time: quá hạn N ngày, sắp đến hạn …"""
     from pipeline.queries import tasks
+    from pipeline.tracker import task_list
 
+    f = _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text)
     with _open(db) as store:
-        ts = _query(tasks, store, assignee=assignee, status=status, due_before=due_before, overdue=overdue,
-                    from_doc=from_doc)
+        p = _query(task_list, store, f, sort=sort, page=page, per_page=limit)
+        if fmt == "json":
+            order = {r.id: i for i, r in enumerate(p.rows)}
+            full = sorted(_query(tasks, store, ids=[r.id for r in p.rows]), key=lambda t: order[t.id])
     if fmt == "json":
-        click.echo(json.dumps([_plain(t) for t in ts], ensure_ascii=False, indent=1))
+        extra = {r.id: r for r in p.rows}
+        out = [{**_plain(t), "due_date": extra[t.id].due_date, "due_original": extra[t.id].due_original,
+                "timeliness": extra[t.id].timeliness, "timeliness_label": extra[t.id].timeliness_label,
+                "days_overdue": extra[t.id].days} for t in full]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1, default=str))
         return
-    rows = _task_rows(ts)
-    cols = ["id", "due", "status", "assignees", "action", "document"]
+    rows = [{"id": r.id, "due": r.due_date or (r.recurrence or ""), "status": r.status, "state": r.timeliness_label,
+             "assignees": "; ".join(r.assignees), "coordinators": "; ".join(r.coordinators),
+             "action": r.action or r.text, "document": r.document, "deadline": r.deadline_text} for r in p.rows]
+    cols = ["id", "due", "status", "state", "assignees", "action", "document"]
     if fmt == "csv":
         click.echo(render(rows, cols + ["coordinators", "deadline"], "csv"))
         return
     click.echo(render(rows, cols, "table", {"action": 60, "assignees": 30}) if rows else "no tasks")
+    if limit:
+        click.echo(f"page {p.page}/{p.pages} of {p.total} tasks", err=True)
 
 
 @click.command("task")
 @click.argument("task_id", type=int)
 @db_option
-@click.option("--status", help="New status: open, in_progress, done, cancelled, blocked.")
-@click.option("--note", help="Why (kept in the task's history).")
+@click.option("--status", help="New status: open, in_progress, done, cancelled, blocked (done needs --note).")
+@click.option("--note", help="Why; closing as done needs it (the report, báo cáo kết quả). With --extend: the reason.")
+@click.option("--report-ref", help="With --status done: the number of the reporting document.")
+@click.option("--extend", "extend_to", metavar="DATE", help="Extend the due date (gia hạn) to DATE; --note is the reason.")
 @click.option("--by", "by", default=lambda: os.environ.get("VANBAN_USER") or getpass.getuser(),
               show_default="login name", help="Who made the change.")
 @format_option
-def task_cmd(task_id, db, status, note, by, fmt):
-    """Show a task with its history, or change its status (--status)."""
-    from pipeline.queries import set_task_status, task
+def task_cmd(task_id, db, status, note, report_ref, extend_to, by, fmt):
+    """Show a task with its history, change its status (--status), or extend its due date (--extend)."""
+    from pipeline.queries import task
+    from pipeline.tracker import extend, history, set_status
 
-    with _open(db, write=bool(status)) as store:
-        t = _query(set_task_status, store, task_id, status, note=note, by=by) if status else _query(task, store, task_id)
+    with _open(db, write=bool(status or extend_to)) as store:
+        if extend_to:
+            _query(extend, store, task_id, extend_to, note or "", by=by)
+        if status:
+            _query(set_status, store, task_id, status, note=note, report_ref=report_ref, by=by)
+        t = _query(task, store, task_id)
+        hist = history(store, [task_id]).get(task_id, [])
+        due = store.one("SELECT COALESCE(due_extended, due_date) AS due FROM tasks WHERE id = ?", (task_id,))["due"]
     if fmt == "json":
-        click.echo(json.dumps(_plain(t), ensure_ascii=False, indent=1))
+        click.echo(json.dumps({**_plain(t), "due_date": due, "due_original": t.due_date}, ensure_ascii=False,
+                              indent=1, default=str))
         return
-    rows = [asdict(h) for h in t.history]
+    rows = [{"at": h.at, "by": h.by, "change": h.text, "report": h.report_ref or ""} for h in hist]
     if fmt == "csv":
-        click.echo(render(rows, ["changed_at", "changed_by", "old_status", "new_status", "note"], "csv"))
+        click.echo(render(rows, ["at", "by", "change", "report"], "csv"))
         return
-    click.echo(f"task #{t.id} [{t.status}{' OVERDUE' if t.overdue else ''}] due {t.due_date or '-'}  "
-               f"from #{t.document.id} {t.document.label}")
+    click.echo(f"task #{t.id} [{t.status}{' OVERDUE' if t.overdue else ''}] due {due or '-'}"
+               f"{f' (extended from {t.due_date})' if due != t.due_date else ''}  from #{t.document.id} {t.document.label}")
     click.echo(f"  assignees: {'; '.join(t.assignees) or '-'}")
     if t.coordinators:
         click.echo(f"  coordinators: {'; '.join(t.coordinators)}")
     click.echo(f"  {t.text}")
     if rows:
-        click.echo(render(rows, ["changed_at", "changed_by", "old_status", "new_status", "note"], "table"))
+        click.echo(render(rows, ["at", "by", "change", "report"], "table"))
 
 
 @click.command("correct")
@@ -338,14 +400,28 @@ def correct_cmd(doc, field, value, db, note, by):
 @click.option("--table", "table", type=click.Choice(["documents", "tasks", "references", "budgets"]), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here (required for xlsx); default stdout.")
-def export_cmd(db, table, fmt, out):
-    """Export a table as CSV, JSON or an Excel workbook."""
-    from pipeline.queries import export_table
+@tracker_options
+def export_cmd(db, table, fmt, out, assignee, status, period, timeliness, from_date, to_date, due_before, overdue,
+               from_doc, text, sort):
+    """Export a table as CSV, JSON or an Excel workbook. With --table tasks and any tracker filter
+    (--assignee, --period, --text …): exactly the tasks `vanban tasks` lists with the same options, in the web
+    tracker's export columns."""
+    from pipeline.queries import Table, export_table
 
+    filters = (assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text)
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    if table != "tasks" and (any(filters) or sort != "due"):
+        raise click.UsageError("tracker filters apply to --table tasks only")
     with _open(db) as store:
-        t = _query(export_table, store, table)
+        if table == "tasks" and any(filters):
+            from pipeline.tracker import EXPORT_COLUMNS, EXPORT_HEADINGS, task_list
+
+            p = _query(task_list, store, _tracker_filter(*filters), sort=sort, per_page=None)
+            heads = [EXPORT_HEADINGS[c] for c in EXPORT_COLUMNS]
+            t = Table("tasks", heads, [{EXPORT_HEADINGS[k]: v for k, v in r.export().items()} for r in p.rows])
+        else:
+            t = _query(export_table, store, table)
     if out:
         write_table(t, fmt, out)
         click.echo(f"{len(t.rows)} rows → {out}", err=True)

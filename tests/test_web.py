@@ -115,11 +115,12 @@ def test_replaced_document_is_marked_and_linked_both_ways(site, client):
 def test_task_tracker_colours_overdue_and_due_soon(site, client):
     html = client.get("/nhiem-vu").get_data(as_text=True)
     late, soon, none = (task_id(site, a) for a in ("xây dựng kế hoạch", "bố trí kinh phí", "rà soát quy hoạch"))
-    assert re.search(rf'<tr id="row-{late}" class="overdue"', html)
-    assert re.search(rf'<tr id="row-{soon}" class="soon"', html)
-    assert re.search(rf'<tr id="row-{none}" class=""', html)
+    assert re.search(rf'<tr id="row-{late}" class="overdue tl-overdue"', html)
+    assert re.search(rf'<tr id="row-{soon}" class="soon tl-soon"', html)
+    assert re.search(rf'<tr id="row-{none}" class=" tl-no_deadline"', html)
     crafted = client.get(f"/nhiem-vu?doc={site['ids']['crafted_old.txt']}").get_data(as_text=True)
-    loads = re.search(r'<details class="card" id="per-body".*?</details>', crafted, re.S).group(0)
+    loads = re.sub(r' data-label="[^"]*"', "", re.search(r'<details class="card" id="per-body".*?</details>', crafted,
+                                                          re.S).group(0))
     assert re.search(r'>Sở Công Thương</a></td>\s*<td>1</td><td class="late">1</td><td class="">0</td>', loads)
     assert re.search(r'>Sở Tài chính</a></td>\s*<td>1</td><td class="">0</td><td class="soon">1</td>', loads)
     overdue = client.get("/api/tasks?due=overdue").get_json()
@@ -131,8 +132,8 @@ def test_task_tracker_colours_overdue_and_due_soon(site, client):
 
 def test_dashboard_draws_tasks_and_budgets(client):
     html = client.get("/thong-ke").get_data(as_text=True)
-    assert html.count('<svg class="chart"') == 3
-    assert "Sở Công Thương" in html and "Ngân sách tỉnh" in html
+    assert html.count('<svg class="chart wide"') == 3 and html.count('<svg class="chart narrow"') == 3
+    assert "Sở Công Thương" in html and ("Ngân sách tỉnh" in html or "Ngân sách địa phương" in html)
     assert "2,50 tỷ đồng" in html  # 2.5e9 on the 2019 bar
 
 
@@ -215,7 +216,13 @@ def test_signed_in_status_change_and_note_are_recorded(site, client):
     login(client)
     t = token(client, "/nhiem-vu")
     resp = client.post(f"/nhiem-vu/{tid}/trang-thai", data={"status": "done", "csrf_token": t, "next": "/nhiem-vu"})
-    assert resp.status_code == 302
+    assert resp.status_code == 302  # closing without a report note is refused, with a message
+    assert task_status(site, tid) == "open"
+    assert "cần ghi báo cáo kết quả" in client.get("/nhiem-vu").get_data(as_text=True)
+    resp = client.post(f"/nhiem-vu/{tid}/trang-thai", data={"status": "done", "note": "Đã trình kế hoạch",
+                                                           "report_ref": "15/BC-SCT", "csrf_token": t,
+                                                           "next": "/nhiem-vu"})
+    assert resp.status_code == 302 and task_status(site, tid) == "done"
     client.post(f"/nhiem-vu/{tid}/ghi-chu", data={"note": "Đã gửi <b>báo cáo</b>", "csrf_token": t})
     with open_store(site["db"]) as s:
         hist = s.query("SELECT old_status, new_status, note, changed_by FROM task_status_history WHERE task_id = ? "
@@ -225,6 +232,9 @@ def test_signed_in_status_change_and_note_are_recorded(site, client):
     assert hist[1]["note"] == "Đã gửi <b>báo cáo</b>"
     html = client.get("/nhiem-vu").get_data(as_text=True)
     assert "Đã gửi &lt;b&gt;báo cáo&lt;/b&gt;" in html
+    assert "văn bản báo cáo: 15/BC-SCT" in html
+    # due 30/6/2020, closed today (the real day, after TODAY): done late by that many days
+    assert re.search(rf'id="row-{tid}" class=" tl-done_late"', html)
     assert tid not in [x["id"] for x in client.get("/api/tasks?due=overdue").get_json()["results"]]
 
 
@@ -383,3 +393,96 @@ def test_plain_form_upload_reports_each_file_and_keeps_one_copy_of_duplicates(si
     html = client.get(page.group(1)).get_data(as_text=True)
     assert f'href="/van-ban/{site["ids"]["004_9789b1cfca0ebaa2.txt"]}"' in html and "qd-2211.txt" in html
     assert set(imports.iterdir()) == before  # the duplicate was not kept, the bad file never written
+
+
+# ---------------------------------------------------------------- tracker and document page (issue 13)
+
+def test_tracker_pages_sorts_and_exports_exactly_the_filtered_list(site, client):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    with open_store(site["db"]) as s:
+        total = s.scalar("SELECT COUNT(*) FROM tasks")
+    html = client.get("/nhiem-vu?n=20").get_data(as_text=True)
+    assert f"<strong>{total}</strong> nhiệm vụ" in html
+    assert html.count('<tr id="row-') == min(20, total) and 'rel="next"' in html
+    page2 = client.get("/nhiem-vu?n=20&page=2").get_data(as_text=True)
+    assert not set(re.findall(r'id="row-(\d+)"', html)) & set(re.findall(r'id="row-(\d+)"', page2))
+    resp = client.get("/nhiem-vu/xuat.csv?agency=SCT&period=overdue")
+    assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
+    shown = re.findall(r'id="row-(\d+)"', client.get("/nhiem-vu?agency=SCT&period=overdue").get_data(as_text=True))
+    assert [r["Mã"] for r in rows] == shown and rows
+    assert rows[0]["Tình trạng"].startswith("Quá hạn ") and rows[0]["Tình trạng"].endswith(" ngày")
+    wb = load_workbook(io.BytesIO(client.get("/nhiem-vu/xuat.xlsx?q=bo+tri+kinh+phi").get_data()))
+    ids = [str(r[0]) for r in wb.active.iter_rows(min_row=2, values_only=True)]
+    assert str(task_id(site, "bố trí kinh phí")) in ids and len(ids) < total
+    assert client.get("/nhiem-vu/xuat.pdf").status_code == 404
+    assert client.get("/nhiem-vu?period=overdue&sort=-due&tl=overdue").status_code == 200
+
+
+def test_extension_with_reason_and_my_unit_default(site, client):
+    tid = task_id(site, "rà soát quy hoạch")
+    login(client)
+    t = token(client, "/nhiem-vu")
+    client.post(f"/nhiem-vu/{tid}/gia-han", data={"due": "2020-09-30", "reason": "", "csrf_token": t})
+    with open_store(site["db"]) as s:
+        assert s.scalar("SELECT COUNT(*) FROM task_extensions WHERE task_id = ?", (tid,)) == 0
+    client.post(f"/nhiem-vu/{tid}/gia-han", data={"due": "2020-09-30", "reason": "chờ quy hoạch chung", "csrf_token": t})
+    with open_store(site["db"]) as s:
+        assert s.one("SELECT new_due, reason, changed_by FROM task_extensions WHERE task_id = ?", (tid,)) == \
+            {"new_due": "2020-09-30", "reason": "chờ quy hoạch chung", "changed_by": "lan"}
+    html = client.get(f"/nhiem-vu?doc={site['ids']['crafted_old.txt']}&agency=").get_data(as_text=True)
+    row = re.search(rf'<tr id="row-{tid}".*?</tr>', html, re.S).group(0)
+    assert "30/09/2020" in row and "gia hạn từ không có hạn" in row and "Chưa đến hạn" in row
+    assert "Gia hạn không có hạn → 30/09/2020. chờ quy hoạch chung" in row
+    client.post("/tai-khoan/don-vi", data={"unit": "Sở Xây dựng", "csrf_token": t})
+    mine = client.get("/nhiem-vu").get_data(as_text=True)
+    assert re.findall(r'id="row-(\d+)"', mine) == [str(tid)]  # only the unit's task, by default
+    every = client.get("/nhiem-vu?agency=").get_data(as_text=True)
+    assert len(re.findall(r'id="row-(\d+)"', every)) > 1
+    client.post("/tai-khoan/don-vi", data={"unit": "", "csrf_token": t})
+
+
+def test_document_tabs_validity_header_spans_and_files(site, client):
+    old, new = site["ids"]["crafted_old.txt"], site["ids"]["crafted_new.txt"]
+    html = client.get(f"/van-ban/{old}").get_data(as_text=True)
+    for tab in ("tab-thuoc-tinh", "tab-noi-dung", "tab-lien-quan", "tab-nhiem-vu", "tab-kinh-phi", "tab-tai-ve"):
+        assert f'id="{tab}"' in html
+    assert '<span class="validity ended">Hết hiệu lực</span>' in html and "Bị thay thế bởi" in html
+    assert '<span class="validity valid">Còn hiệu lực</span>' in client.get(f"/van-ban/{new}").get_data(as_text=True)
+    real = site["ids"]["004_9789b1cfca0ebaa2.txt"]
+    page = client.get(f"/van-ban/{real}").get_data(as_text=True)
+    link = re.search(r'<dt>Số, ký hiệu</dt><dd>[^<]*<a class="span-link" href="#at-(hdr-\d+)"', page)
+    assert link and f'id="at-{link.group(1)}"' in page  # the number is linked to where it is printed
+    files = re.findall(rf'href="(/van-ban/{real}/tep/\d+)"', page)
+    assert files
+    got = client.get(files[0])
+    assert got.status_code == 200 and "attachment" in got.headers["Content-Disposition"]
+    with open_store(site["db"]) as s:
+        path = s.scalar("SELECT source_path FROM documents WHERE id = ?", (real,))
+    assert got.get_data() == Path(path).read_bytes()
+    assert client.get(f"/van-ban/{real}/tep/999999").status_code == 404
+    assert client.get(f"/van-ban/{old}/tep/{files[0].rsplit('/', 1)[1]}").status_code == 404  # not its file
+    assert client.get(f"/van-ban/{real}/tep/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_cited_document_not_in_archive_has_a_page(site, client):
+    real = site["ids"]["004_9789b1cfca0ebaa2.txt"]
+    with open_store(site["db"]) as s:
+        ref = s.one("SELECT id, number, relation FROM doc_references WHERE document_id = ? AND cited_document_id IS NULL "
+                    "AND number IS NOT NULL ORDER BY seq", (real,))
+    assert ref
+    page = client.get(f"/van-ban/{real}").get_data(as_text=True)
+    assert f'href="/trich-dan/{ref["id"]}"' in page
+    html = client.get(f"/trich-dan/{ref['id']}").get_data(as_text=True)
+    assert "không có trong kho" in html and ref["number"] in html
+    assert f'href="/van-ban/{real}"' in html and ref["relation"].capitalize() in html
+    assert client.get("/trich-dan/999999").status_code == 404
+    old_ref = None
+    with open_store(site["db"]) as s:
+        old_ref = s.scalar("SELECT id FROM doc_references WHERE document_id = ?", (site["ids"]["crafted_new.txt"],))
+    resp = client.get(f"/trich-dan/{old_ref}")  # a cited document the archive holds: its own page
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/van-ban/{site['ids']['crafted_old.txt']}")

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from pipeline.normalise import unmark
 
-KINDS = ("reference", "task", "deadline", "budget")
+KINDS = ("reference", "task", "deadline", "budget", "header")
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,20 @@ class DocDetail:
     deadlines: list[Deadline] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
     ended_by: list[Citing] = field(default_factory=list)  # documents that replace or repeal this one
+    header_spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # field label → span in the text
+    files: list[SourceFile] = field(default_factory=list)
+
+
+@dataclass
+class SourceFile:
+    """A file a document was read from; `id` 0 is the document's own source path (no document_files row)."""
+
+    id: int
+    name: str  # shown name, never the server's path
+    path: str
+    format: str | None = None
+    size: int | None = None
+    role: str = "primary"
 
 
 # the store's task statuses (pipeline.queries.TASK_STATUSES), in Vietnamese

@@ -110,24 +110,32 @@ def _fmt(v: float) -> str:
     return s.translate(str.maketrans(",.", ".,"))
 
 
-def bar_chart(chart: Chart) -> Markup:
-    label_w, bar_w, row_h, pad = 300, 560, 24, 8
+def bar_chart(chart: Chart, narrow: bool = False) -> Markup:
+    """Stacked horizontal bars. `narrow`: a phone's layout (each label on its own line above its bar, 420
+    units wide), so that at 390 px the text stays at least ~11 px high instead of shrinking to 4 px."""
+    if narrow:
+        label_w, bar_w, row_h, pad, per_row, label_h = 0, 330, 18, 8, 2, 16
+    else:
+        label_w, bar_w, row_h, pad, per_row, label_h = 300, 560, 24, 8, 4, 0
     names = list(chart.series)
     totals = [sum(chart.series[s][i] for s in names) for i in range(len(chart.categories))]
     top = max(totals, default=0) or 1
-    legend_h = 22 * ((len(names) + 3) // 4)
-    height = legend_h + len(chart.categories) * (row_h + pad) + 30
-    width = label_w + bar_w + 120
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-           f'aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">']
+    legend_h = 22 * ((len(names) + per_row - 1) // per_row)
+    height = legend_h + len(chart.categories) * (row_h + pad + label_h) + 30
+    width = 420 if narrow else label_w + bar_w + 120
+    out = [f'<svg class="chart {"narrow" if narrow else "wide"}" viewBox="0 0 {width} {height}" width="100%" '
+           f'role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">']
     for i, name in enumerate(names):
-        lx, ly = 10 + (i % 4) * 220, 6 + (i // 4) * 22
+        lx, ly = 10 + (i % per_row) * (205 if narrow else 220), 6 + (i // per_row) * 22
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{chart.colour(i, name)}"/>'
-                   f'<text x="{lx + 18}" y="{ly + 11}" class="lg">{escape(_clip(name, 28))}</text>')
+                   f'<text x="{lx + 18}" y="{ly + 11}" class="lg">{escape(_clip(name, 24 if narrow else 28))}</text>')
     for r, cat in enumerate(chart.categories):
-        y = legend_h + 10 + r * (row_h + pad)
-        out.append(f'<text x="{label_w - 8}" y="{y + row_h * 0.7:.1f}" text-anchor="end" class="cl">'
-                   f'<title>{escape(cat)}</title>{escape(_clip(cat, 44))}</text>')
+        y = legend_h + 10 + r * (row_h + pad + label_h) + label_h
+        if narrow:
+            out.append(f'<text x="2" y="{y - 4}" class="cl"><title>{escape(cat)}</title>{escape(_clip(cat, 56))}</text>')
+        else:
+            out.append(f'<text x="{label_w - 8}" y="{y + row_h * 0.7:.1f}" text-anchor="end" class="cl">'
+                       f'<title>{escape(cat)}</title>{escape(_clip(cat, 44))}</text>')
         x = float(label_w)
         for i, name in enumerate(names):
             v = chart.series[name][r]
@@ -137,7 +145,7 @@ def bar_chart(chart: Chart) -> Markup:
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{bw:.1f}" height="{row_h}" fill="{chart.colour(i, name)}">'
                        f'<title>{escape(cat)} — {escape(name)}: {_fmt(v)} {escape(chart.unit)}</title></rect>')
             x += bw
-        out.append(f'<text x="{x + 6:.1f}" y="{y + row_h * 0.7:.1f}" class="tv">{_fmt(totals[r])} {escape(chart.unit)}</text>')
+        out.append(f'<text x="{x + 6:.1f}" y="{y + row_h * 0.75:.1f}" class="tv">{_fmt(totals[r])} {escape(chart.unit)}</text>')
     if not chart.categories:
         out.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle" class="cl">Chưa có dữ liệu</text>')
     out.append("</svg>")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from pipeline import queries
+from pipeline import queries, tracker
 from pipeline.store.searchtext import search_words
 from pipeline.web.auth import login_required, safe_next
 from pipeline.web.highlight import Span, highlight
-from pipeline.web.models import CLOSED, STATUSES, DocDetail, TaskRow
+from pipeline.web.models import STATUSES, DocDetail
 from pipeline.web.svg import Chart, Edge, Node, bar_chart, neighbourhood
 
 bp = Blueprint("views", __name__)
@@ -26,7 +26,8 @@ def data():
 
 
 def today() -> date:
-    return current_app.config.get("TODAY") or date.today()
+    """The Vietnamese calendar's today (Asia/Ho_Chi_Minh), unless the app is configured with one (tests)."""
+    return current_app.config.get("TODAY") or tracker.vn_today()
 
 
 MAX_ID = 2**63 - 1  # what a database integer holds
@@ -102,11 +103,26 @@ def neighbourhood_svg(d: DocDetail):
         seen.add(key)
         label = _ref_label(r)
         sub = r.date or (r.title if r.number else "") or ""
-        href = url_for("views.document", doc_id=r.target_id) if r.target_id else None
+        href = url_for("views.document", doc_id=r.target_id) if r.target_id else url_for("views.cited", ref_id=r.id)
         cited.append(Edge(Node(label, sub, href, r.target_status), r.relation))
     citing = [Edge(Node(c.doc.label, c.doc.issue_date or "", url_for("views.document", doc_id=c.doc.id), c.doc.status),
                    c.relation) for c in d.cited_by]
     return neighbourhood(center, cited[:30], citing[:30])
+
+
+VALIDITY = {"thay thế": "Bị thay thế bởi", "bãi bỏ": "Bị bãi bỏ bởi", "sửa đổi": "Được sửa đổi, bổ sung bởi"}
+
+
+def validity(d: DocDetail) -> tuple[str, list[tuple[str, list]]]:
+    """("valid" | "ended" | "amended", [(phrase, documents)]) as far as the archive's references tell."""
+    by: dict[str, list] = {}
+    for c in d.cited_by:
+        if c.relation in VALIDITY and c.doc not in by.get(c.relation, []):
+            by.setdefault(c.relation, []).append(c.doc)
+    parts = [(VALIDITY[rel], docs) for rel, docs in by.items()]
+    if "thay thế" in by or "bãi bỏ" in by:
+        return "ended", parts
+    return ("amended" if by else "valid"), parts
 
 
 @bp.route("/van-ban/<int:doc_id>")
@@ -117,44 +133,117 @@ def document(doc_id: int):
     groups: OrderedDict[str, list] = OrderedDict()
     for c in d.cited_by:
         groups.setdefault(c.relation, []).append(c.doc)
-    return render_template("document.html", d=d, text=highlight(d.text, _spans(d)), cited_by=groups,
-                           graph=neighbourhood_svg(d), statuses=STATUSES, today=today())
+    spans = _spans(d) + [Span("header", a, b, "hdr-" + str(i), label)
+                         for i, (label, (a, b)) in enumerate(d.header_spans.items())]
+    anchors = {label: "hdr-" + str(i) for i, label in enumerate(d.header_spans)}
+    state, parts = validity(d)
+    return render_template("document.html", d=d, text=highlight(d.text, spans), cited_by=groups,
+                           graph=neighbourhood_svg(d), statuses=STATUSES, today=today(), anchors=anchors,
+                           validity=state, validity_parts=parts)
+
+
+@bp.route("/van-ban/<int:doc_id>/tep/<int:file_id>")
+def document_file(doc_id: int, file_id: int):
+    """An original file of the document, as an attachment. Only a file the store lists for this document
+    (by its row id, never a path from the request) and only a regular file."""
+    from pathlib import Path
+
+    from flask import send_file
+
+    f = next((x for x in data().files(doc_id) if x.id == file_id), None)
+    if f is None:
+        abort(404)
+    p = Path(f.path)
+    if not p.is_file():
+        abort(404)
+    return send_file(p, as_attachment=True, download_name=f.name, max_age=0)
+
+
+@bp.route("/trich-dan/<int:ref_id>")
+def cited(ref_id: int):
+    """What a reference cites: its document when the archive holds it, else a page of who cites it and how."""
+    found = data().cited_page(ref_id)
+    if found is None:
+        abort(404)
+    ref, c = found
+    target = ref.target_id or (c.cited.id if c.cited else None)
+    if target:
+        return redirect(url_for("views.document", doc_id=target))
+    shown = data()._summaries([x.document.id for x in c.citations])
+    groups: OrderedDict[str, list] = OrderedDict()
+    for x in sorted(c.citations, key=lambda x: queries.RELATIONS.index(x.relation)
+                    if x.relation in queries.RELATIONS else 99):
+        if x.document.id in shown:
+            groups.setdefault(x.relation, []).append((shown[x.document.id], x))
+    return render_template("cited.html", ref=ref, label=_ref_label(ref), groups=groups,
+                           total=sum(len(v) for v in groups.values()))
+
+
+PER_PAGE = (20, 50, 100)
+
+
+def _tracker_args() -> tuple[tracker.TrackerFilter, str, int, int]:
+    """The tracker's filters from the query string. No agency named (the parameter absent, not empty):
+    the signed-in user's unit."""
+    a = request.args
+    agency = a.get("agency", a.get("assignee"))
+    if agency is None and g.user:
+        agency = tracker.user_unit(data().store, g.user)
+    period = a.get("period") or a.get("due") or ""
+    status = a.get("status") or None
+    tl = a.get("tl") or None
+    f = tracker.TrackerFilter(
+        agency=(agency or "").strip()[:300] or None,
+        status=status if status in STATUSES or status == "active" else None,
+        timeliness=tl if tl in tracker.TIMELINESS else None,
+        period=period if period in tracker.PERIODS else None,
+        due_from=a.get("from") or None, due_to=a.get("to") or None,
+        doc=_int(a.get("doc"), 1), text=(a.get("q") or "").strip()[:200] or None)
+    sort = a.get("sort") if a.get("sort") in tracker.SORTS else "due"
+    per = _int(a.get("n")) or 50
+    return f, sort, max(1, _int(a.get("page")) or 1), per if per in PER_PAGE else 50
+
+
+def _tracker_page(f, sort, page, per):
+    try:
+        return tracker.task_list(data().store, f, sort=sort, page=page, per_page=per, today=today()), None
+    except queries.QueryError as e:
+        return tracker.TrackerPage([], 0, 1, per, [], []), str(e)
 
 
 @bp.route("/nhiem-vu")
 def tasks():
-    f = {
-        "assignee": request.args.get("assignee") or None,
-        "status": request.args.get("status") if request.args.get("status") in STATUSES else None,
-        "due": request.args.get("due") if request.args.get("due") in DUE_FILTERS else None,
-        "doc_id": _int(request.args.get("doc"), 1),
-    }
-    rows = data().tasks(today=today(), staff=g.user is not None, **f)
-    return render_template("tasks.html", rows=rows, f=f, statuses=STATUSES, due_filters=DUE_FILTERS,
-                           assignees=data().assignees(), today=today(), per_body=_per_body(rows, today()))
+    f, sort, page, per = _tracker_args()
+    result, error = _tracker_page(f, sort, page, per)
+    if error:
+        flash(f"Bộ lọc không hợp lệ: {error}", "warn")
+    store = data().store
+    hist = tracker.history(store, [r.id for r in result.rows]) if g.user else {}
+    args = {k: v for k, v in request.args.items() if k not in ("page",)}
+    if "agency" not in args and f.agency:
+        args["agency"] = f.agency
+    return render_template("tasks.html", result=result, f=f, sort=sort, per=per, args=args, history=hist,
+                           statuses=STATUSES, periods=tracker.PERIODS, sorts=tracker.SORTS,
+                           timeliness=tracker.TIMELINESS, per_page=PER_PAGE, agencies=tracker.agencies(store),
+                           unit=tracker.user_unit(store, g.user) if g.user else None, today=today(),
+                           per_body=tracker.per_agency(store, result.ids, today())[:15], now=tracker.vn_now())
 
 
-@dataclass
-class BodyLoad:
-    name: str
-    total: int = 0
-    overdue: int = 0
-    soon: int = 0
-    closed: int = 0
-
-
-def _per_body(rows: list[TaskRow], t: date) -> list[BodyLoad]:
-    """What each assignee holds of the listed tasks, most overdue first."""
-    loads: dict[str, BodyLoad] = {}
-    for r in rows:
-        u = r.urgency(t)
-        for name in r.assignees or ["(chưa rõ cơ quan)"]:
-            b = loads.setdefault(name, BodyLoad(name))
-            b.total += 1
-            b.overdue += u == "overdue"
-            b.soon += u == "soon"
-            b.closed += r.status in CLOSED
-    return sorted(loads.values(), key=lambda b: (-b.overdue, -b.soon, -(b.total - b.closed), b.name))
+@bp.route("/nhiem-vu/xuat.<fmt>")
+def tasks_export(fmt: str):
+    """Exactly the filtered list (every page of it), as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    f, sort, _page, _per = _tracker_args()
+    result, error = _tracker_page(f, sort, 1, None)
+    if error:
+        abort(400)
+    body = tracker.export_bytes(result.rows, fmt)
+    stamp = tracker.vn_now().strftime("%Y%m%d-%H%M")
+    mime = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="nhiem-vu-{stamp}.{fmt}"', "X-Total-Count": str(result.total)})
 
 
 def _back(default: str):
@@ -169,10 +258,50 @@ def task_status(task_id: int):
     if status not in STATUSES:
         abort(400)
     note = request.form.get("note", "").strip()[:2000] or None
-    if not data().set_task_status(task_id, status, g.user, note):
+    ref = request.form.get("report_ref", "").strip()[:200] or None
+    if data().store.one("SELECT id FROM tasks WHERE id = ?", (task_id,)) is None:
         abort(404)
+    try:
+        tracker.set_status(data().store, task_id, status, note=note, report_ref=ref, by=g.user)
+    except queries.QueryError:
+        flash(f"Nhiệm vụ #{task_id}: cần ghi báo cáo kết quả để đóng nhiệm vụ.", "error")
+        return _back(url_for("views.tasks"))
     flash(f"Đã cập nhật nhiệm vụ #{task_id}: {STATUSES[status]}.", "info")
     return _back(url_for("views.tasks"))
+
+
+@bp.route("/nhiem-vu/<int:task_id>/gia-han", methods=["POST"])
+@login_required
+def task_extend(task_id: int):
+    if data().store.one("SELECT id FROM tasks WHERE id = ?", (task_id,)) is None:
+        abort(404)
+    try:
+        r = tracker.extend(data().store, task_id, request.form.get("due", ""), request.form.get("reason", "")[:2000],
+                           by=g.user)
+    except queries.QueryError as e:
+        flash(f"Không gia hạn được nhiệm vụ #{task_id}: {_extend_error(str(e))}", "error")
+        return _back(url_for("views.tasks"))
+    flash(f"Đã gia hạn nhiệm vụ #{task_id} đến {r.due_date[8:10]}/{r.due_date[5:7]}/{r.due_date[:4]}.", "info")
+    return _back(url_for("views.tasks"))
+
+
+def _extend_error(msg: str) -> str:
+    if "reason" in msg:
+        return "cần ghi lý do gia hạn."
+    if "after" in msg:
+        return "hạn mới phải sau hạn hiện tại."
+    if "closed" in msg:
+        return "nhiệm vụ đã đóng."
+    return "ngày không hợp lệ (dd/mm/yyyy)."
+
+
+@bp.route("/tai-khoan/don-vi", methods=["POST"])
+@login_required
+def my_unit():
+    unit = request.form.get("unit", "").strip()[:300]
+    tracker.set_user_unit(data().store, g.user, unit or None)
+    flash(f"Đơn vị của bạn: {unit}." if unit else "Đã bỏ đơn vị mặc định.", "info")
+    return redirect(url_for("views.tasks", agency=unit) if unit else url_for("views.tasks", agency=""))
 
 
 @bp.route("/nhiem-vu/<int:task_id>/ghi-chu", methods=["POST"])
@@ -208,4 +337,5 @@ def dashboard():
     years = sorted({y for _, per in bs for y in per})
     budget = Chart("Kinh phí theo nguồn và năm ban hành (tỷ đồng)", [s for s, _ in bs],
                    {y: [per.get(y, 0) / 1e9 for _, per in bs] for y in years}, "tỷ đồng")
-    return render_template("dashboard.html", charts=[(c.title, bar_chart(c)) for c in (by_agency, by_month, budget)])
+    return render_template("dashboard.html", charts=[(c.title, bar_chart(c), bar_chart(c, narrow=True))
+                                                     for c in (by_agency, by_month, budget)])
