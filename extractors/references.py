@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +23,7 @@ import regex
 from extractors import legal_keys as lk
 from extractors.dates import find_dates
 from pipeline.normalise import fold as _fold_text
+from pipeline.normalise import unmark
 from pipeline.records import Reference
 
 RELATION_RANK = ["căn cứ", "thực hiện", "thay thế", "bãi bỏ", "sửa đổi", "hướng dẫn", "dẫn chiếu"]
@@ -225,28 +225,22 @@ def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int
     return next((v for v in valid if v[1] == code_type), valid[-1])
 
 
-def _bare_table() -> dict[int, str]:
-    table = {}
-    for cp in range(0xC0, 0x1EFA):
-        base = unicodedata.normalize("NFD", chr(cp))[0]
-        if base != chr(cp) and base.isascii() and len(base) == 1:
-            table[cp] = base.lower()
-    table.update({ord("đ"): "d", ord("Đ"): "d"})
-    return table
+def _bare(s: str) -> str:
+    """Lower case without marks, one letter for one letter: offsets stay those of the text."""
+    return unmark(s).lower()
 
 
-_BARE = _bare_table()  # one letter for one letter: offsets stay those of the text
 _OCR_TYPE = regex.compile(
-    "(?<![a-z])(?P<type>" + "|".join(sorted({n.translate(_BARE).replace(" ", r"\s+") for n, _ in TYPE_NAMES if " " in n},
-                                           key=len, reverse=True))
+    "(?<![a-z])(?P<type>" + "|".join(sorted({_bare(n).replace(" ", r"\s+") for n, _ in TYPE_NAMES if " " in n},
+                                           key=lambda n: (-len(n), n)))
     + r")\s+s[^\W\d_]?\.?\s*:?\s*$")
-_OCR_CANON = {" ".join(n.translate(_BARE).split()): c for n, c in TYPE_NAMES if " " in n}
+_OCR_CANON = {" ".join(_bare(n).split()): c for n, c in TYPE_NAMES if " " in n}
 
 
 def _ocr_type_before(text: str, pos: int) -> tuple[int, str, None] | None:
     """A type name OCR printed without its tone marks right before the number: "Chi thị sô 20/CT-TTg"."""
     lo = max(0, pos - 40)
-    m = _OCR_TYPE.search(text[lo:pos].translate(_BARE).lower())
+    m = _OCR_TYPE.search(_bare(text[lo:pos]))
     return (lo + m.start(), _OCR_CANON[" ".join(m["type"].split())], None) if m else None
 
 
@@ -502,7 +496,7 @@ def _known_law_re() -> regex.Pattern:
     if _KNOWN_LAW_RE is None:
         names = sorted({law.name.split(" ", 1)[1] if law.name.startswith("Luật ") else law.name.split(" ", 2)[2]
                         for versions in lk.laws().values() for law in versions
-                        if law.name.startswith(("Luật ", "Bộ luật "))}, key=len, reverse=True)
+                        if law.name.startswith(("Luật ", "Bộ luật "))}, key=lambda n: (-len(n), n))
         alts = "|".join(r"\s+".join(regex.escape(w) for w in n.split()) for n in names)
         _KNOWN_LAW_RE = regex.compile(rf"(?i)(?:{alts})(?![\p{{L}}])")
     return _KNOWN_LAW_RE
