@@ -183,3 +183,21 @@ def test_migration_lists_the_files_of_documents_stored_before(tmp_path):
         assert (f["role"], f["size_bytes"], f["ocr_pages"]) == ("primary", PDF_030.stat().st_size, 2)
         assert s.scalar("SELECT COUNT(*) AS n FROM document_bands") == 16
         assert s.scalar("SELECT ocr_pages FROM documents") == 2
+
+
+def test_web_upload_of_a_twin_joins_its_document(tmp_path):
+    pytest.importorskip("flask")
+    from pipeline.web.importing import import_one
+
+    up = tmp_path / "uploads"
+    up.mkdir()
+    txt, docx, again = (Path(shutil.copy(f, up / f"{i}-{f.name}")) for i, f in enumerate((TXT_009, DOCX_009, TXT_009)))
+    with open_store(str(tmp_path / "v.db"), create=True) as s:
+        first = import_one(s, txt)
+        assert first.message == "Đã nhập"
+        twin = import_one(s, docx)
+        assert (twin.doc_id, twin.message) == (first.doc_id, "Đã nhập: thêm một tệp của văn bản đã có")
+        same = import_one(s, again)  # the same bytes once more: one copy kept
+        assert (same.doc_id, same.message) == (first.doc_id, "Văn bản này đã có trong cơ sở dữ liệu")
+        assert not again.exists()
+        assert [f.name for f in source_files(s, first.doc_id)] == [docx.name, txt.name]

@@ -16,11 +16,15 @@ def import_one(store: Store, path: Path) -> ImportResult:
     summary = import_paths(store, [path], workers=0)
     if summary.failures:
         return ImportResult(None, summary.failures[0][1])
-    row = store.one("SELECT id FROM documents WHERE source_path = ?", (str(path),))
-    if row is not None:
-        return ImportResult(row["id"], "Đã nhập" if summary.added else "Đã cập nhật")
-    row = store.one("SELECT id FROM documents WHERE content_hash = ?", (file_hash(path),))
-    if row is not None:  # the same bytes were imported before: keep one copy
+    row = store.one("SELECT document_id FROM document_files WHERE source_path = ?", (str(path),))
+    if row is None:
+        return ImportResult(None, "Không rõ lỗi khi nhập")
+    h = file_hash(path)
+    if store.one("SELECT 1 AS x FROM document_files WHERE content_hash = ? AND source_path <> ?", (h, str(path))):
+        with store.transaction():  # the same bytes were imported before: keep one copy
+            store.execute("DELETE FROM document_files WHERE source_path = ?", (str(path),))
         path.unlink(missing_ok=True)
-        return ImportResult(row["id"], "Văn bản này đã có trong cơ sở dữ liệu")
-    return ImportResult(None, "Không rõ lỗi khi nhập")
+        return ImportResult(row["document_id"], "Văn bản này đã có trong cơ sở dữ liệu")
+    if summary.duplicates:  # another file of a stored document (its original, a copy in another format)
+        return ImportResult(row["document_id"], "Đã nhập: thêm một tệp của văn bản đã có")
+    return ImportResult(row["document_id"], "Đã nhập" if summary.added else "Đã cập nhật")
