@@ -230,7 +230,7 @@ class _Index:
             self.where = ""
             self.params: list = []
             if exclude:
-                self.where = " AND documents_fts.rowid NOT IN (SELECT value FROM json_each(?))"
+                self.where = " AND rowid NOT IN (SELECT value FROM json_each(?))"
                 self.params = [json.dumps(exclude)]
         else:
             where, params = [], []
@@ -249,46 +249,49 @@ class _Index:
             self.where = "".join(f" AND {w}" for w in where)
             self.params = params
 
-    def _sql(self, select: str, expr: str, tail: str = "") -> tuple[str, list]:
-        if self.sqlite:
-            return (f"SELECT {select} FROM documents_fts WHERE documents_fts MATCH ?{self.where}{tail}",
+    def _sql(self, select: str, expr: str, tail: str = "", title: bool = False) -> tuple[str, list]:
+        if self.sqlite:  # a tier of title matches alone reads the titles' index (migration 9)
+            t = "documents_title_fts" if title else "documents_fts"
+            return (f"SELECT {select} FROM {t} WHERE {t} MATCH ?{self.where}{tail}",
                     [expr + self.meta, *self.params])
         return (f"SELECT {select} FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q"
                 f"{self.where}{tail}", [expr, *self.params])
 
     @property
     def _id(self) -> str:
-        return "documents_fts.rowid" if self.sqlite else "d.id"
+        return "rowid" if self.sqlite else "d.id"
 
-    def count(self, expr: str, cap: int) -> int:
+    def count(self, expr: str, cap: int, title: bool = False) -> int:
         """Hits of a tier, counted up to `cap` (the index stops there)."""
         i = self._id
-        sql, params = self._sql(f"{i} AS id", expr, " LIMIT ?")
+        sql, params = self._sql(f"{i} AS id", expr, " LIMIT ?", title)
         return int(self.store.scalar(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", [*params, cap]) or 0)
 
-    def rows(self, expr: str, total: int, start: int, stop: int) -> list[tuple[int, float]]:
+    def rows(self, expr: str, total: int, start: int, stop: int, title: bool = False) -> list[tuple[int, float]]:
         """Positions start..stop of the tier: its newest RANK_CAP hits ranked, then the older ones newest first."""
         i = self._id
-        score = "bm25(documents_fts, 10.0, 1.0, 0.0)" if self.sqlite else "ts_rank(d.search_vector, q)"
+        score = ("bm25(documents_title_fts, 10.0, 0.0)" if title else "bm25(documents_fts, 10.0, 1.0, 0.0)") \
+            if self.sqlite else "ts_rank(d.search_vector, q)"
         out: list[tuple[int, float]] = []
         if RANK_CAP <= 0:  # newest first: the index walks its rowids backwards and stops at `stop`
-            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT ? OFFSET ?")
+            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT ? OFFSET ?", title)
             return [(r["id"], 0.0) for r in self.store.query(sql, [*params, stop - start, start])]
         floor = None
         if total > RANK_CAP:
-            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT 1 OFFSET ?")
+            sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT 1 OFFSET ?", title)
             floor = self.store.scalar(sql, [*params, RANK_CAP - 1])
         if start < RANK_CAP:
             cond = f" AND {i} >= ?" if floor is not None else ""
             order = "score" if self.sqlite else "score DESC"
-            sql, params = self._sql(f"{i} AS id, {score} AS score", expr, f"{cond} ORDER BY {order}, {i} DESC LIMIT ?")
+            sql, params = self._sql(f"{i} AS id, {score} AS score", expr, f"{cond} ORDER BY {order}, {i} DESC LIMIT ?",
+                                    title)
             extra = [floor] if floor is not None else []
             for r in self.store.query(sql, [*params, *extra, stop]):
                 out.append((r["id"], -float(r["score"]) if self.sqlite else float(r["score"])))
             out = out[start:]
         if floor is not None and stop > RANK_CAP:
             skip = max(0, start - RANK_CAP)
-            sql, params = self._sql(f"{i} AS id", expr, f" AND {i} < ? ORDER BY {i} DESC LIMIT ? OFFSET ?")
+            sql, params = self._sql(f"{i} AS id", expr, f" AND {i} < ? ORDER BY {i} DESC LIMIT ? OFFSET ?", title)
             n = stop - max(start, RANK_CAP)
             out += [(r["id"], 0.0) for r in self.store.query(sql, [*params, floor, n, skip])]
         return out
@@ -306,35 +309,39 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
     if not q.words:
         raise QueryError("nothing to search for: give at least one word")
     limit, offset = max(1, int(limit)), max(0, int(offset))
-    named, named_ids, cite_refs, near = _named(store, text, doc_type, issuer, year) if not q.phrases \
-        else ([], [], {}, None)
+    cited = _named(store, text, doc_type, issuer, year) if not q.phrases else None
+    named, near = (cited.named, cited.spellings) if cited else ([], None)
     stop = offset + limit
     stored = {n.document.id for n in named if n.document}
-    hits = [(i, 0.0, "named" if i in stored else "cites") for i in named_ids[offset:stop]]
-    pos = len(named_ids)
-    index = _Index(store, doc_type, issuer, year, named_ids)
+    n_named = cited.count if cited else 0
+    hits = [(i, 0.0, "named" if i in stored else "cites") for i in (cited.page(offset, stop) if cited else [])]
+    pos = n_named
+    # the tiers leave out the named documents and their citers (read only when the tiers are looked at)
+    index = _Index(store, doc_type, issuer, year, cited.all() if cited and n_named < COUNT_CAP else [])
     apart, listing, exact = 0, True, True
     for why, expr in _tiers(store, q, match, near):
         if why == "apart":  # words apart are listed only when no document holds them side by side
-            listing = pos == len(named_ids)
+            listing = pos == n_named
             continue
         if not listing:  # counted as "all the words" less "side by side": no positions read
             if why == "words-title" and exact:
                 D = _Sqlite if store.dialect == "sqlite" else _Postgres
                 every = index.count(D.all([D.phrase([w]) for w in q.free]), COUNT_CAP + pos + 1)
-                apart = max(0, every - (pos - len(named_ids))) if every <= COUNT_CAP + pos else 0
+                apart = max(0, every - (pos - n_named)) if every <= COUNT_CAP + pos else 0
             continue
         room = COUNT_CAP - pos  # the named documents and their citers count too: a decree cited by
         if room <= 0:             # thousands is not followed by a scan of every text printing its number
             exact = False
             break
-        n = index.count(expr, room + 1)
+        title = why == "title"  # words side by side in the title: the titles' own index answers
+        n = index.count(expr, room + 1, title)
         if n > room:
             n, exact = room, False
         if n and pos + n > offset and pos < stop:
-            hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos))]
+            hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos), title)]
         pos += n
     docs = _documents(store, [h[0] for h in hits])
+    cite_refs = cited.refs if cited else {}
     quoted = [cite_refs[i][1] for i, _, why in hits if why == "cites" and i in cite_refs]
     ref_texts = {r["id"]: r["text"] for r in store.query(
         f"SELECT id, text FROM doc_references WHERE id IN ({', '.join('?' * len(quoted))})", quoted)} if quoted else {}
@@ -429,7 +436,7 @@ def _named(store: Store, text: str, doc_type, issuer, year):
     citing references (for snippets) and the spellings to look for in texts."""
     d = _designation(text)
     if d is None:
-        return [], [], {}, None
+        return None
     keys, prefixes, code, spellings = d
     keys = [k for k in dict.fromkeys(keys) if k]
     found: dict[str, list[int]] = {}  # cited key → stored documents answering to it
@@ -451,47 +458,93 @@ def _named(store: Store, text: str, doc_type, issuer, year):
                              f"({', '.join('?' * len(stored_ids))})", stored_ids):
             cited_keys.add(r["key"])
     ck = sorted(cited_keys)
-    # every citing reference from the covering index (no reference texts: only the shown hits' are read)
-    cols = "r.id, r.document_id, r.cited_key, r.cited_document_id, r.relation, r.doc_type"
-    sql = f"SELECT {cols} FROM doc_references r WHERE r.cited_key IN ({', '.join('?' * len(ck))})"
-    params: list = list(ck)
+    # the citing references, counted, grouped and ordered in the database from the covering index:
+    # a law cited by thousands of documents sends back one page of them, never every reference
+    cols = "id, document_id, cited_key, cited_document_id, relation"
+    src = f"SELECT {cols} FROM doc_references WHERE cited_key IN ({', '.join('?' * len(ck))})"
+    src_params: list = list(ck)
+    node = "COALESCE(r.cited_key, '')"
     if stored_ids:  # references resolved to a stored document under a key not typed (a second union arm, indexed)
-        sql += (f" UNION SELECT {cols} FROM doc_references r WHERE r.cited_document_id IN "
-                f"({', '.join('?' * len(stored_ids))})")
-        params += stored_ids
-    rows = sorted(store.query(sql, params), key=lambda r: r["id"])
-    if not rows and not stored_ids:
-        return [], [], {}, None
+        # (SQLite's statistics see one value, NULL, in nearly every row of that column and would scan the table)
+        hint = " INDEXED BY ix_doc_references_cited_document" if store.dialect == "sqlite" else ""
+        marks = ", ".join("?" * len(stored_ids))
+        src += f" UNION SELECT {cols} FROM doc_references{hint} WHERE cited_document_id IN ({marks})"
+        src_params += stored_ids
+        node = f"CASE WHEN r.cited_document_id IN ({marks}) THEN '#' || r.cited_document_id ELSE {node} END"
+    nodes = store.query(f"SELECT {node} AS node, COUNT(DISTINCT r.document_id) AS n, MIN(r.id) AS first "
+                        f"FROM ({src}) r GROUP BY 1", [*stored_ids, *src_params])
+    if not nodes and not stored_ids:
+        return None
     # the nodes: stored documents, and cited keys no stored document answers to
     stored = {r["id"]: _summary(r) for r in store.query(
         f"SELECT {_SUMMARY} FROM documents d WHERE d.id IN ({', '.join('?' * len(stored_ids))})", stored_ids)} \
         if stored_ids else {}
-    first: dict[str, int] = {}  # node → its first reference (labels an unstored node)
-    citers: dict[str, set[int]] = {}
-    for r in rows:
-        node = f"#{r['cited_document_id']}" if r["cited_document_id"] in stored else (r["cited_key"] or "")
-        first.setdefault(node, r["id"])
-        citers.setdefault(node, set()).add(r["document_id"])
-    unstored = {k: i for k, i in first.items() if not k.startswith("#")}
+    unstored = {r["node"]: r for r in nodes if not r["node"].startswith("#")}
     labels = {}
     if unstored:
+        firsts = [r["first"] for r in unstored.values()]
         for r in store.query(f"SELECT id, doc_type, number, title FROM doc_references WHERE id IN "
-                             f"({', '.join('?' * len(unstored))})", list(unstored.values())):
+                             f"({', '.join('?' * len(firsts))})", firsts):
             labels[r["id"]] = " ".join(x for x in (r["doc_type"], r["number"] or r["title"]) if x)
-    named = [NamedDocument(f"#{i}", s.label, s, len(citers.get(f"#{i}", ()))) for i, s in stored.items()]
-    named += [NamedDocument(k, labels.get(unstored[k]) or k, None, len(v)) for k, v in citers.items()
-              if not k.startswith("#")]
+    citing = {r["node"]: r["n"] for r in nodes}
+    named = [NamedDocument(f"#{i}", s.label, s, citing.get(f"#{i}", 0)) for i, s in stored.items()]
+    named += [NamedDocument(k, labels.get(r["first"]) or k, None, r["n"]) for k, r in unstored.items()]
     named.sort(key=lambda n: (n.document is None, -n.citing))
-    # filters apply to the citing documents as to any hit
-    citing_ids = {r["document_id"] for r in rows} - set(stored_ids)
-    if citing_ids and (doc_type or issuer or year):
-        citing_ids = set(_filtered(store, sorted(citing_ids), doc_type, issuer, year))
-    refs: dict[int, tuple[str, int]] = {}  # citing document → (relation, reference id) its snippet quotes
-    for r in sorted(rows, key=lambda r: _relation_order(r["relation"])):
-        refs.setdefault(r["document_id"], (r["relation"], r["id"]))
-    order = sorted(citing_ids, key=lambda i: (_relation_order(refs[i][0]), -i))
-    ids = [i for i in stored_ids if not (doc_type or issuer or year) or i in _filtered(store, [i], doc_type, issuer, year)]
-    return named, ids + order, refs, spellings
+    filtered = bool(doc_type or issuer or year)
+    ids = [i for i in stored_ids if not filtered or i in _filtered(store, [i], doc_type, issuer, year)]
+    return _Citers(store, named, ids, stored_ids, src, src_params, filtered and (doc_type, issuer, year), spellings)
+
+
+_RANK = f"{len(RELATIONS)}000000000000"  # a relation's order and a reference id in one integer (ids below 10^12)
+_RELATION_ORDER = ("CASE r.relation " + " ".join(f"WHEN '{rel}' THEN {i}" for i, rel in enumerate(RELATIONS))
+                   + f" ELSE {len(RELATIONS)} END")
+
+
+class _Citers:
+    """The documents a query names (`ids`) then the documents citing them, strongest relation first
+    (căn cứ …), newest first within a relation; each citer with the reference its snippet quotes."""
+
+    def __init__(self, store, named, ids, stored_ids, src, src_params, filters, spellings):
+        self.store, self.named, self.stored_ids, self.spellings = store, named, ids, spellings
+        self._src, self._params = src, src_params
+        self._not = f" WHERE r.document_id NOT IN ({', '.join('?' * len(stored_ids))})" if stored_ids else ""
+        self._not_params = list(stored_ids)
+        self.refs: dict[int, tuple[str, int]] = {}  # citing document → (relation, reference id), for those read
+        self._all: list[int] | None = None
+        if filters:  # filters apply to the citing documents as to any hit
+            every = self._citers()
+            keep = set(_filtered(store, every, *filters)) if every else set()
+            self._all = [i for i in every if i in keep]
+        self.count = len(ids) + (len(self._all) if self._all is not None else int(self.store.scalar(
+            f"SELECT COUNT(DISTINCT r.document_id) AS n FROM ({self._src}) r{self._not}",
+            [*self._params, *self._not_params]) or 0))
+
+    def _citers(self, limit: int | None = None, offset: int = 0) -> list[int]:
+        tail = " LIMIT ? OFFSET ?" if limit is not None else ""
+        best = f"MIN(({_RELATION_ORDER}) * {_RANK} + r.id)"
+        rows = self.store.query(
+            f"SELECT r.document_id AS id, {best} AS best FROM ({self._src}) r"
+            f"{self._not} GROUP BY r.document_id ORDER BY {best} / {_RANK}, r.document_id DESC{tail}",
+            [*self._params, *self._not_params, *([limit, offset] if limit is not None else [])])
+        for r in rows:
+            best = int(r["best"])
+            rel = best // int(_RANK)
+            self.refs[r["id"]] = (RELATIONS[rel] if rel < len(RELATIONS) else "", best % int(_RANK))
+        return [r["id"] for r in rows]
+
+    def page(self, start: int, stop: int) -> list[int]:
+        head = self.stored_ids[start:stop]
+        a, b = max(0, start - len(self.stored_ids)), max(0, stop - len(self.stored_ids))
+        if b <= a:
+            return head
+        if self._all is not None:
+            return head + self._all[a:b]
+        return head + self._citers(b - a, a)
+
+    def all(self) -> list[int]:
+        if self._all is None:
+            self._all = self._citers()
+        return self.stored_ids + self._all
 
 
 def _filtered(store: Store, ids: list[int], doc_type, issuer, year) -> list[int]:

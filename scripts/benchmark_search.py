@@ -186,10 +186,11 @@ def build(path: Path, n: int, seeds: list[dict]) -> None:
     c.execute("PRAGMA journal_mode = OFF")
     c.execute("PRAGMA synchronous = OFF")
     c.execute("PRAGMA cache_size = -400000")
-    trigger = c.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'documents_fts_ai'").fetchone()
+    triggers = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'documents' "
+                         "AND name LIKE 'documents%fts_ai'").fetchall()
     c.execute("BEGIN")
-    if trigger:
-        c.execute("DROP TRIGGER documents_fts_ai")
+    for name, _ in triggers:
+        c.execute(f"DROP TRIGGER {name}")
     doc_sql = f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' * len(DOC_COLUMNS))})"
     ref_sql = f"INSERT INTO doc_references ({', '.join(REF_COLUMNS)}) VALUES ({', '.join('?' * len(REF_COLUMNS))})"
     keys_sql = "INSERT OR IGNORE INTO document_keys (document_id, key, alias) VALUES (?, ?, ?)"
@@ -205,11 +206,14 @@ def build(path: Path, n: int, seeds: list[dict]) -> None:
             print(f"\r  {path.name}: {i + 1}/{n} documents, {time.perf_counter() - t0:.0f}s", end="", flush=True)
     print(f"\r  {path.name}: {n} documents written, {time.perf_counter() - t0:.0f}s; full-text index …", end="",
           flush=True)
-    c.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
-    if trigger:
-        c.execute(trigger[0])
+    for name, sql in triggers:
+        fts = name.removesuffix("_ai")
+        c.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        c.execute(sql)
     c.execute("COMMIT")
-    c.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+    for name, _ in triggers:
+        fts = name.removesuffix("_ai")
+        c.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
     c.execute("ANALYZE")
     c.close()
     tmp.rename(path)
@@ -226,7 +230,7 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> str:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute(f'CREATE SCHEMA "{schema}"')
     pg_url = url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    src = open_store(str(sqlite_path), readonly=True)
+    src = open_store(str(sqlite_path), readonly=True, upto=SEARCH_SCHEMA)
     dst = open_store(pg_url, create=True)
     cols = ", ".join(["id", *DOC_COLUMNS])
     with dst.conn.cursor() as cur:

@@ -125,6 +125,8 @@ def test_nghi_dinh_45_finds_the_decree_and_the_documents_citing_it(archive):
     h = next(h for h in citers if h.document.id == n["004"])
     assert h.snippet.startswith("căn cứ: [Nghị] [định] số [45]/2012/NĐ-CP")
     first = [h.document.id for h in citers]
+    paged = [h.document.id for o in range(0, len(page.hits), 3) for h in search(store, "nghi dinh 45", limit=3, offset=o)]
+    assert paged == [h.document.id for h in page.hits]  # citers paged in the database, in the same order
     for typed in ("nd 45", "NĐ 45/2012", "45/2012/nđ-cp", "Nghị định số 45/2012/NĐ-CP"):
         assert [h.document.id for h in search(store, typed, limit=len(first))] == first, typed
     # a stored document by its number: itself first
