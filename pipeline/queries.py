@@ -191,22 +191,26 @@ class _Postgres:
         return f"({a} & !{b})"
 
 
-def _tiers(store: Store, q: _Query, match: str, near: list[list[str]] | None = None) -> list[tuple[str, str]]:
-    """(why, index query) of each tier, in order; each excludes the ones before it."""
+def _tiers(store: Store, q: _Query, match: str,
+           near: list[list[str]] | None = None) -> list[tuple[str, str, str | None]]:
+    """(why, index query, with the tier before) of each tier, in order; each excludes the ones before it.
+    The third, for a tier that is a query less the tier before it, is the query alone: counting it and
+    taking the tier before's count away reads no positions of the excluded words."""
     D = _Sqlite if store.dialect == "sqlite" else _Postgres
     strict = [D.phrase(p) for p in q.phrases] + [D.phrase([w]) for w in q.free]
     strict_t = [D.phrase(p, True) for p in q.phrases] + [D.phrase([w], True) for w in q.free]
     if near is not None:  # a document's designation: its spellings side by side, nothing looser
         n_any, n_title = D.any([D.phrase(p) for p in near]), D.any([D.phrase(p, True) for p in near])
-        return [("title", n_title), ("body", D.but_not(n_any, n_title))]
+        return [("title", n_title, None), ("body", D.but_not(n_any, n_title), n_any)]
     if q.phrases or len(q.free) < 2:
         everything, title = D.all(strict), D.all(strict_t)
-        return [("title", title), ("body", D.but_not(everything, title))]
+        return [("title", title, None), ("body", D.but_not(everything, title), everything)]
     side, side_t = D.phrase(q.free), D.phrase(q.free, True)
     everything, title = D.all(strict), D.all(strict_t)
-    tiers = [("title", side_t), ("body", D.but_not(side, side_t)),
-             ("words-title", D.but_not(title, side)), ("words", D.but_not(D.but_not(everything, side), title))]
-    return tiers if match == "all" else tiers[:2] + [("apart", "")] + tiers[2:]
+    tiers = [("title", side_t, None), ("body", D.but_not(side, side_t), side),
+             ("words-title", D.but_not(title, side), None),
+             ("words", D.but_not(D.but_not(everything, side), title), None)]
+    return tiers if match == "all" else tiers[:2] + [("apart", "", None)] + tiers[2:]
 
 
 class _Index:
@@ -226,7 +230,8 @@ class _Index:
                 ws = search_words(body_key(canonical_body(issuer)))
                 if ws:
                     meta.append('"' + " ".join("i" + w for w in ws) + '"')
-            self.meta = " AND {search_meta} : (" + " AND ".join(meta) + ")" if meta else ""
+            # the filter first: FTS5 then looks for the words only in the documents it lets through
+            self.meta = "{search_meta} : (" + " AND ".join(meta) + ") AND " if meta else ""
             self.where = ""
             self.params: list = []
             if exclude:
@@ -253,7 +258,7 @@ class _Index:
         if self.sqlite:  # a tier of title matches alone reads the titles' index (migration 9)
             t = "documents_title_fts" if title else "documents_fts"
             return (f"SELECT {select} FROM {t} WHERE {t} MATCH ?{self.where}{tail}",
-                    [expr + self.meta, *self.params])
+                    [self.meta + expr, *self.params])
         return (f"SELECT {select} FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q"
                 f"{self.where}{tail}", [expr, *self.params])
 
@@ -319,7 +324,8 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
     # the tiers leave out the named documents and their citers (read only when the tiers are looked at)
     index = _Index(store, doc_type, issuer, year, cited.all() if cited and n_named < COUNT_CAP else [])
     apart, listing, exact = 0, True, True
-    for why, expr in _tiers(store, q, match, near):
+    before = None  # the tier before's count, when exact
+    for why, expr, with_before in _tiers(store, q, match, near):
         if why == "apart":  # words apart are listed only when no document holds them side by side
             listing = pos == n_named
             continue
@@ -334,7 +340,11 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
             exact = False
             break
         title = why == "title"  # words side by side in the title: the titles' own index answers
-        n = index.count(expr, room + 1, title)
+        if with_before is not None and before is not None:
+            n = index.count(with_before, room + before + 1) - before
+        else:
+            n = index.count(expr, room + 1, title)
+        before = n if n <= room else None
         if n > room:
             n, exact = room, False
         if n and pos + n > offset and pos < stop:
