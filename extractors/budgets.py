@@ -31,10 +31,20 @@ SOURCE = regex.compile(
     r"|kinh\s+phí\s+(?:KCQG|KCĐP|trung\s+ương|địa\s+phương|sự\s+nghiệp[^\d,;.()]{0,30})"
     r"|nguồn\s+(?:vốn\s+)?(?:khác|xã\s+hội\s+hóa|ODA|vay|viện\s+trợ|tài\s+trợ|sự\s+nghiệp[^\d,;.()]{0,30}"
     r"|ngân\s+sách[^\d,;.()]{0,30}|thu[^\d,;.()]{0,20})"
-    r"|vốn\s+(?:ODA|vay|tự\s+có|doanh\s+nghiệp|xã\s+hội\s+hóa|đầu\s+tư\s+công|ngân\s+sách[^\d,;.()]{0,20})"
-    r"|xã\s+hội\s+hóa",
+    r"|vốn\s+(?:ODA|vay|tự\s+có|doanh\s+nghiệp|xã\s+hội\s+hóa|đầu\s+tư\s+công|ngân\s+sách[^\d,;.()]{0,20}"
+    r"|góp(?:\s+của\s+(?:các\s+)?(?:nhà\s+đầu\s+tư|doanh\s+nghiệp|chủ\s+đầu\s+tư))?|ngoài\s+nước|tín\s+dụng"
+    r"|của\s+(?:nhà\s+đầu\s+tư|doanh\s+nghiệp)|xổ\s+số\s+kiến\s+thiết)"
+    r"|xã\s+hội\s+hóa|trái\s+phiếu\s+Chính\s+phủ|gói\s+(?:hỗ\s+trợ\s+)?tín\s+dụng"
+    r"|(?<![\p{L}])vay\s+(?:từ|của)\s+(?!ngân\s+sách)[^\d,;.()]{3,40}"  # "vay của ngân sách X": X's
+    r"|đóng\s+góp\s+(?:của|từ)\s+(?:các\s+)?tổ\s+chức,?\s+cá\s+nhân"
+    r"|(?<=(?<![\p{L}])từ\s+)nguồn\s+[^\d,;.()]{3,60}",  # "từ nguồn điều chỉnh giảm …": a source not in the list
     I,
 )
+# "thu ngân sách", "Tổng thu NSNN", "nộp ngân sách": the budget the money goes to, not where it comes from.
+DESTINATION = regex.compile(r"(?<![\p{L}])(?:thu|nộp)\s+$", I)
+# A source phrase after the amount ("Bổ sung 77.490 triệu đồng từ nguồn viện trợ …", "… đồng (nguồn ngân sách
+# trung ương)", "…, phương án huy động: vay từ tổ chức tín dụng") is the amount's when it opens with these.
+AFTER_LEAD = regex.compile(r"(?:(?<![\p{L}])(?:từ|bằng)|[(:])\s*$", I)
 PLANNED = regex.compile(
     r"\b(?:kế\s+hoạch|KH|dự\s+kiến|dự\s+toán|phân\s+bổ|bố\s+trí|được\s+giao|đề\s+nghị|phê\s+duyệt|định\s+mức"
     r"|tối\s+đa|tối\s+thiểu|mức\s+hỗ\s+trợ|được\s+duyệt|giao\s+vốn|sẽ|phấn\s+đấu|mục\s+tiêu)\b", I)
@@ -43,7 +53,8 @@ AIM = regex.compile(r"\b(?:phấn\s+đấu|mục\s+tiêu|dự\s+kiến)\b", I)
 SPENT = regex.compile(
     r"\b(?:thực\s+hiện|giải\s+ngân|đã\s+chi|đạt|tạm\s+ứng|đã\s+thu|thu\s+được|quyết\s+toán|trúng\s+đấu\s+giá"
     r"|đã\s+sử\s+dụng|đã\s+hỗ\s+trợ|thanh\s+toán)\b", I)
-CLAUSE_BREAK = regex.compile(r"[.;!?](?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))|\|", I)
+# A full stop before a word in lower case ("… trước hết. là gói hỗ trợ …", OCR) does not end the clause.
+CLAUSE_BREAK = regex.compile(r"(?:[;!?]|\.(?!\s+(?-i:\p{Ll})))(?=\s|$)|\n(?=\s*(?:[-+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)))|\|", I)
 LABEL = regex.compile(r"(?m)^[ \t\-–+•]*([^\n:]{3,40}):")
 LEAD_JUNK = regex.compile(r"^[\s,;:()\-–]*(?:(?:trong\s+đó|bao\s+gồm|gồm|với|và|cụ\s+thể)\b[\s,:]*)*", I)
 TAIL_JUNK = regex.compile(
@@ -99,13 +110,18 @@ def _clause_start(text: str, pos: int, limit: int = 400) -> int:
     return last
 
 
+def _sources(text: str, lo: int, pos: int) -> list:
+    """The source phrases in text[lo:pos], less a budget money goes to ("thu NSNN")."""
+    return [m for m in SOURCE.finditer(text, lo, pos) if not DESTINATION.search(text, max(0, m.start() - 12), m.start())]
+
+
 def _source(text: str, lo: int, pos: int) -> str | None:
-    found = list(SOURCE.finditer(text, lo, pos))
+    found = _sources(text, lo, pos)
     if found:
         return " ".join(found[-1].group().split())
     ls = text.rfind("\n", 0, pos) + 1
     lab = LABEL.match(text, ls, pos)
-    if lab and (m := SOURCE.search(lab.group(1))):
+    if lab and (m := next(iter(_sources(lab.group(1), 0, len(lab.group(1)))), None)):
         return " ".join(lab.group(1)[m.start():].split()) if m.start() < 3 else " ".join(m.group().split())
     return None
 
@@ -263,7 +279,12 @@ def extract(doc, seg, ex) -> list[Budget]:
             continue  # "(Bằng chữ: ...)" restates the amount just given in digits
         cs = _clause_start(text, a.start)
         lo = max(cs, prev_end)
-        source = _source(text, lo, a.start) or (_source(text, cs, a.start) if lo > cs else None)
+        # an amount read from inside a word ("vốn ngoài nước 14.033 ty" read as "ước 14.033 ty"): its words run to
+        # that word's end
+        sp = a.start
+        while 0 < sp < a.end and text[sp - 1].isalpha() and text[sp].isalpha():
+            sp += 1
+        source = _source(text, lo, sp) or (_source(text, cs, sp) if lo > cs else None)
         purpose = _purpose(text, cs, a.start) if lo == cs else (_purpose(text, lo, a.start) or _purpose(text, cs, a.start))
         status = _status(text, cs, a.end)
         conf = 1.0
@@ -307,14 +328,15 @@ SOURCES: list[tuple[str, regex.Pattern]] = [(name, regex.compile(p, I)) for name
     ("vốn đối ứng", r"đối\s+ứng"),
     ("ODA", r"\bODA\b|viện\s+trợ|ngoài\s+nước|nước\s+ngoài"),
     ("vốn vay", r"\bvay\b|tín\s+dụng"),
-    ("xã hội hóa", r"xã\s+hội\s+hóa|xã\s+hội\s+hoá|tài\s+trợ|huy\s+động"),
+    ("xã hội hóa", r"xã\s+hội\s+hóa|xã\s+hội\s+hoá|tài\s+trợ|huy\s+động|đóng\s+góp"),
     ("vốn doanh nghiệp", r"doanh\s+nghiệp|tự\s+có|nhà\s+đầu\s+tư|vốn\s+góp"),
     ("ngân sách trung ương", r"trung\s+ương|\bTW\b|\bNSTW\b"),
     ("ngân sách huyện", r"huyện"),
     ("ngân sách xã", r"ngân\s+sách\s+(?:cấp\s+)?xã"),
     ("ngân sách tỉnh", r"tỉnh|ngân\s+sách\s+thành\s+phố"),
     ("ngân sách địa phương", r"địa\s+phương|\bNSĐP\b|ngân\s+sách\s+tập\s+trung|sử\s+dụng\s+đất|xổ\s+số"),
-    ("ngân sách nhà nước", r"nhà\s+nước|\bNSNN\b|đầu\s+tư\s+công|sự\s+nghiệp|trái\s+phiếu"),
+    # a bare "vốn ngân sách" is the state budget
+    ("ngân sách nhà nước", r"nhà\s+nước|\bNSNN\b|đầu\s+tư\s+công|sự\s+nghiệp|trái\s+phiếu|ngân\s+sách"),
     ("khác", r"."),
 ]]
 KINDS = ("allocation", "actual", "rate", "statistic")
@@ -479,6 +501,80 @@ def _parts_scope(text: str, p: int) -> int:
     return end
 
 
+def _mark_rank(mark: str | None) -> tuple[int, int] | None:
+    """How high a list marker stands: "2." above "2.1." above "a)" above "-", "+"."""
+    if mark is None:
+        return None
+    if mark[0].isdigit():
+        return (1, mark.rstrip(".)").count(".") + 1)
+    return (2, 0) if mark[0].isalpha() else (3, 0)
+
+
+def _list_scope(text: str, s0: int, colon: regex.Match) -> int:
+    """Where the list that a colon after a total opens ends: the sentence's end for a list on the same line ("cho
+    các tỉnh: A: …; B: …"); for lines below, the first line that opens like the total's own line or above it, a
+    heading, an article, or a new paragraph (a line without marker, in capitals, after a line that ended)."""
+    if not colon.group(1):
+        return _sentence_bounds(text, colon.start())[1]
+    ls = text.rfind("\n", 0, s0) + 1
+    own = _BULLET.match(text, ls)
+    rank = _mark_rank(own.group(1)) if own else None
+    end = pos = colon.end()
+    prev = ":"
+    for line in regex.finditer(r"[^\n]*\n?", text, pos=pos, endpos=min(len(text), pos + 6000)):
+        s = line.group()
+        if not s.strip() or regex.fullmatch(r"\s*\d{1,4}\s*", s):  # a blank line, a page number
+            end = line.end()
+            continue
+        b = _BULLET.match(s)
+        r = _mark_rank(b.group(1)) if b and regex.match(r"\s", s[b.end():] or " ") else None
+        if HEADING.match(s) or regex.match(r"\s*Điều\s+\d", s) or (r and rank and r <= rank) or (
+                r is None and regex.search(r"[.;:!?]\s*$", prev) and regex.match(r"\s*\p{Lu}", s)):
+            break
+        end = line.end()
+        prev = s.strip()
+    return end
+
+
+def _sources_after_and_inherited(text: str, out: list[Budget]) -> None:
+    """Sources an amount's words before it do not give: a source phrase after it, else the source of the total
+    whose list it is in ("1. Vốn ngân sách nhà nước: 1.280 tỷ đồng, bao gồm: + …", "Tổng vốn xổ số kiến thiết …
+    là …, dự kiến điều chỉnh như sau: a) …")."""
+    n = len(out)
+    starts = [b.start for b in out]
+    own = [b.source is not None for b in out]
+    for i, b in enumerate(out):
+        if b.source or b.amount_vnd is None:
+            continue
+        nxt = next((o.start for o in out[i + 1:] if o.start >= b.end and o.amount_vnd is not None), len(text))
+        brk = CLAUSE_BREAK.search(text, b.end, min(nxt, b.end + 300))
+        parts = PARTS.search(text, b.end, min(nxt, b.end + 300))  # "…, trong đó: Kinh phí KCQG …": the parts'
+        brk = parts if parts and (not brk or parts.start() < brk.start()) else brk
+        end = brk.start() if brk else min(nxt, b.end + 300)
+        for m in _sources(text, b.end, end):
+            if not (AFTER_LEAD.search(text, max(0, m.start() - 8), m.start()) or m.group().lower().startswith("nguồn")):
+                continue
+            if end == nxt and not regex.search(r"[,;:()]", text[m.end():end]):
+                break  # "…, từ nguồn X 6 tỷ đồng": the next amount's
+            b.source_printed = " ".join(m.group().split())
+            b.source = canonical_source(b.source_printed)
+            own[i] = True
+            break
+    # the nearest total above wins: later (inner) totals first, each only filling what is still empty
+    for t in reversed(range(n)):
+        tb = out[t]
+        if not own[t] or tb.amount_vnd is None:
+            continue
+        s0, s1 = _sentence_bounds(text, tb.start)
+        colon = regex.compile(r":[ \t]*(\n)?").search(text, tb.end, s1 + 1)
+        if not colon or any(tb.end <= p < colon.start() for p in starts):
+            continue
+        end = _list_scope(text, s0, colon)
+        for i in range(t + 1, n):
+            if colon.end() <= out[i].start < end and out[i].source is None:
+                out[i].source, out[i].source_printed = tb.source, tb.source_printed
+
+
 def relate(text: str, out: list[Budget], ctx: list[tuple[int, int]], issue_year: int | None = None) -> None:
     """Give each budget its kind, canonical source, period, plan and total, in place."""
     n = len(out)
@@ -495,6 +591,7 @@ def relate(text: str, out: list[Budget], ctx: list[tuple[int, int]], issue_year:
             own[i] = "rate"
             continue
         own[i] = _cue_kind(text[lo:b.start])
+    _sources_after_and_inherited(text, out)
     # 2. plan after actual: "X, đạt 94,5% so với kế hoạch … Y"
     for i in range(1, n):
         a, p = out[i - 1], out[i]

@@ -222,3 +222,72 @@ def test_store_keeps_kind_source_period_and_links(tmp_path):
     assert (done["kind"], done["status"], done["percent"], done["percent_ok"]) == ("actual", "spent", 7.7, 1)
     assert done["plan_index"] == rows[10_335_000_000]["seq"]
     assert rows[45_461_000_000_000]["kind"] == "statistic"
+
+
+# --- Sources by form of the language (SCHEMA v1.3 decisions) -----------------------------------------------------
+
+def _sources(text):
+    return [b.source for b in on_sentence(budgets, text, "2024-10-01")]
+
+
+def test_list_under_a_numbered_total_that_names_a_source_inherits_it():
+    assert _sources("1. Vốn ngân sách nhà nước: 1.280 tỷ đồng, bao gồm:\n"
+                    "+ Hoàn thiện hạ tầng KCN với tổng số vốn đầu tư 285 tỷ đồng;\n"
+                    "+ Dự án đường trục với tổng mức đầu tư 130 tỷ đồng.\n"
+                    "2. Vốn góp của nhà đầu tư: 500 tỷ đồng.") == ["ngân sách nhà nước"] * 3 + ["vốn doanh nghiệp"]
+
+
+def test_list_under_a_total_line_inherits_unless_its_own_phrase_names_another():
+    assert _sources("2.2. Tổng vốn xổ số kiến\nthiết năm 2017 là 1.200 tỷ đồng, dự kiến điều chỉnh như sau:\n"
+                    "a) Điều chỉnh giảm kế hoạch vốn của 08 dự án, với giá trị 483,5 tỷ đồng.\n"
+                    "b) Bổ sung kế hoạch vốn vay 10 tỷ đồng.\n"
+                    "Điều 2. Giao Ủy ban nhân dân tỉnh bố trí 5 tỷ đồng.") == [
+        "ngân sách địa phương", "ngân sách địa phương", "vốn vay", None]
+
+
+def test_inline_list_after_a_sentence_naming_the_source_inherits_it():
+    assert _sources("4. Bổ sung 77.490 triệu đồng từ nguồn viện trợ của Chính phủ Ai-len cho các tỉnh: Hà Giang: "
+                    "18.000 triệu đồng; Hòa Bình: 20.900 triệu đồng để đầu tư cho Dự án.") == ["ODA"] * 3
+
+
+@pytest.mark.parametrize("text, sources", [
+    ("Bổ sung 241.021 triệu đồng cho các dự án giảm nghèo (nguồn ngân sách trung ương).", ["ngân sách trung ương"]),
+    ("Bổ sung 77,66 tỷ đồng dự toán chi bảo vệ môi trường từ nguồn vốn vay của ADB.", ["vốn vay"]),
+    ("- Vốn huy động: 29 tỷ đồng, phương án huy động: vay từ tổ chức tín dụng, tiến độ quý IV.", ["vốn vay"]),
+    ("Kinh phí 5 tỷ đồng, từ nguồn xã hội hóa 6 tỷ đồng.", [None, "xã hội hóa"]),  # the next amount's phrase
+    ("Dự toán là 37 tỷ đồng, trong đó: Kinh phí KCQG 20 tỷ đồng.", [None, "khuyến công quốc gia"]),
+])
+def test_source_phrase_after_the_amount(text, sources):
+    assert _sources(text) == sources
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Tăng dự toán vốn ngoài nước 100 tỷ đồng.", "ODA"),
+    ("Giảm dự toán vốn trái phiếu Chính phủ 100 tỷ đồng.", "ngân sách nhà nước"),
+    ("Triển khai gói hỗ trợ tín dụng khoảng 250 nghìn tỷ đồng.", "vốn vay"),
+    ("+ Vốn góp của nhà đầu tư: 205.000.000.000 đồng.", "vốn doanh nghiệp"),
+    ("d) Nguồn thu đóng góp từ các tổ chức, cá nhân khai thác khoáng sản: 1.594 triệu đồng.", "xã hội hóa"),
+    ("Hoàn thiện các CCN đã đầu tư bằng vốn ngân sách, với tổng số vốn đầu tư 447 tỷ đồng.", "ngân sách nhà nước"),
+    ("Đề xuất giải pháp về thuế và chi ngân sách nhà nước, trước hết. là gói hỗ trợ khoảng 30 nghìn tỷ đồng.",
+     "ngân sách nhà nước"),  # a full stop before a lower-case word (OCR) does not end the clause
+    ("Tổng mức vay của ngân sách nhà nước là 488 tỷ đồng.", "ngân sách nhà nước"),
+])
+def test_source_words(text, source):
+    assert _sources(text) == [source]
+
+
+@pytest.mark.parametrize("text", [
+    "Tổng thu NSNN tháng 9/2024 ước đạt 79.100 tỷ đồng.",
+    "1. Tổng số thu ngân sách nhà nước là 1.512.300.000 triệu đồng.",
+])
+def test_revenue_budget_is_where_money_goes_not_a_source(text):
+    assert _sources(text) == [None]
+
+
+@pytest.mark.parametrize("printed, canonical", [
+    ("vốn ngân sách", "ngân sách nhà nước"),
+    ("Nguồn thu đóng góp từ các tổ", "xã hội hóa"),
+    ("vay từ tổ chức tín dụng", "vốn vay"),
+])
+def test_canonical_source_of_new_words(printed, canonical):
+    assert canonical_source(printed) == canonical
