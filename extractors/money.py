@@ -40,14 +40,14 @@ _PAIRS_RE = _PAIRS.replace(" ", _S)
 _PER = rf"(?:[ \t]?/[ \t]?(?!\d)(?:(?:{_PAIRS_RE})(?![\p{{L}}])|[\p{{L}}]+)){{1,3}}"
 
 AMOUNT = regex.compile(
-    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM})(?:{_S}/{_S}(?P<num2>{_NUM}))?"
+    rf"(?:(?<![\p{{L}}])(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM})(?:{_S}/{_S}(?P<num2>{_NUM}))?"
     rf"{_S}(?:(?P<scale>(?:{_SCALE})(?![\p{{L}}])|tr\.?(?=[ \t]*đ))(?:{_S}(?P<num_b>\d{{1,3}}(?:,\d+)?){_S}(?P<scale_b>triệu|nghìn|ngàn)"
     rf"(?![\p{{L}}]))?)?{_S}(?P<cur>{_CUR})(?![\p{{L}}\d])(?P<per>{_PER})?",
     I,
 )
 # "hơn 272 tỉ" with no currency word: only the big scales, only where money is talked about.
 BARE = regex.compile(
-    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)"
+    rf"(?:(?<![\p{{L}}])(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}(?P<scale>nghìn{_S}tỷ|ngàn{_S}tỷ|tỷ|tỉ)"
     rf"(?=\s*(?:[,.;:()]|$|và\b|trong\b|so\b|tăng\b|giảm\b|chiếm\b|sẽ\b|thì\b|trở\b|hoặc\b|được\b|phải\b))",
     I,
 )
@@ -55,7 +55,7 @@ BARE = regex.compile(
 # Only a scale word and a currency word together, right after the number, make such an amount.
 _OCR_SCALES = {"ty": "tỷ", "tý": "tỷ", "tỳ": "tỷ", "tỵ": "tỷ", "trieu": "triệu", "triêu": "triệu", "triéu": "triệu"}
 OCR_AMOUNT = regex.compile(
-    rf"(?:(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}"
+    rf"(?:(?<![\p{{L}}])(?P<qual>{_QUAL}){_S})?(?<![\d.,/])(?P<num>{_NUM}){_S}"
     rf"(?P<scale>(?:nghìn|ngàn){_S}(?:tỷ|tỉ|ty|tý)|tỷ|tỉ|ty|tý|tỳ|tỵ|triệu|trieu|triêu|triéu)(?![\p{{L}}]){_S}"
     rf"(?P<cur>[đd][ồôốổỗộoòóỏéèơờớ]ng)(?![\p{{L}}\d])",
     I,

@@ -153,3 +153,10 @@ def test_written_out_numbers_with_zero_hundreds_and_compound_scales():
     assert words_to_int("mười bảy triệu triệu") == 17 * 10**12
     assert words_to_int("một tỷ rưỡi") == 1_500_000_000
     assert [b.amount_vnd for b in run("Kinh phí là một nghìn không trăm linh năm triệu đồng.")] == [1_005_000_000]
+
+
+def test_a_qualifier_is_a_word_of_its_own_not_the_end_of_another():
+    from extractors.money import find_amounts
+
+    got = [a.text for a in find_amounts("vốn ngoài nước 14.033,795 tỷ đồng và ước tính 5 tỷ đồng")]
+    assert got == ["14.033,795 tỷ đồng", "ước tính 5 tỷ đồng"]  # not "ước 14.033,795 …" out of "nước"
