@@ -12,11 +12,11 @@ each part has its own source.
 from __future__ import annotations
 
 import bisect
-import unicodedata
 
 import regex
 
 from extractors.money import NUMBER_WORDS, Amount, Taken, find_amounts, parse_number, to_vnd
+from pipeline.normalise import strip_marks
 from pipeline.records import Budget
 from pipeline.tables import tables
 
@@ -91,8 +91,7 @@ def _restated(text: str, prev_end: int, start: int) -> bool:
     return all(_bare(w) in _NUMBER_WORDS_BARE for w in rest)
 
 
-def _bare(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)).replace("đ", "d")
+_bare = strip_marks  # a number word without its marks: OCR drops or changes them
 
 
 _NUMBER_WORDS_BARE = {_bare(w) for w in NUMBER_WORDS}

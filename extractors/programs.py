@@ -23,10 +23,9 @@ cứ → implements; else mentions) and from the document's type and subject.
 
 from __future__ import annotations
 
-import unicodedata
-
 import regex
 
+from pipeline.normalise import strip_marks
 from pipeline.records import Indicator, Program, ProgramMention
 
 I = regex.IGNORECASE  # noqa: E741
@@ -84,10 +83,7 @@ INDICATOR = regex.compile(
     r"\s*\(\s*(?:kế\s+hoạch|KH)\s*:?\s*(?P<plan>\d[\d.]*)", I)
 
 
-def fold(s: str) -> str:
-    """Lower case without diacritics: "Khuyến công" → "khuyen cong"."""
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+fold = strip_marks  # lower case without diacritics: "Khuyến công" → "khuyen cong"
 
 
 def slug(*parts: str | None) -> str:

@@ -103,7 +103,5 @@ def unmark(s: str) -> str:
 
 
 def strip_marks(s: str) -> str:
-    """Drop diacritics (đ→d too) for accent-insensitive search."""
-    s = unicodedata.normalize("NFD", fold(s))
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return s.replace("đ", "d")
+    """The comparison key without diacritics (đ→d too): `fold`, then `unmark` ("Khuyến  Công" → "khuyen cong")."""
+    return unmark(fold(s))
