@@ -141,3 +141,14 @@ def test_a_plain_reimport_ocrs_what_waited_for_tesseract(scan, tmp_path, monkeyp
     assert "1 files: 0 added, 1 updated, 0 unchanged" in r.output
     d = _doc(db)
     assert d["status"] == "ok" and d["ocr_pages"] == 1 and "Cục Hải quan" in d["text"]
+
+
+def test_web_upload_of_a_scan_says_it_needs_ocr(scan, tmp_path, monkeypatch):
+    pytest.importorskip("flask")
+    from pipeline.web.importing import import_one
+
+    _no_tesseract(monkeypatch)
+    with open_store(str(tmp_path / "v.db"), create=True) as s:
+        res = import_one(s, next(scan.iterdir()))
+        assert res.doc_id is not None
+        assert res.message == "Đã nhập nhưng chưa đọc được chữ: văn bản quét cần OCR (Tesseract is not installed)"

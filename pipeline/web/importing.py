@@ -27,4 +27,7 @@ def import_one(store: Store, path: Path) -> ImportResult:
         return ImportResult(row["document_id"], "Văn bản này đã có trong cơ sở dữ liệu")
     if summary.duplicates:  # another file of a stored document (its original, a copy in another format)
         return ImportResult(row["document_id"], "Đã nhập: thêm một tệp của văn bản đã có")
+    if summary.needs_ocr:  # a scan read without OCR: stored, but its text is still to come
+        return ImportResult(row["document_id"], "Đã nhập nhưng chưa đọc được chữ: văn bản quét cần OCR"
+                            + (f" ({summary.ocr_missing})" if summary.ocr_missing else ""))
     return ImportResult(row["document_id"], "Đã nhập" if summary.added else "Đã cập nhật")
