@@ -375,15 +375,38 @@ MIGRATIONS.append(TRACKER)
 LATEST = MIGRATIONS[-1].version
 
 
-# Search filters as tokens of their own (issue 15): the issuer's words in search_meta are
+# Search filters as tokens of their own (issue 15), titles indexed apart: the issuer's words in search_meta are
 # written "i" + word ("iso icong ithuong"), so a filter by issuer reads short position lists
 # of words found only there, not those of "so", "cong", "tinh" in every body. A covering
 # index answers a cited number's citers, and the distinct cited keys under a prefix, from
 # the index alone.
 SEARCH_META_TOKENS = ("'y' || COALESCE(issue_year, '') || ' t' || REPLACE(COALESCE(type_key, ''), ' ', '') "
                       "|| ' i' || REPLACE(COALESCE(issuer_key, ''), ' ', ' i')")
+# The titles (type, number, subject) with the filters in an index of their own: a phrase
+# looked for in titles alone reads titles' position lists, not those of every body.
+_TITLE_INDEX = [
+    # content='documents' in single quotes: Datasette keeps finding documents_fts as the table's search index
+    """CREATE VIRTUAL TABLE documents_title_fts USING fts5(
+        search_title, search_meta, content='documents', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER documents_title_fts_ai AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
+    END""",
+    """CREATE TRIGGER documents_title_fts_ad AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
+        VALUES ('delete', old.id, old.search_title, old.search_meta);
+    END""",
+    """CREATE TRIGGER documents_title_fts_au AFTER UPDATE OF search_title, issue_year, type_key, issuer_key
+    ON documents BEGIN
+        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
+        VALUES ('delete', old.id, old.search_title, old.search_meta);
+        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
+    END""",
+    "INSERT INTO documents_title_fts(documents_title_fts) VALUES ('rebuild')",
+]
 SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", common=[
-    "CREATE INDEX ix_doc_references_cited_cover ON doc_references(cited_key, doc_type, document_id, relation)",
+    "CREATE INDEX ix_doc_references_cited_cover ON doc_references(cited_key, doc_type, document_id, relation, "
+    "cited_document_id)",
 ], sqlite=[
     "DROP TRIGGER documents_fts_ai",
     "DROP TRIGGER documents_fts_ad",
@@ -392,9 +415,10 @@ SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", com
     "ALTER TABLE documents DROP COLUMN search_meta",
     f"ALTER TABLE documents ADD COLUMN search_meta TEXT GENERATED ALWAYS AS ({SEARCH_META_TOKENS}) VIRTUAL",
     *_SEARCH_AT_SCALE_AFTER["sqlite"],
+    *_TITLE_INDEX,
 ], postgres=[
     'CREATE INDEX ix_doc_references_cited_cover_c ON doc_references '
-    '(cited_key COLLATE "C", doc_type, document_id, relation)',
+    '(cited_key COLLATE "C", doc_type, document_id, relation, cited_document_id)',
 ])
 MIGRATIONS.append(SEARCH_FILTER_TOKENS)
 MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
@@ -558,103 +582,4 @@ BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=
 
 MIGRATIONS.append(BUDGET_KINDS)
 MIGRATIONS.sort(key=lambda m: m.version)
-LATEST = MIGRATIONS[-1].version
-
-
-# Search filters as tokens of their own (issue 15), titles indexed apart: the issuer's words in search_meta are
-# written "i" + word ("iso icong ithuong"), so a filter by issuer reads short position lists
-# of words found only there, not those of "so", "cong", "tinh" in every body. A covering
-# index answers a cited number's citers, and the distinct cited keys under a prefix, from
-# the index alone.
-SEARCH_META_TOKENS = ("'y' || COALESCE(issue_year, '') || ' t' || REPLACE(COALESCE(type_key, ''), ' ', '') "
-                      "|| ' i' || REPLACE(COALESCE(issuer_key, ''), ' ', ' i')")
-# The titles (type, number, subject) with the filters in an index of their own: a phrase
-# looked for in titles alone reads titles' position lists, not those of every body.
-_TITLE_INDEX = [
-    """CREATE VIRTUAL TABLE documents_title_fts USING fts5(
-        search_title, search_meta, content="documents", content_rowid="id",
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER documents_title_fts_ai AFTER INSERT ON documents BEGIN
-        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
-    END""",
-    """CREATE TRIGGER documents_title_fts_ad AFTER DELETE ON documents BEGIN
-        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
-        VALUES ('delete', old.id, old.search_title, old.search_meta);
-    END""",
-    """CREATE TRIGGER documents_title_fts_au AFTER UPDATE OF search_title, issue_year, type_key, issuer_key
-    ON documents BEGIN
-        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
-        VALUES ('delete', old.id, old.search_title, old.search_meta);
-        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
-    END""",
-    "INSERT INTO documents_title_fts(documents_title_fts) VALUES ('rebuild')",
-]
-SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", common=[
-    "CREATE INDEX ix_doc_references_cited_cover ON doc_references(cited_key, doc_type, document_id, relation, "
-    "cited_document_id)",
-], sqlite=[
-    "DROP TRIGGER documents_fts_ai",
-    "DROP TRIGGER documents_fts_ad",
-    "DROP TRIGGER documents_fts_au",
-    "DROP TABLE documents_fts",
-    "ALTER TABLE documents DROP COLUMN search_meta",
-    f"ALTER TABLE documents ADD COLUMN search_meta TEXT GENERATED ALWAYS AS ({SEARCH_META_TOKENS}) VIRTUAL",
-    *_SEARCH_AT_SCALE_AFTER["sqlite"],
-    *_TITLE_INDEX,
-], postgres=[
-    'CREATE INDEX ix_doc_references_cited_cover_c ON doc_references '
-    '(cited_key COLLATE "C", doc_type, document_id, relation, cited_document_id)',
-])
-MIGRATIONS.append(SEARCH_FILTER_TOKENS)
-MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
-LATEST = MIGRATIONS[-1].version
-
-
-# Search filters as tokens of their own (issue 15), titles indexed apart: the issuer's words in search_meta are
-# written "i" + word ("iso icong ithuong"), so a filter by issuer reads short position lists
-# of words found only there, not those of "so", "cong", "tinh" in every body. A covering
-# index answers a cited number's citers, and the distinct cited keys under a prefix, from
-# the index alone.
-SEARCH_META_TOKENS = ("'y' || COALESCE(issue_year, '') || ' t' || REPLACE(COALESCE(type_key, ''), ' ', '') "
-                      "|| ' i' || REPLACE(COALESCE(issuer_key, ''), ' ', ' i')")
-# The titles (type, number, subject) with the filters in an index of their own: a phrase
-# looked for in titles alone reads titles' position lists, not those of every body.
-_TITLE_INDEX = [
-    # content='documents' in single quotes: Datasette keeps finding documents_fts as the table's search index
-    """CREATE VIRTUAL TABLE documents_title_fts USING fts5(
-        search_title, search_meta, content='documents', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER documents_title_fts_ai AFTER INSERT ON documents BEGIN
-        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
-    END""",
-    """CREATE TRIGGER documents_title_fts_ad AFTER DELETE ON documents BEGIN
-        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
-        VALUES ('delete', old.id, old.search_title, old.search_meta);
-    END""",
-    """CREATE TRIGGER documents_title_fts_au AFTER UPDATE OF search_title, issue_year, type_key, issuer_key
-    ON documents BEGIN
-        INSERT INTO documents_title_fts(documents_title_fts, rowid, search_title, search_meta)
-        VALUES ('delete', old.id, old.search_title, old.search_meta);
-        INSERT INTO documents_title_fts(rowid, search_title, search_meta) VALUES (new.id, new.search_title, new.search_meta);
-    END""",
-    "INSERT INTO documents_title_fts(documents_title_fts) VALUES ('rebuild')",
-]
-SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", common=[
-    "CREATE INDEX ix_doc_references_cited_cover ON doc_references(cited_key, doc_type, document_id, relation, "
-    "cited_document_id)",
-], sqlite=[
-    "DROP TRIGGER documents_fts_ai",
-    "DROP TRIGGER documents_fts_ad",
-    "DROP TRIGGER documents_fts_au",
-    "DROP TABLE documents_fts",
-    "ALTER TABLE documents DROP COLUMN search_meta",
-    f"ALTER TABLE documents ADD COLUMN search_meta TEXT GENERATED ALWAYS AS ({SEARCH_META_TOKENS}) VIRTUAL",
-    *_SEARCH_AT_SCALE_AFTER["sqlite"],
-    *_TITLE_INDEX,
-], postgres=[
-    'CREATE INDEX ix_doc_references_cited_cover_c ON doc_references '
-    '(cited_key COLLATE "C", doc_type, document_id, relation, cited_document_id)',
-])
-MIGRATIONS.append(SEARCH_FILTER_TOKENS)
-MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
 LATEST = MIGRATIONS[-1].version
