@@ -326,7 +326,7 @@ def tasks_cmd(db, assignee, status, period, timeliness, from_date, to_date, due_
              "action": r.action or r.text, "document": r.document, "deadline": r.deadline_text} for r in p.rows]
     cols = ["id", "due", "status", "state", "assignees", "action", "document"]
     if fmt == "csv":
-        click.echo(render(rows, cols + ["coordinators", "deadline"], "csv"))
+        click.echo(render(rows, [c for c in cols if c != "state"] + ["coordinators", "deadline", "state"], "csv"))
         return
     click.echo(render(rows, cols, "table", {"action": 60, "assignees": 30}) if rows else "no tasks")
     if limit:

@@ -610,6 +610,8 @@ def set_status(store: Store, task_id: int, status: str, *, note: str | None = No
     from pipeline.queries import set_task_status
 
     note = (note or "").strip() or None
+    if store.one("SELECT id FROM tasks WHERE id = ?", (task_id,)) is None:
+        raise QueryError(f"no task {task_id}")
     if status == "done" and not note:
         raise QueryError("closing a task needs a report note (báo cáo kết quả)")
     set_task_status(store, task_id, status, note=note, by=by)

@@ -410,12 +410,15 @@ def test_tracker_pages_sorts_and_exports_exactly_the_filtered_list(site, client)
     assert html.count('<tr id="row-') == min(20, total) and 'rel="next"' in html
     page2 = client.get("/nhiem-vu?n=20&page=2").get_data(as_text=True)
     assert not set(re.findall(r'id="row-(\d+)"', html)) & set(re.findall(r'id="row-(\d+)"', page2))
-    resp = client.get("/nhiem-vu/xuat.csv?agency=SCT&period=overdue")
+    resp = client.get("/nhiem-vu/xuat.csv?agency=SCT&sort=-due")
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
-    shown = re.findall(r'id="row-(\d+)"', client.get("/nhiem-vu?agency=SCT&period=overdue").get_data(as_text=True))
+    shown = re.findall(r'id="row-(\d+)"', client.get("/nhiem-vu?agency=SCT&sort=-due&n=100").get_data(as_text=True))
     assert [r["Mã"] for r in rows] == shown and rows
-    assert rows[0]["Tình trạng"].startswith("Quá hạn ") and rows[0]["Tình trạng"].endswith(" ngày")
+    assert all("Công Thương" in r["Cơ quan chủ trì"] for r in rows)
+    soon = list(csv.DictReader(io.StringIO(client.get("/nhiem-vu/xuat.csv?period=soon").get_data().decode("utf-8-sig"))))
+    assert [(r["Mã"], r["Tình trạng"], r["Hạn theo văn bản"]) for r in soon] == \
+        [(str(task_id(site, "bố trí kinh phí")), "Sắp đến hạn", "2020-07-03")]
     wb = load_workbook(io.BytesIO(client.get("/nhiem-vu/xuat.xlsx?q=bo+tri+kinh+phi").get_data()))
     ids = [str(r[0]) for r in wb.active.iter_rows(min_row=2, values_only=True)]
     assert str(task_id(site, "bố trí kinh phí")) in ids and len(ids) < total

@@ -214,11 +214,21 @@ class WebData:
             rows = s.query("SELECT id, source_path, format, size_bytes, role FROM document_files WHERE document_id = ? "
                            "ORDER BY CASE role WHEN 'primary' THEN 0 ELSE 1 END, id", (doc_id,))
             if rows:
-                return [SourceFile(r["id"], _shown_name(r["source_path"]), r["source_path"], r["format"],
-                                   r["size_bytes"], r["role"]) for r in rows]
+                return [SourceFile(r["id"], _shown_name(r["source_path"]), r["format"], r["size_bytes"], r["role"])
+                        for r in rows]
         row = s.one("SELECT source_path, format FROM documents WHERE id = ?", (doc_id,))
-        return [SourceFile(0, _shown_name(row["source_path"]), row["source_path"], row["format"], None, "primary")] \
-            if row else []
+        return [SourceFile(0, _shown_name(row["source_path"]), row["format"], None, "primary")] if row else []
+
+    def file_path(self, doc_id: int, file_id: int) -> str | None:
+        """The stored path of one of the document's files (`files`), by its id; None when it is not one."""
+        s = self.store
+        if file_id and "document_files" in s.table_names():
+            row = s.one("SELECT source_path FROM document_files WHERE id = ? AND document_id = ?", (file_id, doc_id))
+            return row["source_path"] if row else None
+        if file_id == 0 and not any(f.id for f in self.files(doc_id)):
+            row = s.one("SELECT source_path FROM documents WHERE id = ?", (doc_id,))
+            return row["source_path"] if row else None
+        return None
 
     def cited_page(self, ref_id: int) -> tuple[Ref, queries.Cites] | None:
         """A reference and every document citing what it cites (by the reference's own key, never user text)."""

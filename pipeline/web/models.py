@@ -135,8 +135,7 @@ class SourceFile:
     """A file a document was read from; `id` 0 is the document's own source path (no document_files row)."""
 
     id: int
-    name: str  # shown name, never the server's path
-    path: str
+    name: str  # shown name, never the server's path (pages and the API show this record)
     format: str | None = None
     size: int | None = None
     role: str = "primary"

@@ -151,12 +151,10 @@ def document_file(doc_id: int, file_id: int):
     from flask import send_file
 
     f = next((x for x in data().files(doc_id) if x.id == file_id), None)
-    if f is None:
+    path = data().file_path(doc_id, file_id) if f else None
+    if f is None or path is None or not Path(path).is_file():
         abort(404)
-    p = Path(f.path)
-    if not p.is_file():
-        abort(404)
-    return send_file(p, as_attachment=True, download_name=f.name, max_age=0)
+    return send_file(Path(path), as_attachment=True, download_name=f.name, max_age=0)
 
 
 @bp.route("/trich-dan/<int:ref_id>")
