@@ -208,10 +208,9 @@ def _register_commands() -> bool:
     if _registered:
         return False
     _registered = True
+    from pipeline.cli_programs import register as register_programs
     from pipeline.cli_store import register as register_store
     from pipeline.cli_web import register as register_web
-
-    from pipeline.cli_programs import register as register_programs
 
     register_store(main)
     register_programs(main)
