@@ -285,12 +285,13 @@ PERIOD_KEYS = ["", "week", "month", "quarter", "overdue", "soon", "none"]
 def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text):
     from datetime import date, timedelta
 
-    from pipeline.tracker import TrackerFilter, _iso_date
+    from pipeline.queries import iso_date
+    from pipeline.tracker import TrackerFilter
 
     to = to_date
     if due_before:  # strictly before: the day before, inclusive
-        day = (date.fromisoformat(_query(_iso_date, due_before)) - timedelta(days=1)).isoformat()
-        to = min(day, _query(_iso_date, to_date)) if to_date else day
+        day = (date.fromisoformat(_query(iso_date, due_before)) - timedelta(days=1)).isoformat()
+        to = min(day, _query(iso_date, to_date)) if to_date else day
     return TrackerFilter(agency=assignee, status=status, timeliness=timeliness,
                          period="overdue" if overdue else period, due_from=from_date, due_to=to, doc=from_doc,
                          text=text)

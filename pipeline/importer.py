@@ -34,10 +34,11 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline.document import storable_path
@@ -368,6 +369,16 @@ class Importer:
         with self.store.transaction():
             attach_copy(self.store, doc_id, path, h, size, run_id)
 
+    def _next_job(self, source: Iterator, retry: deque) -> _Job | None:
+        """A file given back for another try first, then the next path that needs reading."""
+        if retry:
+            return retry.popleft()
+        for path in source:
+            job = self._plan(path)
+            if job is not None:
+                return job
+        return None
+
     def _plan(self, path: str) -> _Job | None:
         """None when the file needs no extraction (and its outcome is already counted)."""
         s, store = self.summary, self.store
@@ -552,14 +563,7 @@ class Importer:
         pool: ProcessPoolExecutor | None = None
         spool = tempfile.TemporaryDirectory(prefix="vanban-import-")
 
-        def next_job() -> _Job | None:
-            if retry:
-                return retry.popleft()
-            for path in source:
-                job = self._plan(path)
-                if job is not None:
-                    return job
-            return None
+        next_job = partial(self._next_job, source, retry)
 
         try:
             while True:
@@ -632,14 +636,7 @@ class Importer:
             inflight: dict = {}
             done = as_completed()
 
-            def next_job() -> _Job | None:
-                if retry:
-                    return retry.popleft()
-                for path in source:
-                    job = self._plan(path)
-                    if job is not None:
-                        return job
-                return None
+            next_job = partial(self._next_job, source, retry)
 
             while True:
                 while len(inflight) < window:

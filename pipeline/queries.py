@@ -760,7 +760,7 @@ def tasks(store: Store, *, assignee: str | None = None, status: str | None = Non
         params.append(status)
     if due_before:
         where.append("t.due_date IS NOT NULL AND t.due_date < ?")
-        params.append(_iso(due_before))
+        params.append(iso_date(due_before))
     if overdue:
         where.append("t.due_date IS NOT NULL AND t.due_date < ? AND t.status NOT IN ('done', 'cancelled')")
         params.append(today)
@@ -795,11 +795,13 @@ def tasks(store: Store, *, assignee: str | None = None, status: str | None = Non
     return out
 
 
-def _iso(s: str) -> str:
+def iso_date(s: str) -> str:
+    """A date typed by a user (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY) as ISO, or a QueryError saying how to write it."""
+    from datetime import datetime
+
     s = s.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            from datetime import datetime
             return datetime.strptime(s, fmt).date().isoformat()
         except ValueError:
             continue

@@ -18,7 +18,6 @@ user types: abbreviations (SCT, Sở CT, UBND), no accents, any case.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -27,7 +26,8 @@ from zoneinfo import ZoneInfo
 import regex
 
 from extractors.bodies import canonical_body
-from pipeline.queries import CLOSED, TASK_STATUSES, QueryError, find_document
+from pipeline.normalise import strip_marks
+from pipeline.queries import CLOSED, TASK_STATUSES, QueryError, find_document, iso_date
 from pipeline.store import Store, now
 from pipeline.store.bodies import body_key
 from pipeline.store.searchtext import index_text
@@ -66,8 +66,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by one space: "Khuyến công" → "khuyen cong"."""
-    s = unicodedata.normalize("NFD", text.lower().replace("đ", "d")).encode("ascii", "ignore").decode()
-    return _NON_WORD.sub(" ", s).strip()
+    return _NON_WORD.sub(" ", strip_marks(text)).strip()
 
 
 def vn_now() -> datetime:
@@ -98,16 +97,6 @@ def vn_date(iso: str | None) -> date | None:
     """The Vietnamese calendar day of a store time stamp (a task closed at 20:00 UTC was closed the next day)."""
     t = _parse_stamp(iso) if iso else None
     return t.astimezone(VN).date() if t else None
-
-
-def _iso_date(s: str) -> str:
-    s = s.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(s, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise QueryError(f"cannot read date {s!r}: write YYYY-MM-DD or DD/MM/YYYY")
 
 
 def period_range(period: str, today: date) -> tuple[str | None, str | None]:
@@ -437,9 +426,9 @@ def _where(store: Store, f: TrackerFilter, today: date) -> tuple[list[str], list
     elif f.period not in (None, "", "range"):
         raise QueryError(f"unknown period {f.period!r}; one of: {', '.join(k for k in PERIODS if k)}")
     if f.due_from:
-        first = max(first or "", _iso_date(f.due_from))
+        first = max(first or "", iso_date(f.due_from))
     if f.due_to:
-        last = min(last or "9999", _iso_date(f.due_to))
+        last = min(last or "9999", iso_date(f.due_to))
     if first:
         where.append(f"{_DUE} >= ?")
         params.append(first)
@@ -588,7 +577,7 @@ def extend(store: Store, task_id: int, new_due: str, reason: str, *, by: str | N
     reason = (reason or "").strip()
     if not reason:
         raise QueryError("an extension needs a reason (lý do gia hạn)")
-    new = _iso_date(new_due)
+    new = iso_date(new_due)
     with store.transaction():
         row = store.one("SELECT due_date, due_extended, status FROM tasks WHERE id = ?", (task_id,))
         if row is None:
