@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.normalise import LOOKALIKES
+from pipeline.normalise import LOOKALIKES, unmark
 
 _WORDS = regex.compile(r"[\p{L}\p{N}]+")
 _MARKS = regex.compile(r"\p{Mn}+")
@@ -45,7 +45,7 @@ def index_text(s: str | None) -> str:
 def _fold_char(c: str) -> str:
     if c in "đĐ\u00d0\u0189\u0256":  # đ and its look-alikes (see normalise.LOOKALIKES)
         return "d"
-    base = unicodedata.normalize("NFD", c)[0].lower()
+    base = unmark(c).lower()
     return base if len(base) == 1 else c
 
 
