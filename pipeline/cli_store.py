@@ -146,12 +146,14 @@ def import_cmd(paths, db, workers, retry_failed, ocr_pending, quiet, executor, s
 @click.option("--type", "doc_type", help="Only this document type (Quyết định, Kế hoạch …).")
 @click.option("--issuer", help="Only documents whose issuer's name holds these words (abbreviations resolved).")
 @click.option("--year", type=int, help="Only documents issued this year.")
+@click.option("--program", help="Only documents linked to this program (its key, a unique prefix or words of its name, "
+                                "as `vanban program`).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Results per page.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "match_all", is_flag=True,
               help="Also list documents holding the words apart when some hold them side by side.")
 @format_option
-def search_cmd(text, db, doc_type, issuer, year, limit, page, match_all, fmt):
+def search_cmd(text, db, doc_type, issuer, year, program, limit, page, match_all, fmt):
     """Full-text search, accents and case ignored ("khuyen cong" finds "khuyến công").
 
     Words typed side by side are looked for side by side; "quoted words" must
@@ -160,8 +162,8 @@ def search_cmd(text, db, doc_type, issuer, year, limit, page, match_all, fmt):
     from pipeline.queries import search_page
 
     with _open(db) as store:
-        res = _query(search_page, store, " ".join(text), doc_type=doc_type, issuer=issuer, year=year, limit=limit,
-                     offset=(page - 1) * limit, match="all" if match_all else "auto")
+        res = _query(search_page, store, " ".join(text), doc_type=doc_type, issuer=issuer, year=year, program=program,
+                     limit=limit, offset=(page - 1) * limit, match="all" if match_all else "auto")
     if fmt == "json":
         click.echo(json.dumps({"query": res.query, "total": res.total, "page": res.page, "pages": res.pages,
                                "limit": res.limit, "apart": res.apart, "named": [_plain(n) for n in res.named],
@@ -271,6 +273,8 @@ def tracker_options(f):
         click.option("--overdue", is_flag=True, help="Only tasks past due and not done (= --period overdue)."),
         click.option("--from", "from_doc", help="Only tasks of this document (id, number or path)."),
         click.option("--text", help="Words of the task, its action or its agencies (accents optional)."),
+        click.option("--program", help="Only tasks of this program (its key, a unique prefix or words of its name, "
+                                       "as `vanban program`): those of the documents acting on it."),
         click.option("--sort", type=click.Choice(["due", "-due", "doc", "agency", "status", "id"]), default="due",
                      show_default=True),
     ]
@@ -282,7 +286,8 @@ def tracker_options(f):
 PERIOD_KEYS = ["", "week", "month", "quarter", "overdue", "soon", "none"]
 
 
-def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text):
+def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text,
+                    program=None):
     from datetime import date, timedelta
 
     from pipeline.queries import iso_date
@@ -294,7 +299,7 @@ def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, du
         to = min(day, _query(iso_date, to_date)) if to_date else day
     return TrackerFilter(agency=assignee, status=status, timeliness=timeliness,
                          period="overdue" if overdue else period, due_from=from_date, due_to=to, doc=from_doc,
-                         text=text)
+                         text=text, program=program)
 
 
 @click.command("tasks")
@@ -304,12 +309,13 @@ def _tracker_filter(assignee, status, period, timeliness, from_date, to_date, du
 @click.option("--limit", type=click.IntRange(1), default=None, help="Tasks per page (default: all).")
 @format_option
 def tasks_cmd(db, assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text,
-              sort, page, limit, fmt):
+              program, sort, page, limit, fmt):
     """Tasks (sorted by due date by default) with their state in time: quá hạn N ngày, sắp đến hạn …"""
     from pipeline.queries import tasks
     from pipeline.tracker import task_list
 
-    f = _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text)
+    f = _tracker_filter(assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text,
+                        program)
     with _open(db) as store:
         p = _query(task_list, store, f, sort=sort, page=page, per_page=limit)
         if fmt == "json":
@@ -403,13 +409,13 @@ def correct_cmd(doc, field, value, db, note, by):
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here (required for xlsx); default stdout.")
 @tracker_options
 def export_cmd(db, table, fmt, out, assignee, status, period, timeliness, from_date, to_date, due_before, overdue,
-               from_doc, text, sort):
+               from_doc, text, program, sort):
     """Export a table as CSV, JSON or an Excel workbook. With --table tasks and any tracker filter
-    (--assignee, --period, --text …): exactly the tasks `vanban tasks` lists with the same options, in the web
+    (--assignee, --period, --program, --text …): exactly the tasks `vanban tasks` lists with the same options, in the web
     tracker's export columns."""
     from pipeline.queries import Table, export_table
 
-    filters = (assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text)
+    filters = (assignee, status, period, timeliness, from_date, to_date, due_before, overdue, from_doc, text, program)
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
     if table != "tasks" and (any(filters) or sort != "due"):

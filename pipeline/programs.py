@@ -430,6 +430,37 @@ def _budget_home(homes: list[dict], period: tuple[int | None, int | None]) -> in
     return homes[0]["id"] if homes else None
 
 
+def _gives_tasks(homes: dict[int, list[dict]], doc_id: int, program_id: int) -> bool:
+    """A document's tasks belong to the program it acts on most strongly."""
+    return bool(homes.get(doc_id)) and homes[doc_id][0]["id"] == program_id
+
+
+# the documents linked to a program (any role; merges, splits, attachments and detachments already applied)
+LINKED_DOCUMENTS = "SELECT pd.document_id FROM program_documents pd WHERE pd.program_id = ?"
+
+
+def find_program(store: Store, key: str) -> tuple[int, str]:
+    """(id, key) of the program `key` names: its key, a unique prefix, or words of its name (as `vanban program`);
+    QueryError when none or several match."""
+    p = _program_row(store, key.strip())
+    return p["id"], p["key"]
+
+
+def choices(store: Store) -> list[dict]:
+    """Every program's key and name, by name: the web forms' program filter."""
+    return store.query("SELECT key, name FROM programs ORDER BY name, key")
+
+
+def task_documents(store: Store, program_id: int) -> list[int]:
+    """The documents whose tasks are the program's (those its record lists): the documents acting on it
+    (approving, amending, concluding, reporting, implementing) that act on no other program more strongly."""
+    acting = [r["document_id"] for r in store.query(
+        "SELECT document_id, role FROM program_documents WHERE program_id = ? ORDER BY document_id", (program_id,))
+        if r["role"] in ACTING]
+    homes = _home_programs(store, acting)
+    return [d for d in acting if _gives_tasks(homes, d, program_id)]
+
+
 def program(store: Store, key: str, today: str | None = None) -> ProgramRecord:
     p = _program_row(store, key)
     today = today or date.today().isoformat()
@@ -451,7 +482,7 @@ def program(store: Store, key: str, today: str | None = None) -> ProgramRecord:
     has_kind, has_years = "kind" in cols, "year_from" in cols
     has_kind_rows: list[bool] = []
     for did in acting:
-        if homes.get(did) and homes[did][0]["id"] == p["id"]:
+        if _gives_tasks(homes, did, p["id"]):
             for t in store.query(
                     "SELECT t.id, t.text, t.action, t.status, t.due_date, b.name FROM tasks t LEFT JOIN task_bodies tb ON "
                     "tb.task_id = t.id AND tb.role = 'assignee' LEFT JOIN bodies b ON b.id = tb.body_id WHERE "

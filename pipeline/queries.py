@@ -217,7 +217,7 @@ class _Index:
     """Counting and ranking one tier inside the index, filters included."""
 
     def __init__(self, store: Store, doc_type: str | None, issuer: str | None, year: int | None,
-                 exclude: list[int]):
+                 exclude: list[int], program_id: int | None = None):
         self.store, self.exclude = store, exclude
         self.sqlite = store.dialect == "sqlite"
         if self.sqlite:
@@ -237,6 +237,9 @@ class _Index:
             if exclude:
                 self.where = " AND rowid NOT IN (SELECT value FROM json_each(?))"
                 self.params = [json.dumps(exclude)]
+            if program_id is not None:
+                self.where += f" AND rowid IN ({_linked()})"
+                self.params.append(program_id)
         else:
             where, params = [], []
             if doc_type:
@@ -251,6 +254,9 @@ class _Index:
             if exclude:
                 where.append("NOT (d.id = ANY(?))")
                 params.append(exclude)
+            if program_id is not None:
+                where.append(f"d.id IN ({_linked()})")
+                params.append(program_id)
             self.where = "".join(f" AND {w}" for w in where)
             self.params = params
 
@@ -303,18 +309,20 @@ class _Index:
 
 
 def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer: str | None = None,
-                year: int | None = None, limit: int = 20, offset: int = 0, match: str = "auto",
-                mark: tuple[str, str] = ("[", "]")) -> SearchPage:
+                year: int | None = None, program: str | None = None, limit: int = 20, offset: int = 0,
+                match: str = "auto", mark: tuple[str, str] = ("[", "]")) -> SearchPage:
     """One page of ranked results with the total count; see the tiers above.
 
     Diacritics and case are ignored; `match="all"` also lists documents holding the
     words apart when some hold them side by side (the default leaves them out and
-    counts them in `apart`)."""
+    counts them in `apart`). `program` (a key, a unique prefix or words of a program's name) keeps the
+    documents linked to that program, inside the index as the other filters."""
     q = parse_query(text)
     if not q.words:
         raise QueryError("nothing to search for: give at least one word")
+    pid = resolve_program(store, program)
     limit, offset = max(1, int(limit)), max(0, int(offset))
-    cited = _named(store, text, doc_type, issuer, year) if not q.phrases else None
+    cited = _named(store, text, doc_type, issuer, year, pid) if not q.phrases else None
     named, near = (cited.named, cited.spellings) if cited else ([], None)
     stop = offset + limit
     stored = {n.document.id for n in named if n.document}
@@ -322,7 +330,7 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
     hits = [(i, 0.0, "named" if i in stored else "cites") for i in (cited.page(offset, stop) if cited else [])]
     pos = n_named
     # the tiers leave out the named documents and their citers (read only when the tiers are looked at)
-    index = _Index(store, doc_type, issuer, year, cited.all() if cited and n_named < COUNT_CAP else [])
+    index = _Index(store, doc_type, issuer, year, cited.all() if cited and n_named < COUNT_CAP else [], pid)
     apart, listing, exact = 0, True, True
     before = None  # the tier before's count, when exact
     for why, expr, with_before in _tiers(store, q, match, near):
@@ -368,10 +376,27 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
 
 
 def search(store: Store, text: str, *, doc_type: str | None = None, issuer: str | None = None,
-           year: int | None = None, limit: int = 20, offset: int = 0, match: str = "auto") -> list[SearchHit]:
+           year: int | None = None, program: str | None = None, limit: int = 20, offset: int = 0,
+           match: str = "auto") -> list[SearchHit]:
     """The hits of `search_page` alone."""
-    return search_page(store, text, doc_type=doc_type, issuer=issuer, year=year, limit=limit, offset=offset,
-                       match=match).hits
+    return search_page(store, text, doc_type=doc_type, issuer=issuer, year=year, program=program, limit=limit,
+                       offset=offset, match=match).hits
+
+
+def resolve_program(store: Store, program: str | None) -> int | None:
+    """The id of the program a filter names (pipeline.programs.find_program); None for no filter."""
+    if program is None or not program.strip():
+        return None
+    from pipeline.programs import find_program  # it reads this module
+
+    return find_program(store, program)[0]
+
+
+def _linked() -> str:
+    """The documents linked to a program (one parameter: its id), as pipeline.programs keeps them."""
+    from pipeline.programs import LINKED_DOCUMENTS
+
+    return LINKED_DOCUMENTS
 
 
 def _documents(store: Store, ids: list[int]) -> dict[int, dict]:
@@ -441,7 +466,7 @@ def _key_codes(key: str) -> set[str]:
     return {t for t in regex.split(r"[-/:]", key) if t and not t[0].isdigit()}
 
 
-def _named(store: Store, text: str, doc_type, issuer, year):
+def _named(store: Store, text: str, doc_type, issuer, year, program_id=None):
     """The documents a query names and the documents citing them, in that order (ids), with the
     citing references (for snippets) and the spellings to look for in texts."""
     d = _designation(text)
@@ -500,9 +525,10 @@ def _named(store: Store, text: str, doc_type, issuer, year):
     named = [NamedDocument(f"#{i}", s.label, s, citing.get(f"#{i}", 0)) for i, s in stored.items()]
     named += [NamedDocument(k, labels.get(r["first"]) or k, None, r["n"]) for k, r in unstored.items()]
     named.sort(key=lambda n: (n.document is None, -n.citing))
-    filtered = bool(doc_type or issuer or year)
-    ids = [i for i in stored_ids if not filtered or i in _filtered(store, [i], doc_type, issuer, year)]
-    return _Citers(store, named, ids, stored_ids, src, src_params, filtered and (doc_type, issuer, year), spellings)
+    filtered = bool(doc_type or issuer or year or program_id is not None)
+    ids = [i for i in stored_ids if not filtered or i in _filtered(store, [i], doc_type, issuer, year, program_id)]
+    return _Citers(store, named, ids, stored_ids, src, src_params, filtered and (doc_type, issuer, year, program_id),
+                   spellings)
 
 
 _RANK = f"{len(RELATIONS)}000000000000"  # a relation's order and a reference id in one integer (ids below 10^12)
@@ -557,8 +583,11 @@ class _Citers:
         return self.stored_ids + self._all
 
 
-def _filtered(store: Store, ids: list[int], doc_type, issuer, year) -> list[int]:
+def _filtered(store: Store, ids: list[int], doc_type, issuer, year, program_id=None) -> list[int]:
     where, params = [f"d.id IN ({', '.join('?' * len(ids))})"], list(ids)
+    if program_id is not None:
+        where.append(f"d.id IN ({_linked()})")
+        params.append(program_id)
     if doc_type:
         where.append("d.type_key = ?")
         params.append(body_key(doc_type))

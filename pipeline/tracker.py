@@ -27,6 +27,7 @@ import regex
 
 from extractors.bodies import canonical_body
 from pipeline.normalise import strip_marks
+from pipeline.programs import find_program, task_documents
 from pipeline.queries import CLOSED, TASK_STATUSES, QueryError, find_document, iso_date
 from pipeline.store import Store, now
 from pipeline.store.bodies import body_key
@@ -324,6 +325,7 @@ class TrackerFilter:
     due_to: str | None = None
     doc: str | int | None = None  # id, number or path
     text: str | None = None  # words of the task, its action or its assignees, accents optional
+    program: str | None = None  # a program's key, a unique prefix of it or words of its name (as `vanban program`)
 
 
 @dataclass
@@ -375,6 +377,7 @@ class TrackerPage:
     per_page: int
     ids: list[int]  # every matching task, in order (the export and the per-agency summary read them)
     agencies: list[Agency]  # the groups the agency filter meant (empty: no agency filter)
+    program: str | None = None  # the key of the program the program filter meant
 
     @property
     def pages(self) -> int:
@@ -394,9 +397,16 @@ _ORDER = {
 }
 
 
-def _where(store: Store, f: TrackerFilter, today: date) -> tuple[list[str], list, list[Agency]]:
+def _where(store: Store, f: TrackerFilter, today: date) -> tuple[list[str], list, list[Agency], str | None]:
     where, params = [], []
     groups: list[Agency] = []
+    program = None
+    if f.program and f.program.strip():
+        # the program record's tasks: those of the documents acting on it (pipeline.programs)
+        pid, program = find_program(store, f.program)
+        docs = task_documents(store, pid)
+        where.append(f"t.document_id IN ({', '.join('?' * len(docs))})" if docs else "1 = 0")
+        params += docs
     if f.agency:
         groups = resolve_agency(store, f.agency)
         ids = sorted({i for a in groups for i in a.body_ids})
@@ -440,7 +450,7 @@ def _where(store: Store, f: TrackerFilter, today: date) -> tuple[list[str], list
         params.append(find_document(store, f.doc).id)
     if f.timeliness and f.timeliness not in TIMELINESS:
         raise QueryError(f"unknown timeliness {f.timeliness!r}; one of: {', '.join(TIMELINESS)}")
-    return where, params, groups
+    return where, params, groups, program
 
 
 def _bodies(store: Store, ids: list[int]) -> dict[int, dict[str, list[str]]]:
@@ -461,7 +471,7 @@ def task_list(store: Store, f: TrackerFilter | None = None, *, sort: str = "due"
     today = today or vn_today()
     if sort not in _ORDER:
         raise QueryError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
-    where, params, groups = _where(store, f, today)
+    where, params, groups, program = _where(store, f, today)
     cond = " WHERE " + " AND ".join(where) if where else ""
     # one light pass over every match (ids, status, dates) to filter by words and timeliness and to count
     light = store.query(f"SELECT t.id, t.status, {_DUE} AS due, t.status_changed_at FROM tasks t "
@@ -490,7 +500,7 @@ def task_list(store: Store, f: TrackerFilter | None = None, *, sort: str = "due"
     ids = [r["id"] for r in light]
     page = max(1, page)
     shown = ids if per_page is None else ids[(page - 1) * per_page: page * per_page]
-    return TrackerPage(rows(store, shown, today), len(ids), page, per_page or max(1, len(ids)), ids, groups)
+    return TrackerPage(rows(store, shown, today), len(ids), page, per_page or max(1, len(ids)), ids, groups, program)
 
 
 def rows(store: Store, ids: list[int], today: date | None = None) -> list[TrackerRow]:

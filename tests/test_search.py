@@ -315,3 +315,74 @@ def test_web_search_page_counts_pages_and_names_the_cited_decree(archive, tmp_pa
     assert "Nghị định 45/2012/NĐ-CP</strong> (chưa có trong cơ sở dữ liệu)" in html
     html = c.get("/?q=quy+dinh&page=2").get_data(as_text=True)
     assert "trang 2/" in html and "Trang trước" in html
+
+
+# ---------------------------------------------------------------- the program filter (issue 13, item 5)
+
+AG = "ct-khuyen-cong-an-giang-2016-2020"  # approved by QĐ 2211/QĐ-UBND (seed 004)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory):
+    """The seeds through the real pipeline, so that their programs are linked as `vanban import` links them."""
+    tmp = tmp_path_factory.mktemp("search-programs")
+    url = fresh_db(request.param, tmp)
+    store = open_store(url, create=True)
+    assert import_paths(store, [SEEDS], workers=0).failed == 0
+    yield store, url
+    store.close()
+
+
+def test_program_filter_keeps_the_documents_linked_to_it(seeded, tmp_path):
+    from pipeline.programs import attach, detach, find_program
+    from pipeline.web import create_app
+
+    store, url = seeded
+    n = ids(store)
+
+    def linked(key):
+        return {r["document_id"] for r in store.query(
+            "SELECT document_id FROM program_documents WHERE program_id = ?", (find_program(store, key)[0],))}
+
+    every = search_page(store, "khuyen cong", limit=50)
+    assert len(every.hits) > 1
+    page = search_page(store, "khuyen cong", program=AG, limit=50)
+    assert [h.document.id for h in page.hits] == [n["004"]] and page.total == 1 and linked(AG) == {n["004"]}
+    # several documents: each hit linked, every linked document holding the words found, counted in the index
+    nat = "ct-khuyen-cong-quoc-gia"
+    page = search_page(store, "khuyen cong", program=nat, limit=50)
+    got = {h.document.id for h in page.hits}
+    assert len(got) > 1 and got == linked(nat) & {h.document.id for h in every.hits} and page.total == len(got)
+    assert [h.document.id for h in search_page(store, "khuyen cong", program=nat, limit=1, offset=1).hits] == \
+        [h.document.id for h in page.hits][1:2]
+    # with the other filters, words of the name, and a query naming a document
+    assert [h.document.id for h in search(store, "khuyen cong", program="khuyen cong an giang 2016", year=2016)] == \
+        [n["004"]]
+    assert search(store, "khuyen cong", program=AG, year=2015) == []
+    assert [h.document.id for h in search(store, "2211/QĐ-UBND", program=AG)] == [n["004"]]
+    assert search(store, "2211/QĐ-UBND", program=nat) == []
+    with pytest.raises(QueryError, match="no program 'ct-khong-co'"):
+        search(store, "khuyen cong", program="ct-khong-co")
+    # a document attached by hand is linked from then on; detached, it is not
+    attach(store, AG, str(n["000"]), by="test")
+    assert {h.document.id for h in search(store, "khuyen cong", program=AG)} == {n["004"], n["000"]}
+    detach(store, AG, str(n["000"]), by="test")
+    assert [h.document.id for h in search(store, "khuyen cong", program=AG)] == [n["004"]]
+
+    run = CliRunner().invoke
+    r = run(cli, ["search", "khuyen cong", "--db", url, "--program", AG, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    assert [h["document"]["id"] for h in json.loads(r.output)["hits"]] == [n["004"]]
+    r = run(cli, ["search", "khuyen cong", "--db", url, "--program", "ct-khong-co"])
+    assert r.exit_code != 0 and "no program 'ct-khong-co'" in r.output
+
+    c = create_app(url, import_dir=tmp_path / "imports", TESTING=True).test_client()
+    html = c.get(f"/?q=khuyen+cong&program={AG}").get_data(as_text=True)
+    assert "1 kết quả" in html and f'href="/van-ban/{n["004"]}"' in html and f'<option value="{AG}" selected>' in html
+    assert f'href="/van-ban/{n["000"]}"' not in html
+    html = c.get(f"/?program={AG}").get_data(as_text=True)  # no words: the program's documents, newest first
+    assert "1 kết quả" in html and f'href="/van-ban/{n["004"]}"' in html
+    r = c.get("/?q=khuyen+cong&program=ct-khong-co")
+    assert r.status_code == 400 and "no program &#39;ct-khong-co&#39;" in r.get_data(as_text=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -157,3 +158,63 @@ def test_cli_tasks_and_export_the_same_filtered_rows(db, tmp_path):
                                 "--by", "lan"])
     assert out.exit_code == 0, out.output
     assert "2031-01-31" in out.output
+
+
+AG = "ct-khuyen-cong-an-giang-2016-2020"  # approved by QĐ 2211/QĐ-UBND (seed 004)
+
+
+def test_program_filter_lists_the_tasks_of_the_documents_acting_on_it(db, tmp_path):
+    from pipeline.programs import attach, detach, program
+    from pipeline.web import create_app
+
+    with open_store(db) as s:
+        qd = s.scalar("SELECT id FROM documents WHERE number = '2211/QĐ-UBND'")
+        want = [r["id"] for r in s.query("SELECT id FROM tasks WHERE document_id = ? ORDER BY id", (qd,))]
+        assert want and s.scalar("SELECT COUNT(*) FROM tasks") > len(want)  # the crafted documents' tasks are not its
+        p = tracker.task_list(s, tracker.TrackerFilter(program=AG), per_page=None, today=TODAY)
+        assert sorted(p.ids) == want and p.program == AG
+        assert set(p.ids) == {t.id for t in program(s, AG).tasks}  # the program page's tasks, no more, no less
+        # typed as `vanban program` reads a key: words of its name
+        assert tracker.task_list(s, tracker.TrackerFilter(program="khuyen cong an giang 2016"), per_page=None,
+                                 today=TODAY).ids == p.ids
+        # with another filter
+        sct = tracker.task_list(s, tracker.TrackerFilter(program=AG, agency="SCT"), per_page=None, today=TODAY)
+        assert 0 < sct.total < p.total and set(sct.ids) <= set(p.ids)
+        # a program 2211 only mentions is not given its tasks
+        assert tracker.task_list(s, tracker.TrackerFilter(program="ct-chong-bien-doi-khi-hau"), today=TODAY).total == 0
+        with pytest.raises(QueryError, match="no program 'ct-khong-co'"):
+            tracker.task_list(s, tracker.TrackerFilter(program="ct-khong-co"), today=TODAY)
+        with pytest.raises(QueryError, match="2 match"):  # a prefix of two programs' keys
+            tracker.task_list(s, tracker.TrackerFilter(program="ct-khuyen-cong-an-giang"), today=TODAY)
+
+    run = CliRunner()
+    out = run.invoke(cli_main, ["tasks", "--db", db, "--program", AG, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    listed = [t["id"] for t in json.loads(out.output)]
+    assert listed == p.ids
+    x = tmp_path / "ag.csv"
+    out = run.invoke(cli_main, ["export", "--db", db, "--table", "tasks", "--program", AG, "--out", str(x)])
+    assert out.exit_code == 0, out.output
+    assert [int(r["Mã"]) for r in csv.DictReader(io.StringIO(x.read_text("utf-8-sig")))] == listed
+    for cmd in (["tasks"], ["export", "--table", "tasks"]):
+        out = run.invoke(cli_main, [*cmd, "--db", db, "--program", "ct-khong-co"])
+        assert out.exit_code != 0 and "no program 'ct-khong-co'" in out.output
+
+    c = create_app(db, import_dir=tmp_path / "imports", TODAY=TODAY, TESTING=True).test_client()
+    html = c.get(f"/nhiem-vu?program={AG}&n=100").get_data(as_text=True)
+    assert re.findall(r'id="row-(\d+)"', html) == [str(i) for i in listed]
+    assert f'<option value="{AG}" selected>' in html
+    r = c.get(f"/nhiem-vu/xuat.csv?program={AG}")
+    assert r.status_code == 200 and r.headers["X-Total-Count"] == str(len(listed))
+    html = c.get("/nhiem-vu?program=ct-khong-co").get_data(as_text=True)
+    assert not re.findall(r'id="row-(\d+)"', html) and "no program &#39;ct-khong-co&#39;" in html
+    assert c.get("/nhiem-vu/xuat.csv?program=ct-khong-co").status_code == 400
+
+    # a document attached to the program by hand gives it its tasks; detached, it takes them back
+    with open_store(db) as s:
+        old = s.scalar("SELECT id FROM documents WHERE number = '15/2019/QĐ-UBND'")
+        attach(s, AG, str(old), by="test")
+        more = tracker.task_list(s, tracker.TrackerFilter(program=AG), per_page=None, today=TODAY).ids
+        assert set(more) - set(listed) == {r["id"] for r in s.query("SELECT id FROM tasks WHERE document_id = ?", (old,))}
+        detach(s, AG, str(old), by="test")
+        assert tracker.task_list(s, tracker.TrackerFilter(program=AG), per_page=None, today=TODAY).ids == listed

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import g
 
 from pipeline import queries
+from pipeline.programs import LINKED_DOCUMENTS
 from pipeline.store import Store, now, open_store
 from pipeline.store.searchtext import search_words, snippet
 from pipeline.tracker import vn_time
@@ -132,7 +133,7 @@ class WebData:
         }
 
     def search(self, q: str, *, doc_type: str | None = None, issuer: str | None = None, year: int | None = None,
-               limit: int = 20, offset: int = 0) -> tuple[list[DocSummary], int]:
+               program: str | None = None, limit: int = 20, offset: int = 0) -> tuple[list[DocSummary], int]:
         """The store's search (diacritic- and case-insensitive, ranked); without words, the newest documents.
 
         Up to SEARCH_CAP hits are ranked and paged here; the total says "at least" past that."""
@@ -142,7 +143,8 @@ class WebData:
         offset = max(0, min(offset, 10**9))
         words = search_words(q)[:20]
         if words:
-            ranked = queries.search(s, q, doc_type=doc_type, issuer=issuer, year=year, limit=SEARCH_CAP)
+            ranked = queries.search(s, q, doc_type=doc_type, issuer=issuer, year=year, program=program,
+                                    limit=SEARCH_CAP)
             total = len(ranked)
             ids = [h.document.id for h in ranked[offset:offset + limit]]
         else:
@@ -151,6 +153,10 @@ class WebData:
                 if v is not None:
                     where.append(f"{col} = ?")
                     params.append(v)
+            pid = queries.resolve_program(s, program)
+            if pid is not None:  # the documents linked to the program (pipeline.programs)
+                where.append(f"d.id IN ({LINKED_DOCUMENTS})")
+                params.append(pid)
             cond = " WHERE " + " AND ".join(where) if where else ""
             total = int(s.scalar(f"SELECT COUNT(*) AS n FROM documents d{cond}", params) or 0)
             ids = [r["id"] for r in s.query(f"SELECT d.id FROM documents d{cond} ORDER BY d.issue_date DESC, d.id DESC "

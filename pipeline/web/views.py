@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from pipeline import queries, tracker
+from pipeline import programs, queries, tracker
 from pipeline.store.searchtext import search_words
 from pipeline.web.auth import login_required, safe_next
 from pipeline.web.highlight import Span, highlight
@@ -51,9 +51,19 @@ def search():
         "doc_type": request.args.get("type") or None,
         "issuer": request.args.get("issuer") or None,
         "year": _int(request.args.get("year")),
+        "program": (request.args.get("program") or "").strip()[:200] or None,
     }
     page = max(1, _int(request.args.get("page")) or 1)
     every = request.args.get("all") == "1"
+    progs = programs.choices(data().store)
+    if filters["program"]:
+        try:  # a key, a unique prefix or words of a program's name (as `vanban program`)
+            queries.resolve_program(data().store, filters["program"])
+        except queries.QueryError as e:
+            flash(f"Bộ lọc không hợp lệ: {e}", "warn")
+            return render_template("search.html", q=q, hits=[], total=0, page=1, pages=1, filters=filters,
+                                   facets=data().facets(), capped=False, result=None, every=every,
+                                   programs=progs), 400
     result = None
     if search_words(q):  # ranked in the index; only the shown page's texts are read (pipeline.queries.search_page)
         try:
@@ -70,7 +80,7 @@ def search():
         hits, total = data().search(q, limit=PAGE, offset=(page - 1) * PAGE, **filters)
         pages, exact = max(1, -(-total // PAGE)), True
     return render_template("search.html", q=q, hits=hits, total=total, page=page, pages=pages, filters=filters,
-                           facets=data().facets(), capped=not exact, result=result, every=every)
+                           facets=data().facets(), capped=not exact, result=result, every=every, programs=progs)
 
 
 def _spans(d: DocDetail) -> list[Span]:
@@ -196,7 +206,8 @@ def _tracker_args() -> tuple[tracker.TrackerFilter, str, int, int]:
         timeliness=tl if tl in tracker.TIMELINESS else None,
         period=period if period in tracker.PERIODS else None,
         due_from=a.get("from") or None, due_to=a.get("to") or None,
-        doc=_int(a.get("doc"), 1), text=(a.get("q") or "").strip()[:200] or None)
+        doc=_int(a.get("doc"), 1), text=(a.get("q") or "").strip()[:200] or None,
+        program=(a.get("program") or "").strip()[:200] or None)
     sort = a.get("sort") if a.get("sort") in tracker.SORTS else "due"
     per = _int(a.get("n")) or 50
     return f, sort, max(1, _int(a.get("page")) or 1), per if per in PER_PAGE else 50
@@ -223,6 +234,7 @@ def tasks():
     return render_template("tasks.html", result=result, f=f, sort=sort, per=per, args=args, history=hist,
                            statuses=STATUSES, periods=tracker.PERIODS, sorts=tracker.SORTS,
                            timeliness=tracker.TIMELINESS, per_page=PER_PAGE, agencies=tracker.agencies(store),
+                           programs=programs.choices(store),
                            unit=tracker.user_unit(store, g.user) if g.user else None, today=today(),
                            per_body=tracker.per_agency(store, result.ids, today())[:15], now=tracker.vn_now())
 
