@@ -447,12 +447,14 @@ def _unit(b: Budget) -> float:
 
 
 def _sentence_bounds(text: str, pos: int, rx: regex.Pattern = SENT_BREAK) -> tuple[int, int]:
-    lo = max(0, pos - 1500)
+    """The sentence around `pos`, read at most 1,500 characters each way: a text of one endless line (a
+    flattened table) costs the same per amount as a short one."""
+    lo, hi = max(0, pos - 1500), min(len(text), pos + 1500)
     start = lo
     for m in rx.finditer(text, lo, pos):
         start = m.end()
-    m = rx.search(text, pos)
-    return start, m.start() if m else len(text)
+    m = rx.search(text, pos, hi)
+    return start, m.start() if m else hi
 
 
 def _section_kind(text: str, heads: list[tuple[int, str]], pos: int) -> str | None:
