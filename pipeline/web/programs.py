@@ -31,13 +31,29 @@ def plan_actual_chart(rec: prog.ProgramRecord) -> Chart:
                  "tỷ đồng", {"Kế hoạch (phân bổ)": "#2b6cb0", "Thực hiện": "#38a169"})
 
 
+def approvals(store) -> dict[str, dict]:
+    """Each program's approving document {id, label}, where the archive holds it: the one recorded as
+    approving it, else the stored document its approving citation names."""
+    out: dict[str, dict] = {}
+    for r in store.query("SELECT p.key, d.id, d.doc_type, d.number FROM programs p JOIN documents d "
+                         "ON d.id = p.approving_document_id"):
+        out[r["key"]] = r
+    for r in store.query("SELECT p.key, d.id, d.doc_type, d.number FROM programs p JOIN document_keys k "
+                         "ON k.key = p.approved_by_key JOIN documents d ON d.id = k.document_id "
+                         "WHERE p.approving_document_id IS NULL ORDER BY k.alias"):
+        out.setdefault(r["key"], r)
+    return {k: {"id": r["id"], "label": " ".join(x for x in (r["doc_type"], r["number"]) if x) or f"#{r['id']}"}
+            for k, r in out.items()}
+
+
 @bp.route("/programs")
 def program_list():
     try:
         rows = prog.programs(_store(), _today())
+        approved = approvals(_store())
     except QueryError:
-        rows = []
-    return render_template("programs.html", rows=rows)
+        rows, approved = [], {}
+    return render_template("programs.html", rows=rows, approved=approved)
 
 
 @bp.route("/programs/<key>")
@@ -49,5 +65,6 @@ def program_page(key: str):
     except QueryError:
         abort(404)
     chart = plan_actual_chart(rec)
-    return render_template("program.html", p=rec, chart=bar_chart(chart), chart_title=chart.title,
+    return render_template("program.html", p=rec, chart=bar_chart(chart), chart_narrow=bar_chart(chart, narrow=True),
+                           chart_title=chart.title,
                            roles=prog.ROLE_NAMES, by_agency=prog.tasks_by_agency(rec), budget=prog.budget_table(rec))
