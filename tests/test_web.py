@@ -489,3 +489,10 @@ def test_cited_document_not_in_archive_has_a_page(site, client):
         old_ref = s.scalar("SELECT id FROM doc_references WHERE document_id = ?", (site["ids"]["crafted_new.txt"],))
     resp = client.get(f"/trich-dan/{old_ref}")  # a cited document the archive holds: its own page
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/van-ban/{site['ids']['crafted_old.txt']}")
+
+
+def test_job_times_are_shown_in_vietnam_time():
+    from pipeline.web import _vntime
+
+    assert _vntime("2026-12-06T14:14:24+00:00") == "06/12/2026 21:14"
+    assert _vntime(None) == ""

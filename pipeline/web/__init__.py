@@ -41,6 +41,13 @@ def _vndate(iso: str | None) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
+def _vntime(iso: str | None) -> str:
+    """A stored UTC timestamp in Vietnam time, as staff read it: "06/12/2026 21:14"."""
+    from pipeline.tracker import vn_time
+
+    return vn_time(iso) or ""
+
+
 def _vnd(amount: int | None) -> str:
     if amount is None:
         return "—"
@@ -169,6 +176,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
     app.register_blueprint(__import__("pipeline.web.programs", fromlist=["bp"]).bp)
 
     app.jinja_env.filters["vndate"] = _vndate
+    app.jinja_env.filters["vntime"] = _vntime
     app.jinja_env.filters["vnd"] = _vnd
     app.jinja_env.filters["mark"] = lambda text, q: mark_terms(text or "", q) if q else Markup.escape(text or "")
 
