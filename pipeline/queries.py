@@ -771,6 +771,18 @@ def _body_condition(name: str) -> tuple[str, list]:
             [key, key + " %", key, raw])
 
 
+def task_bodies(store: Store, ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """Task id → role (assignee, coordinator) → body names in printed order, read 500 tasks at a time."""
+    out: dict[int, dict[str, list[str]]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for b in store.query(f"SELECT tb.task_id, tb.role, b.name FROM task_bodies tb JOIN bodies b ON b.id = tb.body_id "
+                             f"WHERE tb.task_id IN ({', '.join('?' * len(chunk))}) ORDER BY tb.task_id, tb.role, tb.seq",
+                             chunk):
+            out.setdefault(b["task_id"], {}).setdefault(b["role"], []).append(b["name"])
+    return out
+
+
 def tasks(store: Store, *, assignee: str | None = None, status: str | None = None, due_before: str | None = None,
           overdue: bool = False, from_doc: str | int | None = None, today: str | None = None,
           ids: list[int] | None = None) -> list[TaskRow]:
@@ -803,15 +815,7 @@ def tasks(store: Store, *, assignee: str | None = None, status: str | None = Non
            + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY CASE WHEN t.due_date IS NULL THEN 1 ELSE 0 END, t.due_date, t.document_id, t.seq")
     rows = store.query(sql, params)
-    bodies: dict[int, dict[str, list[str]]] = {}
-    if rows:
-        task_ids = [r["id"] for r in rows]
-        for i in range(0, len(task_ids), 500):
-            chunk = task_ids[i:i + 500]
-            for b in store.query(f"SELECT tb.task_id, tb.role, b.name FROM task_bodies tb JOIN bodies b ON b.id = tb.body_id "
-                                 f"WHERE tb.task_id IN ({', '.join('?' * len(chunk))}) ORDER BY tb.task_id, tb.role, tb.seq",
-                                 chunk):
-                bodies.setdefault(b["task_id"], {}).setdefault(b["role"], []).append(b["name"])
+    bodies = task_bodies(store, [r["id"] for r in rows])
     out = []
     for r in rows:
         bb = bodies.get(r["id"], {})

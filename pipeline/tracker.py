@@ -28,7 +28,7 @@ import regex
 from extractors.bodies import canonical_body
 from pipeline.normalise import strip_marks
 from pipeline.programs import find_program, task_documents
-from pipeline.queries import CLOSED, TASK_STATUSES, QueryError, find_document, iso_date
+from pipeline.queries import CLOSED, TASK_STATUSES, QueryError, find_document, iso_date, task_bodies
 from pipeline.store import Store, now
 from pipeline.store.bodies import body_key
 from pipeline.store.searchtext import index_text
@@ -453,15 +453,6 @@ def _where(store: Store, f: TrackerFilter, today: date) -> tuple[list[str], list
     return where, params, groups, program
 
 
-def _bodies(store: Store, ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    out: dict[int, dict[str, list[str]]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for b in store.query(f"SELECT tb.task_id, tb.role, b.name FROM task_bodies tb JOIN bodies b ON b.id = tb.body_id "
-                             f"WHERE tb.task_id IN ({', '.join('?' * len(chunk))}) ORDER BY tb.task_id, tb.role, tb.seq",
-                             chunk):
-            out.setdefault(b["task_id"], {}).setdefault(b["role"], []).append(b["name"])
-    return out
 
 
 def task_list(store: Store, f: TrackerFilter | None = None, *, sort: str = "due", page: int = 1,
@@ -519,7 +510,7 @@ def rows(store: Store, ids: list[int], today: date | None = None) -> list[Tracke
                 f"FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id IN ({', '.join('?' * len(chunk))})",
                 chunk):
             found[r["id"]] = r
-    bodies = _bodies(store, list(found))
+    bodies = task_bodies(store, list(found))
     out = []
     for i in ids:
         r = found.get(i)
