@@ -122,7 +122,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
     `private`: sign-in needed to read too. `secure_cookies`: HTTPS only (Secure, __Host- cookie, HSTS).
     `proxies`: how many reverse proxies in front set X-Forwarded-For/-Proto/-Host (the client's address
     is what sign-in throttling counts)."""
-    from pipeline.web import api, auth, upload, views
+    from pipeline.web import api, auth, programs, upload, views
     from pipeline.web.data import WebData
     from pipeline.web.jobs import JobRunner
 
@@ -173,7 +173,7 @@ def create_app(db: str | None = None, *, import_dir: str | Path | None = None, p
     app.register_blueprint(views.bp)
     app.register_blueprint(upload.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(__import__("pipeline.web.programs", fromlist=["bp"]).bp)
+    app.register_blueprint(programs.bp)
 
     app.jinja_env.filters["vndate"] = _vndate
     app.jinja_env.filters["vntime"] = _vntime
