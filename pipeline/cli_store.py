@@ -188,7 +188,7 @@ def search_cmd(text, db, doc_type, issuer, year, program, limit, page, match_all
         click.echo("no match")
         return
     for h in res.hits:
-        click.echo(f"#{h.document.id}  {h.document.label}  score {h.score:.2f}")
+        click.echo(f"#{h.document.id}  {h.document.label}" + (f"  score {h.score:.2f}" if h.score else ""))
         if h.document.subject:
             click.echo(f"    {h.document.subject}")
         click.echo(f"    {h.snippet}")
