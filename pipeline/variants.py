@@ -14,7 +14,8 @@ set measures how the extractors carry across layouts:
 | `flattened` | the header block (up to the title's end) joined onto two lines, the signature block onto one |
 | `no_diacritics_header` | the header block (up to the title's end) without diacritics, case kept |
 | `pdftotext` | the original PDF, or the original .docx or the laid-out text rendered by LibreOffice, through `pdftotext -layout` |
-| `ocr` | that PDF at 200 dpi through `tesseract -l vie`, pages joined by `--- PAGE BREAK ---` (slow: opt-in) |
+| `ocr` | that PDF at 200 dpi through `tesseract -l vie`, pages joined by `--- PAGE BREAK ---`: OCR text as another tool delivers it (slow: opt-in) |
+| `scan` | that PDF's pages as a 200 dpi grey image-only PDF, read by vanban itself: its scan path OCRs each page and reads the header and signature columns from the word boxes (slow: opt-in) |
 
 Originals are looked up by the gold document's stem in a `files/` folder beside
 the gold (corpus/files/: `<stem>.docx`, `<stem>.pdf`).
@@ -40,8 +41,8 @@ from pipeline.document import Document
 from pipeline.normalise import unmark
 from pipeline.segments import Segments
 
-ALL = ["plain", "markdown", "flattened", "no_diacritics_header", "pdftotext", "ocr"]
-DEFAULT = ["plain", "markdown", "flattened", "no_diacritics_header", "pdftotext"]  # ocr is opt-in
+ALL = ["plain", "markdown", "flattened", "no_diacritics_header", "pdftotext", "ocr", "scan"]
+DEFAULT = ["plain", "markdown", "flattened", "no_diacritics_header", "pdftotext"]  # ocr and scan are opt-in
 BASELINE = "plain"
 PAGE_BREAK = "--- PAGE BREAK ---"
 SOFFICE_TIMEOUT_S = 600
@@ -657,6 +658,23 @@ class PdfCache:
         return p
 
 
+def scan_pdf(pdf: Path, out_dir: Path, out: Path, max_pages: int | None = None) -> Path:
+    """The pages of `pdf` as a scanner gives them: 200 dpi grey images in a PDF with no text layer."""
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cmd = ["pdftoppm", "-r", "200", "-gray", "-png"]
+    if max_pages:
+        cmd += ["-l", str(max_pages)]
+    _run(cmd + [str(pdf), str(out_dir / "page")], timeout=TOOL_TIMEOUT_S * 2)
+    pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
+    if not pages:
+        raise RenderError("pdftoppm wrote no page")
+    images = [Image.open(p).convert("L") for p in pages]
+    images[0].save(out, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
+    return out
+
+
 def ocr_pdf(pdf: Path, out_dir: Path, max_pages: int | None = None, workers: int | None = None) -> str:
     """Pages at 200 dpi through `tesseract -l vie`, joined by `--- PAGE BREAK ---` lines."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -743,6 +761,14 @@ def _ocr(d: GoldDoc, ctx: Context) -> Path:
     return _write(out, text)
 
 
+def _scan(d: GoldDoc, ctx: Context) -> Path:
+    out = ctx.out("scan", d, ".pdf")
+    pages = ctx.out("scan", d, ".pages")
+    scan_pdf(ctx.pdfs.get(d), pages, out, ctx.ocr_pages)
+    shutil.rmtree(pages, ignore_errors=True)
+    return out
+
+
 @dataclass
 class Variant:
     name: str
@@ -758,6 +784,7 @@ VARIANTS: dict[str, Variant] = {
     "no_diacritics_header": Variant("no_diacritics_header", _no_diacritics),
     "pdftotext": Variant("pdftotext", _pdftotext, _pdf_tools_missing, lambda docs, ctx: ctx.pdfs.prepare(docs)),
     "ocr": Variant("ocr", _ocr, _ocr_tools_missing, lambda docs, ctx: ctx.pdfs.prepare(docs)),
+    "scan": Variant("scan", _scan, _ocr_tools_missing, lambda docs, ctx: ctx.pdfs.prepare(docs)),
 }
 
 

@@ -200,3 +200,16 @@ def test_verbose_table_lists_each_documents_header_misses_and_keep_writes_the_re
     assert (tmp_path / "flattened" / "seed_004_9789b1cfca0ebaa2.txt").exists()
     assert (tmp_path / "plain" / "004_9789b1cfca0ebaa2.txt").exists() or any((tmp_path / "plain").iterdir())
     assert rows[1].header_misses == [] or all(len(m) == 4 for m in rows[1].header_misses)
+
+
+@pytest.mark.ocr
+@pytest.mark.libreoffice
+@pytest.mark.skipif(variants._ocr_tools_missing() is not None, reason="needs LibreOffice, poppler, tesseract vie")
+def test_scan_is_an_image_pdf_that_vanban_ocrs_itself(short_letter, pdf_ctx):
+    from pipeline.run import process
+
+    path = variants.VARIANTS["scan"].render(short_letter, pdf_ctx)
+    assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
+    res = process(path)  # no text layer: the scan path OCRs the page and reads its columns
+    assert any(w.startswith("OCR (Tesseract vie)") for w in res.document.warnings)
+    assert "UBND-KT" in res.document.text and res.extraction.header.issuer.value == "Ủy ban nhân dân tỉnh Lào Cai"
