@@ -238,8 +238,22 @@ def _self_date(doc: Document, number: str | None) -> tuple[str, int, int] | None
     return None
 
 
+def _place_date_lines(doc: Document, seg: Segments) -> list[Span]:
+    """Where the place and date may be printed: the header's cells; failing a date there, a place-date line
+    right below the motto wherever it stands (OCR read by columns puts the right column, motto and "Lào Cai,
+    ngày …", after the left column's Kính gửi list)."""
+    cells = list(seg.header_cells)
+    if any(DATE_LINE.search(c.text) and not NUMBER_LINE.match(c.text) and not MOTTO.search(c.text) for c in cells):
+        return cells
+    limit = min(len(doc.text), 2500)
+    mottos = [m.end() for m in _LINE.finditer(doc.text, 0, limit) if MOTTO.search(m[1])]
+    lines = [Span(m.start(1), m.end(1), m[1]) for m in _LINE.finditer(doc.text, 0, limit)
+             if _PLACE_DATE.match(m[1]) and find_dates(m[1]) and any(0 <= m.start() - e <= 120 for e in mottos)]
+    return cells + lines[:1]
+
+
 def _date_place(doc: Document, seg: Segments, h: Header) -> None:
-    for c in seg.header_cells:
+    for c in _place_date_lines(doc, seg):
         if not DATE_LINE.search(c.text) and not _PLACE_DATE.match(c.text):
             continue
         if NUMBER_LINE.match(c.text) or MOTTO.search(c.text):

@@ -645,3 +645,12 @@ def test_ocr_of_an_italic_vv_opens_the_subject():
                 "hóa chất cần kiểm soát đặc biệt\n\nKính gửi: Sở Công Thương tỉnh Quảng Ngãi\n\nTrả lời Công văn.\n")
     assert h.subject.value == "cấp Giấy phép xuất khẩu, nhập khẩu hóa chất cần kiểm soát đặc biệt"
     assert h.issuer.value == "Cục Hóa chất"
+
+
+def test_place_and_date_below_the_motto_after_the_kinh_gui_list():
+    # a scan read by columns: the left column (body, number, V/v, Kính gửi) first, then the right one
+    h = _header("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 5973 /UBND-KT\nV/v tăng cường công tác quản lý khoáng sản\n"
+                "Kính gửi:\n- Các Sở, ban, ngành thuộc UBND tỉnh;\n- Công an tỉnh.\n"
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLào Cai, ngày 11 tháng 6 năm 2026\n"
+                "Thực hiện Văn bản số 4250/BNNMT-ĐCKS ngày 29/4/2026 của Bộ Nông nghiệp và Môi trường.\n")
+    assert (h.issue_date.value, h.issue_place.value) == ("2026-06-11", "Lào Cai")
