@@ -107,3 +107,11 @@ def test_parallel_ocr_of_a_real_scan_reads_the_same_as_sequential():
     par = pdf_mod.read_pdf(data, ocr=True, ocr_workers=2)
     assert par.text == seq.text and par.blocks == seq.blocks and par.warnings == seq.warnings
     assert par.text.startswith("BỘ CÔNG THƯƠNG\nCỤC HÓA CHẤT")
+
+
+def test_an_unsure_word_of_letters_is_kept_specks_are_not():
+    from pipeline.ingest.ocr import _noise
+
+    assert not _noise("NÓNG", 8.9) and not _noise("NGHIẸP", 8.0)  # a heading's words OCR'd with wrong marks
+    assert _noise("_", 40.0)  # a rule at a middling confidence is noise
+    assert _noise("ŒT", 9.0) and _noise("|", 5.0) and _noise("7.", 12.0)

@@ -58,9 +58,12 @@ def _run(image: bytes, *config: str) -> str:
 
 
 def _noise(word: str, conf: float) -> bool:
-    """Specks, rules and stamp edges read as words: very low confidence, or
-    no letter or digit at a middling one."""
-    return conf < 15 or (conf < 50 and not any(c.isalnum() for c in word))
+    """Specks, rules and stamp edges read as words: very low confidence, or no letter or digit at a middling
+    one. A word of three letters or more is kept however unsure Tesseract is: a heading in capitals with
+    marks ("NÔNG NGHIỆP" read as "NÓNG NGHIẸP" at 8%) is still the heading's words."""
+    if conf < 15:
+        return not (len(word) >= 3 and word.isalpha())
+    return conf < 50 and not any(c.isalnum() for c in word)
 
 
 def ocr_words(image, dpi: int = DPI) -> list[dict]:
