@@ -636,7 +636,9 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
         return  # a subject that cannot be read stays empty rather than holding a stamp, a list or a date line
     s = _marked(doc, seg, s)
     if is_upper(s):
-        s = sentence_case(s, doc.text)
+        s = _without_enacting_body(s, h)
+        # after "VỀ VIỆC" the trích yếu goes on in lower case, as a mixed-case "Về việc công bố …" prints it
+        s = sentence_case(s, doc.text, first_capital=not m)
     else:
         s = settle_ocr_copy(doc.text, settle_ocr_marks(doc.text, s, (sp.start, sp.end)), (sp.start, sp.end))
         s = _settle_ocr_commas(doc.text, s, (sp.start, sp.end))
@@ -827,7 +829,7 @@ def _after(text: str, prev: str, core: str) -> list[str]:
     return out
 
 
-def sentence_case(s: str, text: str) -> str:
+def sentence_case(s: str, text: str, first_capital: bool = True) -> str:
     """A line printed in capitals in normal case: codes kept, and a word capitalised where the document's
     running text capitalises it mid-sentence ("AN GIANG" → "An Giang", "CHÍNH PHỦ" → "Chính phủ")."""
     out: list[str] = []
@@ -845,7 +847,21 @@ def sentence_case(s: str, text: str) -> str:
                 low = low.replace(core, core.capitalize(), 1)
         out.append(low)
     joined = " ".join(out)
-    return joined[:1].upper() + joined[1:]
+    return joined[:1].upper() + joined[1:] if first_capital else joined
+
+
+def _without_enacting_body(s: str, h: Header) -> str:
+    """A title in capitals that a scan's column reading glued to the enacting body's line below it
+    ("… TIẾP TỤC CÓ HIỆU LỰC CHÍNH PHỦ"): the issuer's name at its end, not after "của"/"thuộc", is cut."""
+    issuer = h.issuer.value
+    if not issuer:
+        return s
+    name = " ".join(unmark(issuer).casefold().split())
+    words = unmark(s).casefold().split()
+    n = len(name.split())
+    if len(words) > n + 3 and " ".join(words[-n:]) == name and words[-n - 1] not in ("cua", "thuoc", "va", "voi"):
+        return " ".join(s.split()[:-n])
+    return s
 
 
 def _web_title(seg: Segments) -> Span | None:

@@ -654,3 +654,14 @@ def test_place_and_date_below_the_motto_after_the_kinh_gui_list():
                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLào Cai, ngày 11 tháng 6 năm 2026\n"
                 "Thực hiện Văn bản số 4250/BNNMT-ĐCKS ngày 29/4/2026 của Bộ Nông nghiệp và Môi trường.\n")
     assert (h.issue_date.value, h.issue_place.value) == ("2026-06-11", "Lào Cai")
+
+
+def test_title_in_capitals_glued_to_the_enacting_body_by_a_scans_column_reading():
+    h = _header("CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                "Số: 04/NQ-CP Hà Nội, ngày 09 tháng 01 năm 2026\nNGHỊ QUYẾT\n"
+                "VỀ VIỆC CÔNG BỐ NGHỊ ĐỊNH CỦA CHÍNH PHỦ QUY ĐỊNH CHẾ ĐỘ\n"
+                "QUẢN LÝ NGÂN QUỸ NHÀ NƯỚC TIẾP TỤC CÓ HIỆU LỰC CHÍNH PHỦ\n"
+                "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nQUYẾT NGHỊ:\n"
+                "Điều 1. Công bố Nghị định số 24/2016/NĐ-CP của Chính phủ quy định chế độ quản lý ngân quỹ nhà nước.\n")
+    assert h.subject.value == ("công bố Nghị định của Chính phủ quy định chế độ quản lý ngân quỹ nhà nước tiếp tục có "
+                               "hiệu lực")
