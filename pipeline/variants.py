@@ -658,33 +658,31 @@ class PdfCache:
         return p
 
 
-def scan_pdf(pdf: Path, out_dir: Path, out: Path, max_pages: int | None = None) -> Path:
-    """The pages of `pdf` as a scanner gives them: 200 dpi grey images in a PDF with no text layer."""
-    from PIL import Image
-
+def _page_images(pdf: Path, out_dir: Path, max_pages: int | None, *flags: str) -> list[Path]:
+    """The pages of `pdf` as 200 dpi PNG files in `out_dir`, in page order (`pdftoppm`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = ["pdftoppm", "-r", "200", "-gray", "-png"]
+    cmd = ["pdftoppm", "-r", "200", *flags, "-png"]
     if max_pages:
         cmd += ["-l", str(max_pages)]
     _run(cmd + [str(pdf), str(out_dir / "page")], timeout=TOOL_TIMEOUT_S * 2)
     pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
     if not pages:
         raise RenderError("pdftoppm wrote no page")
-    images = [Image.open(p).convert("L") for p in pages]
+    return pages
+
+
+def scan_pdf(pdf: Path, out_dir: Path, out: Path, max_pages: int | None = None) -> Path:
+    """The pages of `pdf` as a scanner gives them: 200 dpi grey images in a PDF with no text layer."""
+    from PIL import Image
+
+    images = [Image.open(p).convert("L") for p in _page_images(pdf, out_dir, max_pages, "-gray")]
     images[0].save(out, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
     return out
 
 
 def ocr_pdf(pdf: Path, out_dir: Path, max_pages: int | None = None, workers: int | None = None) -> str:
     """Pages at 200 dpi through `tesseract -l vie`, joined by `--- PAGE BREAK ---` lines."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = ["pdftoppm", "-r", "200", "-png"]
-    if max_pages:
-        cmd += ["-l", str(max_pages)]
-    _run(cmd + [str(pdf), str(out_dir / "page")], timeout=TOOL_TIMEOUT_S * 2)
-    pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
-    if not pages:
-        raise RenderError("pdftoppm wrote no page")
+    pages = _page_images(pdf, out_dir, max_pages)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def one(png: Path) -> str:
