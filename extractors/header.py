@@ -245,9 +245,9 @@ def _place_date_lines(doc: Document, seg: Segments) -> list[Span]:
     cells = list(seg.header_cells)
     if any(DATE_LINE.search(c.text) and not NUMBER_LINE.match(c.text) and not MOTTO.search(c.text) for c in cells):
         return cells
-    limit = min(len(doc.text), 2500)
-    mottos = [m.end() for m in _LINE.finditer(doc.text, 0, limit) if MOTTO.search(m[1])]
-    lines = [Span(m.start(1), m.end(1), m[1]) for m in _LINE.finditer(doc.text, 0, limit)
+    head = list(_LINE.finditer(doc.text, 0, min(len(doc.text), 2500)))
+    mottos = [m.end() for m in head if MOTTO.search(m[1])]
+    lines = [Span(m.start(1), m.end(1), m[1]) for m in head
              if _PLACE_DATE.match(m[1]) and find_dates(m[1]) and any(0 <= m.start() - e <= 120 for e in mottos)]
     return cells + lines[:1]
 
