@@ -372,7 +372,6 @@ TRACKER = Migration(8, "task tracker: extensions, closing reports, the user's un
     "ALTER TABLE web_users ADD COLUMN unit TEXT",
 ])
 MIGRATIONS.append(TRACKER)
-LATEST = MIGRATIONS[-1].version
 
 
 # Search filters as tokens of their own (issue 15), titles indexed apart: the issuer's words in search_meta are
@@ -421,8 +420,6 @@ SEARCH_FILTER_TOKENS = Migration(9, "search filters as tokens of their own", com
     '(cited_key COLLATE "C", doc_type, document_id, relation, cited_document_id)',
 ])
 MIGRATIONS.append(SEARCH_FILTER_TOKENS)
-MIGRATIONS.sort(key=lambda m: m.version)  # helpers append in any order; they apply by version
-LATEST = MIGRATIONS[-1].version
 
 
 # One record per document (issue 13): every file a document was read from, with
@@ -495,8 +492,6 @@ DOCUMENT_FILES = Migration(10, "one record per document: its files, text bands, 
 ], python=_document_files)
 
 MIGRATIONS.append(DOCUMENT_FILES)
-MIGRATIONS.sort(key=lambda m: m.version)
-LATEST = MIGRATIONS[-1].version
 
 # Programs (issue 12): the chương trình / kế hoạch / đề án a document approves, amends, concludes on,
 # reports on, implements or mentions (extractors/programs.py), keyed across spelling and abbreviation;
@@ -560,8 +555,6 @@ PROGRAMS = Migration(7, "programs, their documents, indicators and manual overri
 ])
 
 MIGRATIONS.append(PROGRAMS)
-MIGRATIONS.sort(key=lambda m: m.version)
-LATEST = MIGRATIONS[-1].version
 
 # Budget figures that know what they are (issue 12): kind (allocation / actual / rate / statistic), the source as
 # printed beside its canonical name, the period, the plan an actual is measured against (plan_index: the seq of
@@ -581,5 +574,5 @@ BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=
 ])
 
 MIGRATIONS.append(BUDGET_KINDS)
-MIGRATIONS.sort(key=lambda m: m.version)
+MIGRATIONS.sort(key=lambda m: m.version)  # the blocks above are appended in any order; they apply by version
 LATEST = MIGRATIONS[-1].version
