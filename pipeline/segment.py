@@ -316,10 +316,14 @@ _CONTINUED = regex.compile(r"^(?:tháng|năm|/|\d+\s*/|\p{Ll})")
 _TITLE_CELL = regex.compile(rf"^{TITLES}$")  # a title row read across a wrapped item: not continued by it
 
 
-# What every alternative of _INNER_SPLIT needs somewhere in the cell: two capitals in a row (motto, marks,
-# titles), the motto's "Độc lập"/"Hạnh phúc", a V/v, a date word, a one-letter mark, "ký", "Lưu", or a bullet
-# line ending on a name. Most body lines have none, and skip the costly lookbehinds altogether.
-_SPLIT_CUE = regex.compile(r"\p{Lu}{2}|Độc|[Pp]h[úu]c|[VvW]/[Vv]|Về|ng[àa]y|(?:Q|T/M|K/T|T/L)\.|ký|Lưu")
+# What every alternative of _INNER_SPLIT needs somewhere in the cell: a title in capitals (each of TITLES is two
+# words of capitals), the motto's "CỘNG"/"Độc lập"/"Hạnh phúc", a V/v, a place before "ngày", an authority mark,
+# a capital word the signature ends a title on before a name, capitals before an item dash, "ký", "Lưu", or a
+# bullet line ending on a name. Most body lines (an acronym, a date) have none, and skip the costly lookbehinds.
+_SPLIT_CUE = regex.compile(
+    r"\p{Lu}{2,}\s+\p{Lu}{2}|C[ỘO]NG|Độc|[Pp]h[úu]c|[VvW]/[Vv]|Về|\p{Lu}\p{Ll}*,?\s+ng[àa]y"
+    r"|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W{0,2}\s"
+    r"|\p{Lu}{2}\s+[-–]\s|ký|Lưu|LƯU")
 _BULLET_NAME = regex.compile(r"\s\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$")
 
 
