@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
+
+from pipeline.plain import plain
 
 BlockKind = Literal["paragraph", "table_cell", "page_break", "header", "footer", "text_box"]
 Status = Literal["ok", "needs_ocr", "error"]
@@ -118,11 +120,7 @@ class Document:
         return self.offsets.to_raw(start), self.offsets.to_raw(end)
 
     def to_dict(self, with_raw: bool = False) -> dict:
-        d = asdict(self)
-        d.pop("offsets")
-        if not with_raw:
-            d.pop("raw_text")
-        return d
+        return plain(self, frozenset({"offsets"} if with_raw else {"offsets", "raw_text"}))
 
 
 def storable_path(path: str | os.PathLike) -> str:

@@ -8,7 +8,9 @@ are offsets into `Document.text` (map them to the source with
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from pipeline.plain import plain
 
 
 @dataclass
@@ -178,4 +180,4 @@ class Extraction:
     programs: list[Program] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return plain(self)

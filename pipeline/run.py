@@ -7,12 +7,13 @@ own number to skip self-citations).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractors import budgets, deadlines, header, programs, references, tasks
 from pipeline.document import Document
 from pipeline.ingest import load
+from pipeline.plain import plain
 from pipeline.records import Extraction
 from pipeline.segment import segment
 from pipeline.segments import Segments
@@ -30,7 +31,7 @@ class Result:
         return {
             "extractor_version": EXTRACTOR_VERSION,
             "document": self.document.to_dict(),
-            "segments": asdict(self.segments),
+            "segments": plain(self.segments),
             "extraction": self.extraction.to_dict(),
         }
 

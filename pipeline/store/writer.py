@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from pipeline.plain import plain
 from pipeline.records import Extraction, Task
 from pipeline.store.backend import Store, now
 from pipeline.store.bodies import body_key, ensure_body
@@ -301,7 +302,7 @@ def _write_content(store: Store, item: ExtractedDoc, extractor_version: str, doc
                    derived: dict) -> int:
     """The document's row and records from this file (its primary), corrections applied again."""
     ex = item.extraction
-    header_json = json.dumps(asdict(ex.header), ensure_ascii=False)
+    header_json = json.dumps(plain(ex.header), ensure_ascii=False)
     ocr_pages, ocr_confidence = ocr_info(item.warnings)
     values = {
         "source_path": item.source_path, "content_hash": item.content_hash, "format": item.format,
