@@ -190,6 +190,7 @@ class Cite:
     relation: str = "dẫn chiếu"
     partial: bool = False
     confidence: float = 1.0
+    opens_item: bool | None = None  # a scheme cited by name (`_plan_cites`): its citing word opens the item
 
 
 def _clean(s: str) -> str:
@@ -639,6 +640,54 @@ def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
     return cites
 
 
+# Schemes, rules and strategies cited by name, without a number: "thực hiện Đề án “Tuyên truyền …”", "theo đúng
+# Quy chế làm việc của Chính phủ", "Căn cứ quy chế hoạt động của Hội đồng nhân dân tỉnh …", "đề ra tại Chiến
+# lược phát triển kinh tế - xã hội giai đoạn 2011 - 2020". A citing word stands just before the type name (a
+# lowercase "quy chế" only after "Căn cứ"); one named in general ("Đề án này", "các đề án khuyến công", "Đề án
+# để …", "Đề án 06") or still being drafted ("xây dựng và triển khai Đề án …") is none.
+_PLAN = regex.compile(
+    r"(?:(?<![\p{L}])(?:[Cc]ăn\s+cứ|[Tt]hực\s+hiện|[Tt]riển\s+khai|theo(?:\s+đúng)?|tại)"
+    r"\s+(?:(?:có\s+)?hiệu\s+quả\s+|nghiêm(?:\s+túc)?\s+|tốt\s+)?(?P<type>Đề\s+án|Quy\s+chế|Chiến\s+lược)"
+    r"|(?<![\p{L}])[Cc]ăn\s+cứ\s+(?P<type>quy\s+chế))\s+"
+    r"(?!(?:này|đó|nêu|trên|theo|giữa|trước|với|để|được|kèm|và|đã|sẽ|cho|chung|số|là|của|các|tại)(?!\p{L})|\d)")
+_PLAN_END = regex.compile(
+    r"[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Lu})|\s(?=(?:và\s+các|đã|được|do|nhằm|để|theo\s+(?:quy|đúng|Quyết|Kế|Nghị))\s)"
+    r"|\s(?=(?:và|hoặc)\s+(?:Đề\s+án|Quy\s+chế|Chiến\s+lược|Luật|Nghị\s+định|Quyết\s+định|Thông\s+tư|Kế\s+hoạch)\s)")
+_DRAFTING = regex.compile(r"(?<![\p{L}])(?:xây\s+dựng|lập|hoàn\s+thiện|dự\s+thảo|nghiên\s+cứu|trình|phê\s+duyệt|ban\s+hành)"
+                          r"(?![\p{L}])", regex.IGNORECASE)
+
+
+def _plan_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
+    """Đề án, Quy chế and Chiến lược cited by their name after a citing word (see `_PLAN`)."""
+    cites = []
+    for m in _PLAN.finditer(text):
+        start = m.start("type")
+        if any(a <= start < b for a, b in taken):
+            continue  # named inside a numbered document's title: that document is the citation
+        if _DRAFTING.search(" ".join(text[max(0, m.start() - 60):m.start()].split()[-6:])):
+            continue  # "nghiên cứu, xây dựng và triển khai Đề án …": a scheme still to be written
+        quoted = _match(r"[“\"]([^”\"\n]{5,300})[”\"]", text[m.end():m.end() + 310])
+        if quoted:
+            name, end = _clean(quoted[1]), m.end() + quoted.end()
+        else:
+            e = _PLAN_END.search(text, m.end(), min(len(text), m.end() + 400))
+            stop = e.start() if e else min(len(text), m.end() + 400)
+            words = text[m.end():stop].split()
+            if len(words) > 45:
+                continue  # no end in sight: a description, not a name
+            name = _sub(r"(?<=\p{L})\d{1,2}$", "", " ".join(words).rstrip(" ,"))  # footnote mark
+            end = m.end() + len(text[m.end():stop].rstrip(" ,\n"))
+        if len(name.split()) < 3:
+            continue
+        doc_type = " ".join(m["type"].split()).capitalize()  # Đề án, Quy chế, Chiến lược
+        cite = Cite(start, end, start, doc_type, None, "", title=f"{doc_type} {name}", confidence=0.7)
+        line = regex.split(r"\n|[.;:](?=\s)", text[max(0, m.start() - 200):m.start()])[-1]
+        cite.opens_item = len(_sub(r"^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?", "", line).split()) <= 2
+        _tail_date_only(text, cite, end)
+        cites.append(cite)
+    return cites
+
+
 _CONGRESS = regex.compile(
     r"(?<![\p{L}])Văn\s+kiện\s+Đại\s+hội\s+(?:đại\s+biểu\s+)?(?:toàn\s+quốc\s+|Đảng\s+bộ\s+[^,;.\n]{1,40}?\s+)?"
     r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?")
@@ -995,6 +1044,7 @@ def find_citations(text: str, seg=None, ex=None) -> list[Cite]:
     cites += _law_cites(text, taken + titles, [c.title for c in cites if c.doc_type == "Luật" and c.title])
     cites += _treaty_cites(text, [(c.start, c.end) for c in cites] + titles)
     cites += _congress_cites(text, titles)
+    cites += _plan_cites(text, [(c.start, c.end) for c in cites] + titles)
     year = _doc_year(text, ex)
     for c in cites:
         if c.key:
@@ -1009,6 +1059,11 @@ def find_citations(text: str, seg=None, ex=None) -> list[Cite]:
             c.key = lk.named_key(c.doc_type or "", c.title or "", int(c.date[:4]) if c.date else c.year)
     title_end = getattr(getattr(seg, "title", None), "end", 0) if seg is not None else 0
     _relations(text, cites, _preamble_clauses(text, seg), title_end or 0)
+    for c in cites:
+        if c.opens_item is not None and c.relation != "căn cứ":
+            # "5. Thực hiện Đề án …", "1.3. Tiếp tục thực hiện hiệu quả Đề án …": the item carries the scheme out;
+            # named inside a sentence about something else, it is only mentioned
+            c.relation = "thực hiện" if c.opens_item else "dẫn chiếu"
     return cites
 
 

@@ -385,3 +385,38 @@ def test_anaphora_to_the_letter_cited_before():
     # a mere mention of "the letter above" leaves it a reference
     text = text.replace("theo yêu cầu tại Công văn nêu trên", "như đã nêu tại Công văn nêu trên")
     assert one(text, "847/UBND-VX1").relation == "dẫn chiếu"
+
+
+def test_schemes_and_rules_cited_by_name():
+    # an item that carries a scheme out, its name in quotes
+    c = cites("1.3. Tiếp tục thực hiện hiệu quả Đề án “Tuyên truyền, phổ biến pháp luật cho người lao động, người sử "
+              "dụng lao động trong các loại hình doanh nghiệp” trên địa bàn tỉnh Kon Tum giai đoạn 2017-2021.")
+    assert [(x.doc_type, x.title, x.relation) for x in c] == [
+        ("Đề án", "Đề án Tuyên truyền, phổ biến pháp luật cho người lao động, người sử dụng lao động trong các loại "
+         "hình doanh nghiệp", "thực hiện")]
+    # named inside a sentence about something else: mentioned, the name ends before "và các"
+    c = cites("bảo tồn, nâng cao trữ lượng các-bon rừng và thực hiện Đề án một triệu ha lúa chuyên canh chất lượng cao, "
+              "phát thải thấp gắn với tăng trưởng xanh vùng đồng bằng Sông Cửu Long đến năm 2030 và các Thỏa thuận, "
+              "Hiệp định quốc tế")
+    plan = [x for x in c if x.doc_type == "Đề án"]
+    assert [(x.title, x.relation) for x in plan] == [
+        ("Đề án một triệu ha lúa chuyên canh chất lượng cao, phát thải thấp gắn với tăng trưởng xanh vùng đồng bằng "
+         "Sông Cửu Long đến năm 2030", "dẫn chiếu")]
+    # a rule after "theo đúng", a strategy after "tại"
+    assert [x.title for x in cites("trước khi trình Thủ tướng Chính phủ xem xét, quyết định theo đúng Quy chế làm "
+                                   "việc của Chính phủ.")] == ["Quy chế làm việc của Chính phủ"]
+    assert [x.title for x in cites("như đã đề ra tại Chiến lược phát triển kinh tế - xã hội giai đoạn 2011 - 2020, "
+                                   "Thủ tướng Chính phủ yêu cầu")] == [
+        "Chiến lược phát triển kinh tế - xã hội giai đoạn 2011 - 2020"]
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ Tài chính hoàn thiện dự thảo Đề án phát triển thị trường các-bon tại Việt Nam, trình cấp có thẩm quyền.",
+    "nghiên cứu, xây dựng và triển khai Đề án thí điểm kinh doanh tín chỉ các-bon rừng từ giảm phát thải.",
+    "các nhóm nhiệm vụ triển khai thực hiện Đề án để phân công nhiệm vụ cho các Bộ, cơ quan.",
+    "tập trung triển khai các đề án khuyến công nhằm hỗ trợ cho các doanh nghiệp.",
+    "phối hợp thực hiện nghiêm Đề án 06 theo đúng yêu cầu nhiệm vụ được giao.",
+    "tổ chức thực hiện quy chế dân chủ cơ sở tại doanh nghiệp.",
+])
+def test_schemes_in_general_or_still_drafted_are_not_citations(text):
+    assert [x for x in cites(text) if x.doc_type in ("Đề án", "Quy chế", "Chiến lược")] == []
