@@ -70,7 +70,7 @@ _LAW_STOP = regex.compile(
     r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
     r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|"
     r"sửa\s+đổi\s+năm|với|là|nêu|trên|cũ|gồm|như|nhằm|đối\s+với|và\s+hướng|hoặc|cùng|từ|đến|các|nay|vào|thành|"
-    r"và\s+sửa|và\s+bổ|và\s+thay)(?![\p{L}])")
+    r"và\s+sửa|và\s+bổ|và\s+thay|và\s+(?:khoản|điểm|điều|mục|chương|phụ\s+lục))(?![\p{L}])")
 _AMEND_LAW = regex.compile(
     r"(?i)sửa\s+đ[ổồôỗ]i(?:,?\s+b[ổồỗố]\s+sung)?\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Bộ\s+)?Luật\s+")
 

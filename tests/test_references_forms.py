@@ -420,3 +420,8 @@ def test_schemes_and_rules_cited_by_name():
 ])
 def test_schemes_in_general_or_still_drafted_are_not_citations(text):
     assert [x for x in cites(text) if x.doc_type in ("Đề án", "Quy chế", "Chiến lược")] == []
+
+
+def test_law_name_ends_before_a_pinpoint_of_the_next_citation():
+    c = cites("đáp ứng quy định tại Điều 52 Luật Bảo vệ môi trường và khoản\n16 Điều 1 Luật số 146/2025/QH15 của Quốc hội")
+    assert "Luật Bảo vệ môi trường" in [x.title for x in c]
