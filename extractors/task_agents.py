@@ -63,6 +63,8 @@ STRONG_HEADS = [
     r"Phó Trưởng đoàn", r"Trưởng ban", r"Chánh Văn phòng", r"Cục trưởng", r"Vụ trưởng", r"Tổng Giám đốc",
     r"[Nn]gười đứng đầu", r"[Đđ]ại biểu", r"Tổng Thư ký", r"Chủ nhiệm", r"Lãnh đạo", r"Thành viên", r"Tổ công tác", r"Tổ giúp việc", r"Hợp tác xã",
     r"BHXH", r"NHNN", r"KBNN", r"BQL", r"TTKC",
+    # a council's or a committee's standing body: "Thường trực Hội đồng nhân dân tỉnh", "Thường trực Tỉnh ủy"
+    r"Thường trực(?= (?:Hội đồng|HĐND|Ủy ban|Uỷ ban|UBND|Tỉnh ủy|Thành ủy|Huyện ủy|Đảng ủy|Ban Chỉ đạo))",
 ]
 WEAK_HEADS = [
     r"[Tt]ổ chức,\s*cá nhân", r"[Cc]ơ sở(?!\s+(?:dữ liệu|hạ tầng|vật chất|pháp lý|khoa học|lý luận))", r"[Dd]oanh nghiệp", r"[Đđ]ơn vị", r"[Cc]ơ quan", r"[Cc]hủ đầu tư",

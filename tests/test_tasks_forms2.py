@@ -178,3 +178,12 @@ def test_more_body_names(text, names, action):
 def test_meeting_delegates_are_not_assignees():
     """"Các đại biểu tham dự hội nghị ..." in a conclusion notice narrates the meeting."""
     assert find_directive("Các đại biểu tham dự hội nghị đã thảo luận sôi nổi.") is None
+
+
+def test_standing_body_of_a_council_is_an_assignee():
+    s = ("Đề nghị Thường trực Hội đồng nhân dân tỉnh, các Ban Hội đồng nhân dân tỉnh và đại biểu Hội đồng nhân dân "
+         "tỉnh tiếp tục tăng cường công tác giám sát nội dung này.")
+    assert [b.text for b in find_directive(s).assignees] == [
+        "Thường trực Hội đồng nhân dân tỉnh", "các Ban Hội đồng nhân dân tỉnh", "đại biểu Hội đồng nhân dân tỉnh"]
+    assert [b.text for b in bodies_at("Thường trực Tỉnh ủy chỉ đạo", 0).items] == ["Thường trực Tỉnh ủy"]
+    assert bodies_at("Thường trực tại trụ sở", 0) is None  # the word alone is no body
