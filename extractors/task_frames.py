@@ -19,7 +19,7 @@ import regex
 from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at, fuzzy_bodies_at
 
 REQUEST = regex.compile(
-    r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+cho)?|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|"
+    r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|[Pp]hân\s+công(?:\s+cho)?(?=\s+\p{Lu})|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|"
     r"[Kk]ính đề nghị|[Đđ]ồng ý giao)\s+[\"“]?")
 LEAD_ADVERBIAL = regex.compile(
     r"^(?:Trên cơ sở|Căn cứ|Hàng năm|Hằng năm|Hàng tháng|Hằng tháng|Định kỳ|Trong|Sau khi|Đối với|Để|Nhằm|Khi|"

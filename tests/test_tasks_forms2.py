@@ -187,3 +187,14 @@ def test_standing_body_of_a_council_is_an_assignee():
         "Thường trực Hội đồng nhân dân tỉnh", "các Ban Hội đồng nhân dân tỉnh", "đại biểu Hội đồng nhân dân tỉnh"]
     assert [b.text for b in bodies_at("Thường trực Tỉnh ủy chỉ đạo", 0).items] == ["Thường trực Tỉnh ủy"]
     assert bodies_at("Thường trực tại trụ sở", 0) is None  # the word alone is no body
+
+
+@pytest.mark.parametrize("sentence, assignees", [
+    ("Giao nhiệm vụ Ban Quản lý các Khu công nghiệp tỉnh yêu cầu các doanh nghiệp trong Khu công nghiệp thực hiện "
+     "trồng cây xanh theo đúng cam kết trong dự án đầu tư.", ["Ban Quản lý các Khu công nghiệp tỉnh"]),
+    ("Phân công Phó Thủ tướng Lê Minh Khái sớm tổ chức cuộc họp với Bộ Tài chính và các bộ, cơ quan liên quan để "
+     "chỉ đạo hoàn thiện dự thảo Nghị định.", ["Phó Thủ tướng Lê Minh Khái"]),
+])
+def test_giao_nhiem_vu_and_phan_cong_name_the_assignee(sentence, assignees):
+    d = find_directive(sentence)
+    assert d.form == "request" and [b.text for b in d.assignees] == assignees
