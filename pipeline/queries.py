@@ -8,6 +8,8 @@ function takes an open `Store` (pipeline.store.open_store) and raises
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -78,6 +80,15 @@ def _summary(row: dict, prefix: str = "") -> DocumentSummary:
 # newest first; off by default, because FTS5's bm25 weighs each phrase by reading
 # its every match in the whole index (at 20k documents 40 ms for one body phrase,
 # growing with the archive) and ts_rank reads each hit's whole tsvector.
+#
+# On PostgreSQL (migration 11) a tier is a condition over three GIN-indexed tsvectors:
+# search_vector (title and body words, positions), search_title_vector (the title alone) and
+# search_pairs (the body's words side by side, one lexeme a pair: "khuyen_cong", no positions).
+# Words and pairs are answered by the index alone, never re-checked on a row; a title phrase is
+# re-checked on the short title vector; a body phrase of three words or more is narrowed to the
+# documents holding each of its pairs, and only those have their positions read (ts_match_vq, a
+# filter, never an index condition). The planner is kept off sequential scans, which would read
+# every row's vectors (see _Index.scans).
 
 RANK_CAP = 0
 COUNT_CAP = 1000  # past this many hits the count says "more than" (a query that broad wants more words)
@@ -191,12 +202,138 @@ class _Postgres:
         return f"({a} & !{b})"
 
 
+PAIR_WORD = 100  # a word is cut to this many characters in a pair, as vanban_word_pairs() (migration 11) cuts it
+_META = "/*filters*/"  # where an index condition takes the filters' lexemes (_Index._sql), with _FILTERS its parameter
+_FILTERS = object()
+
+
+def _no_filters(sql: str, params: tuple) -> tuple[str, tuple]:
+    return sql.replace(_META, ""), tuple(x for x in params if x is not _FILTERS)
+
+
+@dataclass(frozen=True)
+class _Pg:
+    """A PostgreSQL condition on `documents d` with its parameters; `rank`: the tsquery a tier is ranked by
+    (RANK_CAP > 0); `simple`: the same tier when no document holds the words side by side."""
+
+    sql: str
+    params: tuple = ()
+    rank: str = ""
+    simple: _Pg | None = None
+    late: str = ""  # a check of positions, made after every other condition (see _Index._sql)
+    late_params: tuple = ()
+
+    def _whole(self) -> tuple[str, tuple]:
+        if not self.late:
+            return self.sql, self.params
+        return f"{self.sql} AND {self.late}", self.params + self.late_params
+
+    def __and__(self, other: _Pg) -> _Pg:
+        late = " AND ".join(x for x in (self.late, other.late) if x)
+        return _Pg(f"{self.sql} AND {other.sql}", self.params + other.params, self.rank,
+                   late=late, late_params=self.late_params + other.late_params)
+
+    def __invert__(self) -> _Pg:  # the filters' lexemes stay out of a negation: NOT (words AND filters) is not it
+        sql, params = _no_filters(*self._whole())
+        return _Pg(f"NOT ({sql})", params)
+
+    def __or__(self, other: _Pg) -> _Pg:
+        (a, pa), (b, pb) = self._whole(), other._whole()
+        return _Pg(f"(({a}) OR ({b}))", pa + pb, self.rank)
+
+    def ranked(self, rank: str, simple: _Pg | None = None) -> _Pg:
+        return _Pg(self.sql, self.params, rank, simple, self.late, self.late_params)
+
+
+def _pg_phrase(ws: list[str], weight: str = "") -> str:
+    return "(" + " <-> ".join(w + weight for w in ws) + ")"
+
+
+def _pg_title(phrases: list[list[str]], any_: bool = False) -> _Pg:
+    """All (or any) of the phrases in the title: its own short vector, re-checked there alone."""
+    q = (" | " if any_ else " & ").join(_pg_phrase(p) for p in phrases)
+    return _Pg(f"d.search_title_vector @@ (to_tsquery('simple', ?){_META})", (q, _FILTERS))
+
+
+def _pg_words(words: list[str]) -> _Pg:
+    """Every word, anywhere (title or body): the index alone answers."""
+    return _Pg(f"d.search_vector @@ (to_tsquery('simple', ?){_META})", (" & ".join(words), _FILTERS))
+
+
+def _pg_pairs(phrases: list[list[str]]) -> _Pg:
+    """Documents whose body holds every pair of one of the phrases (two words or more each)."""
+    q = " | ".join("(" + " & ".join(f"'{a[:PAIR_WORD]}_{b[:PAIR_WORD]}'" for a, b in zip(p, p[1:], strict=False))
+                   + ")" for p in phrases)
+    return _Pg(f"d.search_pairs @@ (?::tsquery{_META})", (q, _FILTERS))
+
+
+def _pg_positions(phrases: list[list[str]], weight: str = "", any_: bool = True) -> _Pg:
+    """The phrases checked on a row's positions: a filter (ts_match_vq is no index condition), read only
+    for the rows the index conditions beside it let through."""
+    q = (" | " if any_ else " & ").join(_pg_phrase(p, weight) for p in phrases)
+    return _Pg("true", late="ts_match_vq(d.search_vector, to_tsquery('simple', ?))", late_params=(q,))
+
+
+def _pg_body(phrases: list[list[str]]) -> _Pg:
+    """One of the phrases in the body (one-word phrases: anywhere; the tiers take the titles away)."""
+    one, more = [p[0] for p in phrases if len(p) == 1], [p for p in phrases if len(p) > 1]
+    c = None
+    if more:
+        c = _pg_pairs(more)
+        if any(len(p) > 2 for p in more):  # a pair at a time is not yet the phrase: its positions are read
+            c = c & _pg_positions(more, ":B")
+    if one:
+        w = _Pg(f"d.search_vector @@ (to_tsquery('simple', ?){_META})", (" | ".join(one), _FILTERS))
+        c = w if c is None else w | c
+    return c
+
+
+def _pg_every(atoms: list[list[str]]) -> _Pg:
+    """Every word and phrase, each in the title or in the body."""
+    parts = []
+    one, more = [a[0] for a in atoms if len(a) == 1], [a for a in atoms if len(a) > 1]
+    if one:
+        parts.append(_pg_words(one))
+    parts += [_pg_title([a]) | _pg_pairs([a]) for a in more]
+    if any(len(a) > 2 for a in more):
+        parts.append(_pg_positions(more, any_=False))
+    c = parts[0]
+    for x in parts[1:]:
+        c = c & x
+    return c
+
+
+def _pg_tiers(q: _Query, match: str, near: list[list[str]] | None) -> list[tuple[str, _Pg | str, None]]:
+    """The tiers of _tiers as PostgreSQL conditions (same documents, same order)."""
+    P = _Postgres
+    if near is not None:
+        title = _pg_title(near, any_=True)
+        return [("title", title.ranked(P.any([P.phrase(p, True) for p in near])), None),
+                ("body", (_pg_body(near) & ~title).ranked(P.any([P.phrase(p) for p in near])), None)]
+    atoms = q.phrases + [[w] for w in q.free]
+    rank_t, rank = P.all([P.phrase(a, True) for a in atoms]), P.all([P.phrase(a) for a in atoms])
+    if q.phrases or len(q.free) < 2:
+        title = _pg_title(atoms)
+        every = _pg_body(atoms) if len(atoms) == 1 else _pg_every(atoms)
+        return [("title", title.ranked(rank_t), None), ("body", (every & ~title).ranked(rank), None)]
+    side_t, side_b = _pg_title([q.free]), _pg_body([q.free])
+    words_t = _pg_title([[w] for w in q.free])
+    words = _pg_words(q.free) & ~words_t
+    tiers = [("title", side_t.ranked(P.phrase(q.free, True)), None),
+             ("body", (side_b & ~side_t).ranked(P.phrase(q.free)), None),
+             ("words-title", (words_t & ~side_t & ~side_b).ranked(rank_t, words_t.ranked(rank_t)), None),
+             ("words", (words & ~side_b).ranked(rank, words.ranked(rank)), None)]
+    return tiers if match == "all" else tiers[:2] + [("apart", "", None)] + tiers[2:]
+
+
 def _tiers(store: Store, q: _Query, match: str,
            near: list[list[str]] | None = None) -> list[tuple[str, str, str | None]]:
     """(why, index query, with the tier before) of each tier, in order; each excludes the ones before it.
     The third, for a tier that is a query less the tier before it, is the query alone: counting it and
     taking the tier before's count away reads no positions of the excluded words."""
-    D = _Sqlite if store.dialect == "sqlite" else _Postgres
+    if store.dialect != "sqlite":
+        return _pg_tiers(q, match, near)
+    D = _Sqlite
     strict = [D.phrase(p) for p in q.phrases] + [D.phrase([w]) for w in q.free]
     strict_t = [D.phrase(p, True) for p in q.phrases] + [D.phrase([w], True) for w in q.free]
     if near is not None:  # a document's designation: its spellings side by side, nothing looser
@@ -241,48 +378,90 @@ class _Index:
                 self.where += f" AND rowid IN ({_linked()})"
                 self.params.append(program_id)
         else:
-            where, params = [], []
+            # Filters on the row alone, in forms no index answers: the words' own index (GIN) then always
+            # gives the candidates, and a filter costs a look at a few columns of each. Were the type, year
+            # or issuer index taken instead (the planner does whenever the filter looks more selective), each
+            # document it let through would have its whole vectors read to test the words.
+            # The filters are also lexemes of every search vector (migration 11: "#y2016", "#tquyetdinh",
+            # "#i" + each of the issuer's words), and go into the words' own index condition (_META).
+            where, params, lexemes = [], [], []
             if doc_type:
-                where.append("d.type_key = ?")
+                where.append("d.type_key || '' = ?")
                 params.append(body_key(doc_type))
+                lexemes.append("#t" + body_key(doc_type).replace(" ", "")[:200])
             if year:
-                where.append("d.issue_year = ?")
+                where.append("d.issue_year + 0 = ?")
                 params.append(int(year))
-            if issuer:
-                where.append("to_tsvector('simple', COALESCE(d.issuer_key, '')) @@ phraseto_tsquery('simple', ?)")
-                params.append(body_key(canonical_body(issuer)))
+                lexemes.append(f"#y{int(year)}")
+            if issuer:  # the issuer's words side by side, as SQLite's index and _filtered find them
+                ws = search_words(body_key(canonical_body(issuer)))
+                if ws:
+                    where.append("' ' || COALESCE(d.issuer_key, '') || ' ' LIKE ?")
+                    params.append("% " + " ".join(ws) + " %")
+                    lexemes += ["#i" + w[:PAIR_WORD] for w in dict.fromkeys(ws)]
+            self.lexemes = " & ".join(f"'{x}'" for x in lexemes)
             if exclude:
                 where.append("NOT (d.id = ANY(?))")
                 params.append(exclude)
+            self.cheap, self.cheap_params = " AND ".join(where), list(params)
             if program_id is not None:
                 where.append(f"d.id IN ({_linked()})")
                 params.append(program_id)
             self.where = "".join(f" AND {w}" for w in where)
             self.params = params
 
-    def _sql(self, select: str, expr: str, tail: str = "", title: bool = False) -> tuple[str, list]:
+    @contextmanager
+    def scans(self) -> Iterator[None]:
+        """Where the tiers are read. PostgreSQL: one transaction that keeps the planner off sequential scans
+        (its cost model does not see that a row's vectors are read and decompressed for each row a sequential
+        scan filters: 80 ms for the body pairs of 1,700 documents, where the index answers in 2), off JIT
+        (which a disabled plan's cost would start) and on plans made for the words asked (a statement the
+        driver has prepared would otherwise get a generic plan, blind to how common the words are)."""
+        if self.sqlite:
+            yield
+            return
+        with self.store.transaction():
+            self.store.query("SELECT set_config('enable_seqscan', 'off', true) AS a, set_config('jit', 'off', true) AS b, "
+                             "set_config('plan_cache_mode', 'force_custom_plan', true) AS c")
+            yield
+
+    def _sql(self, select: str, expr: str | _Pg, tail: str = "", title: bool = False,
+             select_params: tuple = ()) -> tuple[str, list]:
         if self.sqlite:  # a tier of title matches alone reads the titles' index (migration 9)
             t = "documents_title_fts" if title else "documents_fts"
             return (f"SELECT {select} FROM {t} WHERE {t} MATCH ?{self.where}{tail}",
                     [self.meta + expr, *self.params])
-        return (f"SELECT {select} FROM documents d, to_tsquery('simple', ?) q WHERE d.search_vector @@ q"
-                f"{self.where}{tail}", [expr, *self.params])
+        assert isinstance(expr, _Pg)
+        if self.lexemes:
+            expr = _Pg(expr.sql.replace(_META, " && ?::tsquery"),
+                       tuple(self.lexemes if x is _FILTERS else x for x in expr.params), late=expr.late,
+                       late_params=expr.late_params)
+        else:
+            expr = _Pg(*_no_filters(expr.sql, expr.params), late=expr.late, late_params=expr.late_params)
+        late, late_params = "", []
+        if expr.late:  # positions read last, and only for the rows the filters let through
+            late = f" AND CASE WHEN {self.cheap} THEN {expr.late} ELSE false END" if self.cheap else f" AND {expr.late}"
+            late_params = [*(self.cheap_params if self.cheap else []), *expr.late_params]
+        return (f"SELECT {select} FROM documents d WHERE {expr.sql}{self.where}{late}{tail}",
+                [*select_params, *expr.params, *self.params, *late_params])
 
     @property
     def _id(self) -> str:
         return "rowid" if self.sqlite else "d.id"
 
-    def count(self, expr: str, cap: int, title: bool = False) -> int:
+    def count(self, expr: str | _Pg, cap: int, title: bool = False) -> int:
         """Hits of a tier, counted up to `cap` (the index stops there)."""
         i = self._id
         sql, params = self._sql(f"{i} AS id", expr, " LIMIT ?", title)
         return int(self.store.scalar(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", [*params, cap]) or 0)
 
-    def rows(self, expr: str, total: int, start: int, stop: int, title: bool = False) -> list[tuple[int, float]]:
+    def rows(self, expr: str | _Pg, total: int, start: int, stop: int,
+             title: bool = False) -> list[tuple[int, float]]:
         """Positions start..stop of the tier: its newest RANK_CAP hits ranked, then the older ones newest first."""
         i = self._id
         score = ("bm25(documents_title_fts, 10.0, 0.0)" if title else "bm25(documents_fts, 10.0, 1.0, 0.0)") \
-            if self.sqlite else "ts_rank(d.search_vector, q)"
+            if self.sqlite else "ts_rank(d.search_vector, to_tsquery('simple', ?))"
+        score_params = () if self.sqlite else (expr.rank,)
         out: list[tuple[int, float]] = []
         if RANK_CAP <= 0:  # newest first: the index walks its rowids backwards and stops at `stop`
             sql, params = self._sql(f"{i} AS id", expr, f" ORDER BY {i} DESC LIMIT ? OFFSET ?", title)
@@ -295,7 +474,7 @@ class _Index:
             cond = f" AND {i} >= ?" if floor is not None else ""
             order = "score" if self.sqlite else "score DESC"
             sql, params = self._sql(f"{i} AS id, {score} AS score", expr, f"{cond} ORDER BY {order}, {i} DESC LIMIT ?",
-                                    title)
+                                    title, score_params)
             extra = [floor] if floor is not None else []
             for r in self.store.query(sql, [*params, *extra, stop]):
                 out.append((r["id"], -float(r["score"]) if self.sqlite else float(r["score"])))
@@ -333,31 +512,37 @@ def search_page(store: Store, text: str, *, doc_type: str | None = None, issuer:
     index = _Index(store, doc_type, issuer, year, cited.all() if cited and n_named < COUNT_CAP else [], pid)
     apart, listing, exact = 0, True, True
     before = None  # the tier before's count, when exact
-    for why, expr, with_before in _tiers(store, q, match, near):
-        if why == "apart":  # words apart are listed only when no document holds them side by side
-            listing = pos == n_named
-            continue
-        if not listing:  # counted as "all the words" less "side by side": no positions read
-            if why == "words-title" and exact:
-                D = _Sqlite if store.dialect == "sqlite" else _Postgres
-                every = index.count(D.all([D.phrase([w]) for w in q.free]), COUNT_CAP + pos + 1)
-                apart = max(0, every - (pos - n_named)) if every <= COUNT_CAP + pos else 0
-            continue
-        room = COUNT_CAP - pos  # the named documents and their citers count too: a decree cited by
-        if room <= 0:             # thousands is not followed by a scan of every text printing its number
-            exact = False
-            break
-        title = why == "title"  # words side by side in the title: the titles' own index answers
-        if with_before is not None and before is not None:
-            n = index.count(with_before, room + before + 1) - before
-        else:
-            n = index.count(expr, room + 1, title)
-        before = n if n <= room else None
-        if n > room:
-            n, exact = room, False
-        if n and pos + n > offset and pos < stop:
-            hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos), title)]
-        pos += n
+    side_by_side = None  # documents holding the words side by side (title and body tiers), once counted
+    with index.scans():
+        for why, expr, with_before in _tiers(store, q, match, near):
+            if why == "apart":  # words apart are listed only when no document holds them side by side
+                listing = pos == n_named
+                continue
+            if not listing:  # counted as "all the words" less "side by side": no positions read
+                if why == "words-title" and exact:
+                    every = index.count(_Sqlite.all([_Sqlite.phrase([w]) for w in q.free]) if store.dialect == "sqlite"
+                                        else _pg_words(q.free), COUNT_CAP + pos + 1)
+                    apart = max(0, every - (pos - n_named)) if every <= COUNT_CAP + pos else 0
+                continue
+            if isinstance(expr, _Pg) and expr.simple is not None and side_by_side == 0:
+                expr = expr.simple  # no document holds the words side by side: none to leave out
+            room = COUNT_CAP - pos  # the named documents and their citers count too: a decree cited by
+            if room <= 0:             # thousands is not followed by a scan of every text printing its number
+                exact = False
+                break
+            title = why == "title"  # words side by side in the title: the titles' own index answers
+            if with_before is not None and before is not None:
+                n = index.count(with_before, room + before + 1) - before
+            else:
+                n = index.count(expr, room + 1, title)
+            before = n if n <= room else None
+            if n > room:
+                n, exact = room, False
+            if n and pos + n > offset and pos < stop:
+                hits += [(i, s, why) for i, s in index.rows(expr, n, max(0, offset - pos), min(n, stop - pos), title)]
+            pos += n
+            if why == "body":
+                side_by_side = pos - n_named
     docs = _documents(store, [h[0] for h in hits])
     cite_refs = cited.refs if cited else {}
     quoted = [cite_refs[i][1] for i, _, why in hits if why == "cites" and i in cite_refs]

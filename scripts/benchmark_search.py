@@ -12,7 +12,15 @@ copied with it), inserted with the store's own tables and triggers in bulk
     VANBAN_TEST_PG_URL=postgresql://… python scripts/benchmark_search.py --pg   # + PostgreSQL at 20k
 
 Prints p50 / p95 / max in milliseconds, per query kind, CPU time of this process
-(SQLite runs in it) and wall time; PostgreSQL figures are wall time.
+(SQLite runs in it) and wall time; PostgreSQL figures are wall time, and the
+server's own time (execution of every statement of a search, and planning with
+pg_stat_statements.track_planning on) when the server has pg_stat_statements
+loaded (shared_preload_libraries): that one moves less when the client is busy. The PostgreSQL copy is vacuumed and
+analysed once written, as autovacuum leaves a live database; `--reuse` keeps it
+(schema bench_search) between runs when it holds the same documents, and brings
+it up to the latest schema:
+
+    python scripts/benchmark_search.py --pg --sizes '' --reuse   # PostgreSQL alone
 """
 
 from __future__ import annotations
@@ -221,16 +229,30 @@ def build(path: Path, n: int, seeds: list[dict]) -> None:
           f"{time.process_time() - c0:.0f}s CPU, {path.stat().st_size / 2**20:.0f} MiB", flush=True)
 
 
-def copy_to_postgres(sqlite_path: Path, url: str) -> str:
-    """The same documents in a fresh schema of the test PostgreSQL database."""
+def copy_to_postgres(sqlite_path: Path, url: str, reuse: bool = False) -> str:
+    """The same documents in a fresh schema of the test PostgreSQL database (with `reuse`, the schema
+    already there when it holds as many documents, migrated to the latest schema), vacuumed and analysed."""
     import psycopg
 
     schema = "bench_search"
+    pg_url = url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
+    src = open_store(str(sqlite_path), readonly=True, upto=SEARCH_SCHEMA)
+    if reuse:
+        with psycopg.connect(url, autocommit=True) as conn:
+            have = conn.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
+                                "AND table_name = 'documents'", (schema,)).fetchone()
+            n = conn.execute(f'SELECT COUNT(*) FROM "{schema}".documents').fetchone()[0] if have else -1
+        if n == src.scalar("SELECT COUNT(*) AS n FROM documents"):
+            src.close()
+            t0 = time.perf_counter()
+            open_store(pg_url).close()  # later migrations, if any
+            print(f"  postgres: reusing schema {schema} ({n} documents, migrated in "
+                  f"{time.perf_counter() - t0:.0f}s)", flush=True)
+            return pg_url
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    pg_url = url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    src = open_store(str(sqlite_path), readonly=True, upto=SEARCH_SCHEMA)
+    t0 = time.perf_counter()
     dst = open_store(pg_url, create=True)
     cols = ", ".join(["id", *DOC_COLUMNS])
     with dst.conn.cursor() as cur:
@@ -244,24 +266,53 @@ def copy_to_postgres(sqlite_path: Path, url: str) -> str:
         with cur.copy("COPY document_keys (document_id, key, alias) FROM STDIN") as cp:
             for r in src.conn.execute("SELECT document_id, key, alias FROM document_keys"):
                 cp.write_row(tuple(r))
-    dst.execute("ANALYZE")
+    dst.execute("VACUUM ANALYZE")  # as autovacuum leaves it: GIN pending lists merged, visibility map set
     src.close()
     dst.close()
+    print(f"  postgres: {n_docs(pg_url)} documents copied in {time.perf_counter() - t0:.0f}s", flush=True)
     return pg_url
 
 
-def run_queries(db: str, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
+def n_docs(db: str) -> int:
+    with open_store(db, readonly=True) as s:
+        return int(s.scalar("SELECT COUNT(*) AS n FROM documents"))
+
+
+def server_clock(store):
+    """A function returning the PostgreSQL server's execution (+ planning, when tracked) milliseconds so far,
+    from pg_stat_statements (None when the server does not keep it)."""
+    row = store.one("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                    "WHERE e.extname = 'pg_stat_statements'")
+    if row is None:
+        return None
+    view = f'"{row["schema"]}".pg_stat_statements'
+    try:
+        store.query(f"SELECT 1 FROM {view} LIMIT 1")
+    except Exception:  # the extension is created but the library is not preloaded
+        return None
+    sql = (f"SELECT COALESCE(SUM(total_exec_time + total_plan_time), 0) AS ms FROM {view} "
+           f"WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+           f"AND query NOT LIKE '%pg_stat_statements%'")
+    return lambda: float(store.scalar(sql))
+
+
+def run_queries(db: str, rounds: int, server: bool = False) -> dict[str, tuple[list[float], list[float]]]:
+    """Per kind, (CPU, wall) milliseconds of each search; with `server` (PostgreSQL), (server, wall)
+    where the server's figures are kept, else (wall, wall)."""
     out: dict[str, tuple[list[float], list[float]]] = {}
     with open_store(db, readonly=True, upto=SEARCH_SCHEMA) as s:
+        clock = server_clock(s) if server else None
         for kind, qs in QUERIES.items():
             cpu, wall = [], []
             for _ in range(rounds):
                 for q in qs:
                     text, filters = (q if isinstance(q, tuple) else (q, {}))
+                    s0 = clock() if clock else 0.0
                     c0, w0 = time.process_time(), time.perf_counter()
                     page = search_page(s, text, limit=20, **filters)
-                    cpu.append((time.process_time() - c0) * 1000)
-                    wall.append((time.perf_counter() - w0) * 1000)
+                    w = (time.perf_counter() - w0) * 1000
+                    cpu.append(clock() - s0 if clock else w if server else (time.process_time() - c0) * 1000)
+                    wall.append(w)
                     assert page.total >= len(page.hits)
             out[kind] = (cpu, wall)
     return out
@@ -272,13 +323,14 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-def report(label: str, res: dict[str, tuple[list[float], list[float]]], wall_only: bool = False) -> None:
+def report(label: str, res: dict[str, tuple[list[float], list[float]]], wall_only: bool = False,
+           first: str = "cpu") -> None:
     everything_cpu = [x for c, _ in res.values() for x in c]
     everything_wall = [x for _, w in res.values() for x in w]
     for kind, (cpu, wall) in [*res.items(), ("all", (everything_cpu, everything_wall))]:
         w = f"wall p50 {statistics.median(wall):6.1f}  p95 {pct(wall, 95):6.1f}  max {max(wall):6.1f}"
         c = "" if wall_only else \
-            f"cpu p50 {statistics.median(cpu):6.1f}  p95 {pct(cpu, 95):6.1f}  max {max(cpu):6.1f}   "
+            f"{first} p50 {statistics.median(cpu):6.1f}  p95 {pct(cpu, 95):6.1f}  max {max(cpu):6.1f}   "
         print(f"{label:>16} {kind:>8}: {c}{w}  ms ({len(cpu)} queries)", flush=True)
 
 
@@ -312,8 +364,13 @@ def main() -> None:
         if not path.exists():
             seeds = seeds or seed_documents(work)
             build(path, 20000, seeds)
-        pg = copy_to_postgres(path, url)
-        report("postgres 20k", run_queries(pg, args.rounds), wall_only=True)
+        pg = copy_to_postgres(path, url, args.reuse)
+        res = run_queries(pg, args.rounds, server=True)
+        with open_store(pg, readonly=True) as s:
+            kept = server_clock(s) is not None
+        if not kept:
+            print("  (no pg_stat_statements on the server: wall time only)")
+        report("postgres 20k", res, wall_only=not kept, first="server")
     print(json.dumps({"queries": {k: len(v) for k, v in QUERIES.items()}}))
 
 

@@ -27,7 +27,7 @@ from pipeline.run import Result
 from pipeline.segment import segment
 from pipeline.store import open_store
 from pipeline.store.searchtext import furniture_spans, index_body, index_text, search_words, snippet
-from tests.test_store import BACKENDS, DEV, GOLD_BY_FILE, SEEDS, fresh_db, gold_extract
+from tests.test_store import BACKENDS, DEV, GOLD_BY_FILE, PG_URL, SEEDS, fresh_db, gold_extract
 
 TEXT_ONLY = ["010_sct_Huong-dan-thu-tuc-cap-GP-loai-1-", "031_congbao_quyet-dinh-so-844-qd-ttg-469",
              "068_vbpl_doc_000328", "018_sct_QD-16-2026-Quy-che-CCN-Lao-Cai-O"]
@@ -245,6 +245,94 @@ def test_snippet_opens_on_the_words_side_by_side_and_reads_only_around_them():
             assert fast.text == slow.text, p.name
 
 
+# ---------------------------------------------------------------- the same documents as the texts hold
+
+def _holds(row: dict, words: list[str], where: str) -> bool:
+    return f" {' '.join(words)} " in f" {row[where]} "
+
+
+def _expected(store, atoms: list[list[str]], type_key: str | None = None) -> list[int]:
+    """The tiers worked out from the indexed texts themselves: every word and phrase in the title, then
+    each in the title or in the body (not all in the title), newest first within a tier."""
+    rows = store.query("SELECT id, type_key, search_title, search_body FROM documents ORDER BY id DESC")
+    rows = [r for r in rows if type_key is None or r["type_key"] == type_key]
+    title = [r["id"] for r in rows if all(_holds(r, a, "search_title") for a in atoms)]
+    body = [r["id"] for r in rows if r["id"] not in title
+            and all(_holds(r, a, "search_title") or _holds(r, a, "search_body") for a in atoms)]
+    return title + body
+
+
+@pytest.mark.parametrize("q, atoms", [
+    ('"khuyen cong"', [["khuyen", "cong"]]),
+    ('"quy dinh ve"', [["quy", "dinh", "ve"]]),
+    ('"cum cong nghiep"', [["cum", "cong", "nghiep"]]),
+    ('"ke hoach thuc hien"', [["ke", "hoach", "thuc", "hien"]]),
+    ("uy ban nhan dan", [["uy", "ban", "nhan", "dan"]]),
+    ("cong nghiep", [["cong", "nghiep"]]),
+    ('"khuyen cong" "ke hoach"', [["khuyen", "cong"], ["ke", "hoach"]]),
+    ('"cum cong nghiep" tinh', [["cum", "cong", "nghiep"], ["tinh"]]),
+    ("khoang", [["khoang"]]),
+])
+def test_phrases_find_the_documents_the_texts_hold(archive, q, atoms):
+    """PostgreSQL finds phrases through its word pairs and title vector, SQLite through FTS5 positions:
+    both list exactly what the texts hold, in the same order."""
+    store, _ = archive
+    want = _expected(store, atoms)
+    assert len(want) > 1, q
+    page = search_page(store, q, limit=500)
+    assert [h.document.id for h in page.hits] == want and page.total == len(want)
+    typed = _expected(store, atoms, "quyet dinh")
+    assert [h.document.id for h in search(store, q, doc_type="Quyết định", limit=500)] == typed
+
+
+def test_postgres_vectors_hold_the_title_the_body_pairs_and_the_filters(archive):
+    store, _ = archive
+    if store.dialect != "postgres":
+        pytest.skip("PostgreSQL's search vectors (migration 11)")
+    assert store.scalar("SELECT vanban_word_pairs('a b c a b')::text AS v") == "'a_b' 'b_c' 'c_a'"
+    assert store.scalar("SELECT vanban_word_pairs(?)::text AS v", ("x" * 150 + " y",)) == f"'{'x' * 100}_y'"
+    assert store.scalar("SELECT vanban_word_pairs('')::text AS v") == ""
+    assert store.scalar("SELECT vanban_word_pairs('one')::text AS v") == ""
+    assert store.scalar("SELECT vanban_search_meta(2016, 'quyet dinh', 'so cong thuong')::text AS v") == \
+        "'#icong' '#iso' '#ithuong' '#tquyetdinh' '#y2016'"
+    assert store.scalar("SELECT vanban_search_meta(NULL, NULL, NULL)::text AS v") == ""
+    n = ids(store)
+    filters = "'#y2016' & '#tquyetdinh' & '#ian' & '#igiang'"
+    row = store.one("SELECT search_title_vector @@ ?::tsquery AS t, search_pairs @@ ?::tsquery AS p, "
+                    "search_vector @@ ?::tsquery AS v, search_pairs @@ 'khuyen_cong'::tsquery AS kc, "
+                    "search_title_vector @@ 'khuyen <-> cong'::tsquery AS tkc FROM documents WHERE id = ?",
+                    (filters, filters, filters, n["004"]))
+    assert row == {"t": True, "p": True, "v": True, "kc": True, "tkc": True}
+
+
+@pytest.mark.parametrize("q, filters", [("khuyen cong", {}), ('"quy dinh ve"', {"year": 2016}),
+                                        ("nghi dinh 45", {}), ("kiem tra", {"issuer": "Sở Công Thương"}),
+                                        ("cac", {"doc_type": "Quyết định"})])
+def test_postgres_reads_the_tiers_from_the_indexes(archive, q, filters):
+    """No tier is read by a sequential scan of documents, which would read every row's vectors."""
+    store, _ = archive
+    if store.dialect != "postgres":
+        pytest.skip("PostgreSQL's plans")
+    seen = []
+    run = store._execute
+
+    def record(sql, params):
+        if "FROM documents d WHERE" in sql and "search_" in sql:
+            seen.append((sql, list(params)))
+        return run(sql, params)
+
+    store._execute = record
+    try:
+        search_page(store, q, **filters)
+    finally:
+        store._execute = run
+    assert seen
+    with queries._Index(store, None, None, None, []).scans():
+        for sql, params in seen:
+            plan = "\n".join(r["QUERY PLAN"] for r in store.query("EXPLAIN " + sql, params))
+            assert "Seq Scan on documents" not in plan, plan
+
+
 # ---------------------------------------------------------------- migration and CLI
 
 def test_migration_5_reindexes_an_older_database_without_letterhead(tmp_path):
@@ -281,6 +369,29 @@ def test_migration_9_indexes_the_issuer_as_tokens_of_its_own(tmp_path):
         s.execute("UPDATE documents SET issuer_key = 'so cong thuong tinh an giang' WHERE id = 1")  # a correction
         assert [h.document.id for h in search(s, "khuyen cong", issuer="Sở Công Thương")] == [1]
         s.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="VANBAN_TEST_PG_URL not set")
+def test_migration_11_gives_an_older_postgres_archive_its_vectors(tmp_path):
+    url = fresh_db("postgres", tmp_path)
+    text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
+    with open_store(url, create=True, upto=10) as s:
+        s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, text, search_title, "
+                  "search_body, doc_type, type_key, issuer, issuer_key, issue_year, imported_at, updated_at) "
+                  "VALUES ('/a.txt', 'h', 'v', ?, 'quyet dinh ve khuyen cong', ?, 'Quyết định', 'quyet dinh', "
+                  "'UBND tỉnh An Giang', 'uy ban nhan dan tinh an giang', 2016, 'x', 'x')", (text, index_body(text)))
+    with open_store(url) as s:
+        assert s.schema_version() >= 11
+        i = s.scalar("SELECT id FROM documents")
+        assert [h.document.id for h in search(s, "khuyen cong", doc_type="Quyết định", year=2016)] == [i]
+        assert [(h.document.id, h.why) for h in search(s, '"kinh phi khuyen cong"')] == [(i, "body")]
+        assert [h.document.id for h in search(s, "khuyen cong", issuer="UBND tỉnh An Giang")] == [i]
+        assert search(s, "khuyen cong", issuer="UBND tỉnh Lào Cai") == []
+        assert search(s, "khuyen cong", year=2017) == []
+        s.execute("UPDATE documents SET issuer_key = 'so cong thuong tinh an giang' WHERE id = ?", (i,))  # a correction
+        assert [h.document.id for h in search(s, "khuyen cong", issuer="Sở Công Thương")] == [i]
+        assert search(s, "khuyen cong", issuer="UBND tỉnh An Giang") == []
 
 
 def test_cli_prints_the_count_and_pages(archive):

@@ -574,5 +574,54 @@ BUDGET_KINDS = Migration(6, "budget kind, period, plan and total links", common=
 ])
 
 MIGRATIONS.append(BUDGET_KINDS)
+
+# PostgreSQL search at 20k documents and more (issue 15). GIN holds no positions, so a phrase or a
+# title-only word in search_vector was re-checked on each candidate row's whole vector (10 KiB
+# compressed on average): frequent words made that most of the archive, 150-400 ms a query. Now:
+# - search_title_vector: the title alone (type, number, subject), so a title phrase is re-checked
+#   on a few dozen bytes;
+# - search_pairs: each two words side by side in the body as one lexeme ("khuyen_cong"), without
+#   positions: a two-word phrase is then one index look-up with nothing re-checked, and a longer
+#   one reads positions only in documents holding every pair of it. Words are cut to 100
+#   characters (a lexeme holds 2 KiB at most) and the body to 400,000 (a tsvector holds 1 MiB of
+#   lexemes; pairs of 400,000 characters take 800 KB at most): array_to_tsvector checks neither;
+# - the filters as lexemes of each of the three vectors, as SQLite's search_meta: "#y2016",
+#   "#tquyetdinh" and the issuer's words "#iso #icong #ithuong" ("#" is in no search word), so the
+#   index intersects words and filters and a filtered query reads only the rows it shows or counts.
+#   search_vector is made again for them (same words and positions, plus these lexemes).
+# Each vector has its own GIN index. SQLite's FTS5 index has positions: nothing to do there.
+WORD_PAIRS_FUNCTION = """CREATE FUNCTION vanban_word_pairs(body text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $pairs$
+    SELECT array_to_tsvector(ARRAY(SELECT left(a, 100) || '_' || left(b, 100)
+                                   FROM unnest(w[1:cardinality(w) - 1], w[2:]) AS p(a, b)))
+    FROM (SELECT string_to_array(left(body, 400000), ' ') AS w) AS words
+$pairs$"""
+SEARCH_META_FUNCTION = """CREATE FUNCTION vanban_search_meta(issue_year integer, type_key text, issuer_key text)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $meta$
+    SELECT array_to_tsvector(array_remove(
+        ARRAY['#y' || issue_year, '#t' || left(replace(type_key, ' ', ''), 200)]
+        || ARRAY(SELECT '#i' || left(w, 100) FROM unnest(string_to_array(issuer_key, ' ')) AS w WHERE w <> ''),
+        NULL))
+$meta$"""
+_META = "vanban_search_meta(issue_year, type_key, issuer_key)"
+PG_SEARCH_VECTORS = Migration(11, "PostgreSQL search: the title, the body's word pairs and the filters indexed",
+                              common=[], postgres=[
+    WORD_PAIRS_FUNCTION,
+    SEARCH_META_FUNCTION,
+    "DROP INDEX ix_documents_search",
+    f"""ALTER TABLE documents
+        DROP COLUMN search_vector,
+        ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('simple', search_title), 'A')
+            || setweight(to_tsvector('simple', left(search_body, 500000)), 'B') || {_META}) STORED,
+        ADD COLUMN search_title_vector tsvector GENERATED ALWAYS AS (
+            to_tsvector('simple', search_title) || {_META}) STORED,
+        ADD COLUMN search_pairs tsvector GENERATED ALWAYS AS (vanban_word_pairs(search_body) || {_META}) STORED""",
+    "CREATE INDEX ix_documents_search ON documents USING GIN (search_vector)",
+    "CREATE INDEX ix_documents_search_title ON documents USING GIN (search_title_vector)",
+    "CREATE INDEX ix_documents_search_pairs ON documents USING GIN (search_pairs)",
+    "ANALYZE documents",  # the planner's figures for the new vectors: a table rewrite does not start autoanalyze
+])
+MIGRATIONS.append(PG_SEARCH_VECTORS)
 MIGRATIONS.sort(key=lambda m: m.version)  # the blocks above are appended in any order; they apply by version
 LATEST = MIGRATIONS[-1].version
