@@ -352,14 +352,19 @@ def test_migration_5_reindexes_an_older_database_without_letterhead(tmp_path):
         s.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
 
 
+def _insert_old_document(s, text: str, title: str) -> None:
+    """One document row as an archive of an older schema holds it (Quyết định of UBND tỉnh An Giang, 2016)."""
+    s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, text, search_title, "
+              "search_body, doc_type, type_key, issuer, issuer_key, issue_year, imported_at, updated_at) "
+              "VALUES ('/a.txt', 'h', 'v', ?, ?, ?, 'Quyết định', 'quyet dinh', "
+              "'UBND tỉnh An Giang', 'uy ban nhan dan tinh an giang', 2016, 'x', 'x')", (text, title, index_body(text)))
+
+
 def test_migration_9_indexes_the_issuer_as_tokens_of_its_own(tmp_path):
     url = str(tmp_path / "old.db")
     text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
     with open_store(url, create=True, upto=5) as s:
-        s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, text, search_title, "
-                  "search_body, doc_type, type_key, issuer, issuer_key, issue_year, imported_at, updated_at) "
-                  "VALUES ('/a.txt', 'h', 'v', ?, 'quyet dinh', ?, 'Quyết định', 'quyet dinh', "
-                  "'UBND tỉnh An Giang', 'uy ban nhan dan tinh an giang', 2016, 'x', 'x')", (text, index_body(text)))
+        _insert_old_document(s, text, "quyet dinh")
         assert s.scalar("SELECT search_meta FROM documents") == "y2016 tquyetdinh uy ban nhan dan tinh an giang"
     with open_store(url) as s:
         assert s.schema_version() >= 9
@@ -377,10 +382,7 @@ def test_migration_11_gives_an_older_postgres_archive_its_vectors(tmp_path):
     url = fresh_db("postgres", tmp_path)
     text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
     with open_store(url, create=True, upto=10) as s:
-        s.execute("INSERT INTO documents (source_path, content_hash, extractor_version, text, search_title, "
-                  "search_body, doc_type, type_key, issuer, issuer_key, issue_year, imported_at, updated_at) "
-                  "VALUES ('/a.txt', 'h', 'v', ?, 'quyet dinh ve khuyen cong', ?, 'Quyết định', 'quyet dinh', "
-                  "'UBND tỉnh An Giang', 'uy ban nhan dan tinh an giang', 2016, 'x', 'x')", (text, index_body(text)))
+        _insert_old_document(s, text, "quyet dinh ve khuyen cong")
     with open_store(url) as s:
         assert s.schema_version() >= 11
         i = s.scalar("SELECT id FROM documents")
