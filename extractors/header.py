@@ -31,17 +31,21 @@ from extractors.bodies import (
     with_province,
 )
 from extractors.dates import find_dates, to_iso
+from extractors.ocr_marks import repair_marks
 from pipeline.document import Document
 from pipeline.normalise import unmark
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
 from pipeline.segment import (
+    AUTHORITY,
     DATE_LINE,
+    DECISION,
     DOC_TYPES,
     ENACTING,
     MARK,
     MOTTO,
     NOISE,
     NUMBER_LINE,
+    OPENER,
     POSITION,
     SEPARATOR,
     VV,
@@ -79,11 +83,12 @@ _PLACE_DATE = regex.compile(r"^(?P<place>[^\d,]{2,40}?)\s*,\s*(?:ng[àaả]y|ng�
 _PROVINCE_BARE = {" ".join(unmark(p).casefold().split()): p for p in PROVINCES}
 _ESIG = regex.compile(r"(?:Ngày ký|Thời gian ký)\s*:\s*(?:(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
                       r"|(?P<d2>\d{1,2})[./-](?P<m2>\d{1,2})[./-](?P<y2>\d{4}))")
+_KE = r"k[eêểềếệễẻẽéèẹ]"  # "kể", or as OCR reads its marks ("kê từ ngày ký", "kề từ")
 _EFFECT = regex.compile(
-    r"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:kể\s+)?(?:từ|từ\s+ngày|kể\s+từ)?\s*"
+    rf"(?:có\s+hiệu\s+lực|có\s+giá\s+trị)(?:\s+thi\s+hành)?\s*(?:{_KE}\s+)?(?:từ|từ\s+ngày|{_KE}\s+từ)?\s*"
     r"(?:ngày\s+)?(?P<what>ký(?:\s+ban\s+hành)?|ban\s+hành|\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4})",
     regex.IGNORECASE)
-_EFFECT_AFTER = regex.compile(r"có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+sau\s+(?P<n>\d{1,3})\s+ngày\s+(?:kể\s+)?từ\s+ngày\s+"
+_EFFECT_AFTER = regex.compile(rf"có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+sau\s+(?P<n>\d{{1,3}})\s+ngày\s+(?:{_KE}\s+)?từ\s+ngày\s+"
                            r"(?:ký|ban\s+hành)", regex.IGNORECASE)
 # "Điều 3. Quyết định có hiệu lực kể từ ngày ký.": the type name alone opening the sentence is this document
 _BARE_SELF = regex.compile(r"\W*(?:\d+\W*)?(?P<type>Quyết định|Chỉ thị|Nghị quyết|Thông tư|Kế hoạch|Quy chế|Quy định"
@@ -614,12 +619,81 @@ def _doc_type(doc: Document, seg: Segments, h: Header) -> None:
         h.doc_type = _field("Công văn", seg.kinh_gui, 0.6)
 
 
+# "V/v" as OCR may leave it ("V⁄ cấp Giấy phép …", "V| …"), followed by the subject in lower case
+_VV_DAMAGED = regex.compile(r"(?m)^[ \t]*[VW][ \t]?[/⁄∕|\\][ \t]?[vVy]?[ \t]+(?=\p{Ll})")
+_LOWER_LINE = regex.compile(r"\n(?:[ \t]*\n)?[ \t]*(\p{Ll}[^\n]*?)[ \t]*(?=\n|$)")  # one blank line at most before
+
+
+def _vv_damaged(doc: Document, seg: Segments) -> Span | None:
+    """A "V/v" line that OCR damaged past the segmenter's reading, where no title nor subject was found: the
+    subject, with the lines below it that go on in lower case."""
+    if seg.type_name or seg.title:
+        return None
+    hi = seg.kinh_gui.start if seg.kinh_gui else min(len(doc.text), 3000)
+    m = _VV_DAMAGED.search(doc.text, 0, hi)
+    if not m:
+        return None
+    end = doc.text.find("\n", m.end(), hi)
+    end = hi if end < 0 else end
+    for _ in range(3):
+        lm = _LOWER_LINE.match(doc.text, end, hi)
+        if not lm or DATE_LINE.search(lm[1]):
+            break
+        end = lm.end(1)
+    return Span(m.end(), end, doc.text[m.end():end])
+
+
+def _after_authority(doc: Document, seg: Segments, sp: Span) -> Span | None:
+    """The end of a title that OCR read below the enacting body's line it was printed beside ("… thi hành pháp
+    luật / CHÍNH PHỦ / đáp ứng yêu cầu phát triển … / CHÍNH PHỦ"): lines in lower case right after that line."""
+    a = seg.authority
+    if a is None or doc.text[sp.end:a.start].strip() or regex.search(r"[.;:]\s*$", sp.text):
+        return None
+    end = a.end
+    for _ in range(2):
+        lm = _LOWER_LINE.match(doc.text, end)
+        if not lm or lm.end(1) - lm.start(1) > 160 or regex.search(r"[;:]$", lm[1]):
+            break
+        end = lm.end(1)
+    return Span(a.end, end, doc.text[a.end:end].strip()) if end > a.end else None
+
+
+_NEXT_LINE = regex.compile(r"\n(?:[ \t]*\n)?[ \t]*([^\n]*?)[ \t]*(?=\n|$)")
+
+
+def _after_stop(doc: Document, seg: Segments, sp: Span) -> Span | None:
+    """The rest of a title that a full stop OCR read at a line's end cut short ("… một số điều của Luật. /
+    Chứng khoán (…) tiếp / tục có hiệu lực thi hành / BỘ TRƯỞNG BỘ TÀI CHÍNH / Căn cứ …"): up to three lines
+    that run on to the enacting body's line in capitals, where the preamble follows that line."""
+    if seg.type_name is None or seg.authority is not None or not sp.text.rstrip().endswith("."):
+        return None
+    end = sp.end
+    for n in range(4):
+        lm = _NEXT_LINE.match(doc.text, end)
+        if not lm or not lm[1]:
+            return None
+        line = lm[1]
+        if is_upper(line):
+            after = _NEXT_LINE.match(doc.text, lm.end(1))
+            if n and AUTHORITY.match(line) and after and OPENER.match(after[1]):
+                return Span(sp.end, end, doc.text[sp.end:end].strip())
+            return None
+        if OPENER.match(line) or DECISION.match(line) or regex.match(r"(?:Điều\s+\d|Kính\s+gửi)", line):
+            return None
+        end = lm.end(1)
+    return None
+
+
 def _subject(doc: Document, seg: Segments, h: Header) -> None:
     sp = seg.subject
     if sp is None:
-        sp = _headline(doc, seg)
+        sp = _vv_damaged(doc, seg) or _headline(doc, seg)
         if sp is None:
             return
+    elif (tail := _after_authority(doc, seg, sp)) is not None:
+        sp = Span(sp.start, tail.end, sp.text + "\n" + tail.text)
+    elif (tail := _after_stop(doc, seg, sp)) is not None:
+        sp = Span(sp.start, tail.end, sp.text.rstrip()[:-1] + "\n" + tail.text)
     s = _oneline(sp.text)
     jm = _JUNK_LEAD.match(s)
     if jm and all(regex.search(r"[^\p{L}]", w) or len(w) <= 2 for w in jm[1].split()):
@@ -639,10 +713,14 @@ def _subject(doc: Document, seg: Segments, h: Header) -> None:
         s = _without_enacting_body(s, h)
         # after "VỀ VIỆC" the trích yếu goes on in lower case, as a mixed-case "Về việc công bố …" prints it
         s = sentence_case(s, doc.text, first_capital=not m)
+        if s.lower() not in _text_lower(doc.text):  # a word whose marks OCR changed, as the running text spells it
+            s = settle_ocr_marks(doc.text, s, (sp.start, sp.end))
     else:
         s = settle_ocr_copy(doc.text, settle_ocr_marks(doc.text, s, (sp.start, sp.end)), (sp.start, sp.end))
         s = _settle_ocr_commas(doc.text, s, (sp.start, sp.end))
-    h.subject = _field(s, sp)
+    # a comma OCR read as a full stop inside the title ("ở cấp xã, ở thôn. tổ dân phố"): a trích yếu is one phrase
+    # and a code that a line's end broke after its hyphen ("155/2020/NĐ- CP")
+    h.subject = _field(_CODE_BREAK.sub("-", _STOP_INSIDE.sub(",", repair_marks(s))), sp)
 
 
 # What a trích yếu never is: junk before its first letter, a "label: value" stamp line, the Kính gửi or Nơi nhận
@@ -652,6 +730,8 @@ _JUNK_SUBJECT = regex.compile(
     r"|K[íi]nh\s*g[ửủ]i\s*:|N[ơo]i\s+nh[ậa]n\s*:|(?:^|\s)-\s*L[ưu]u\s*:|Ký bởi\s*:|Thời gian ký\s*:"
     r"|\p{L}+,\s*ng\S{0,3}\s+\S{1,3}\s+th\S{0,4}\s+\S{1,3}\s+n\S{0,3}\s+\d")
 _WORD = regex.compile(r"[\p{L}\d]+")
+_STOP_INSIDE = regex.compile(r"(?<=\p{Ll}{2})\.(?= \p{Ll}{2})")
+_CODE_BREAK = regex.compile(r"(?<=\d/(?:\d{4}/)?\p{Lu}{1,8})- (?=\p{Lu}{1,10}(?![\p{L}\d]))")
 _LONG_GAP = regex.compile(r"[^\p{L}\d]{4,}|\0")
 _SHORT_GAP = regex.compile(r"[^\p{L}\d\0]{1,3}")
 _JUNK_LEAD = regex.compile(r"^((?:\S+\s+){1,3}?)(?=(?:Về|V/v|V/V)\s+\p{Ll})")
@@ -695,6 +775,14 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
             i = plain.find(probe, i + 1)
     out = s
     words = list(_WORD.finditer(out))
+    # a word that a run of the text prints as the subject does (as often as otherwise) is confirmed: another run
+    # over it does not respell it ("vượt tổng mức" printed once each way; "dự toán, vượt tông" once)
+    confirmed: set[int] = set()
+    for a in range(min(len(words) - 2, 60)):
+        seen = runs.get(tuple(_base(w[0]) for w in words[a:a + 3]), {})
+        mine = tuple(w[0].casefold() for w in words[a:a + 3])
+        if seen.get(mine, 0) and seen[mine] >= max(seen.values()):
+            confirmed.update(range(a, a + 3))
     for a in range(min(len(words) - 2, 60)):
         words = list(_WORD.finditer(out))
         run = words[a:a + 3]
@@ -703,6 +791,8 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
         best = max(seen, key=lambda v: (seen[v], v == mine), default=None)
         if best is None or best == mine or seen[best] <= seen.get(mine, 0):
             continue  # the text agrees with the subject, or does not say otherwise more often
+        if any(a + i in confirmed and g != m for i, (g, m) in enumerate(zip(best, mine, strict=True))):
+            continue
         got = list(best)
         for w, g in zip(reversed(run), reversed(got), strict=True):  # same lengths: base forms keep offsets
             g = g.upper() if w[0].isupper() else g[:1].upper() + g[1:] if w[0][:1].isupper() else g
