@@ -251,9 +251,11 @@ def _place_date_lines(doc: Document, seg: Segments) -> list[Span]:
     if any(DATE_LINE.search(c.text) and not NUMBER_LINE.match(c.text) and not MOTTO.search(c.text) for c in cells):
         return cells
     head = list(_LINE.finditer(doc.text, 0, min(len(doc.text), 2500)))
+    dated = [m for m in head if _PLACE_DATE.match(m[1]) and find_dates(m[1])]
+    if not dated:
+        return cells  # no place-date line at all: the motto (a fuzzy search per line) need not be looked for
     mottos = [m.end() for m in head if MOTTO.search(m[1])]
-    lines = [Span(m.start(1), m.end(1), m[1]) for m in head
-             if _PLACE_DATE.match(m[1]) and find_dates(m[1]) and any(0 <= m.start() - e <= 120 for e in mottos)]
+    lines = [Span(m.start(1), m.end(1), m[1]) for m in dated if any(0 <= m.start() - e <= 120 for e in mottos)]
     return cells + lines[:1]
 
 
@@ -733,7 +735,9 @@ _WORD = regex.compile(r"[\p{L}\d]+")
 _STOP_INSIDE = regex.compile(r"(?<=\p{Ll}{2})\.(?= \p{Ll}{2})")
 _CODE_BREAK = regex.compile(r"(?<=\d/(?:\d{4}/)?\p{Lu}{1,8})- (?=\p{Lu}{1,10}(?![\p{L}\d]))")
 _LONG_GAP = regex.compile(r"[^\p{L}\d]{4,}|\0")
-_SHORT_GAP = regex.compile(r"[^\p{L}\d\0]{1,3}")
+# a gap of one to three non-letters (after _LONG_GAP, none is longer); a single space, the most common gap by far,
+# is left alone rather than replaced by itself
+_SHORT_GAP = regex.compile(r"[^\p{L}\d\0 ][^\p{L}\d\0]{0,2}|[ ][^\p{L}\d\0]{1,2}")
 _JUNK_LEAD = regex.compile(r"^((?:\S+\s+){1,3}?)(?=(?:Về|V/v|V/V)\s+\p{Ll})")
 
 
