@@ -316,14 +316,18 @@ _CONTINUED = regex.compile(r"^(?:tháng|năm|/|\d+\s*/|\p{Ll})")
 _TITLE_CELL = regex.compile(rf"^{TITLES}$")  # a title row read across a wrapped item: not continued by it
 
 
-# What every alternative of _INNER_SPLIT needs somewhere in the cell: a title in capitals (each of TITLES is two
-# words of capitals), the motto's "CỘNG"/"Độc lập"/"Hạnh phúc", a V/v, a place before "ngày", an authority mark,
-# a capital word the signature ends a title on before a name, capitals before an item dash, "ký", "Lưu", or a
-# bullet line ending on a name. Most body lines (an acronym, a date) have none, and skip the costly lookbehinds.
+# What every alternative of _INNER_SPLIT needs somewhere in the cell, each written as the alternative itself
+# without its look-arounds: a signing title (TITLES), the motto's start after a word, "Hạnh phúc" before "Số:", a
+# V/v after the year, a place before "ngày" after a number's code, an authority mark, a capital word a title ends
+# on, capitals before an item dash, "Đã ký", "Lưu"; or a bullet line ending on a name. Most lines (an acronym, a
+# date, "đăng ký") have none, and skip the costly lookbehinds.
+_TITLE_CUE = TITLES.removesuffix(r"(?!\p{L})")  # a title glued to the next word too ("GIÁM ĐỐCS")
 _SPLIT_CUE = regex.compile(
-    r"\p{Lu}{2,}\s+\p{Lu}{2}|C[ỘO]NG|Độc|[Pp]h[úu]c|[VvW]/[Vv]|Về|\p{Lu}\p{Ll}*,?\s+ng[àa]y"
-    r"|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W{0,2}\s"
-    r"|\p{Lu}{2}\s+[-–]\s|ký|Lưu|LƯU")
+    rf"{_TITLE_CUE}|\S\s+[_~—-]*\s*(?:C[ỘO]NG\s*H\S{{1,3}}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—])"
+    r"|H[ạa]nh\s+[Pp]h[úu]c\s+[_~—=-]*\s*S[ốô]\s*:|n[ăa]m\s+\d{4}\s+(?:V/v|V/V|v/v|Về\s+việc)\s"
+    r"|/\S+\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,3},?\s+ng[àa]y\b"
+    r"|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|THANH\s+TRA|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W{0,2}\s"
+    r"|\p{Lu}{2}\s+[-–]\s|[Đđ]ã\s+ký|Lưu|LƯU")
 _BULLET_NAME = regex.compile(r"\s\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$")
 
 
