@@ -45,6 +45,7 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -625,6 +626,7 @@ def _metadata(doc: Document, lines: list[Line]) -> tuple[dict[str, Span], int]:
 _CITED = regex.compile(r"^(?:Nghị quyết|Quyết định|Chỉ thị|Luật|Nghị định|Thông tư)\s+số\s+\d")
 
 
+@lru_cache(maxsize=4096)  # the header's reading asks it of the same cells several times (MOTTO is fuzzy)
 def _is_header_cell(text: str) -> bool:
     return bool(MOTTO.search(text) or NUMBER_LINE.match(text) or DATE_LINE.search(text) or SEPARATOR.match(text))
 
