@@ -716,8 +716,11 @@ def _names(bodies: list[Body]) -> tuple[list[str], list[str]]:
     return names, printed
 
 
+_RECURRENCE_CUE = regex.compile(r"h[ằà]ng|định kỳ", regex.IGNORECASE)  # what every match holds: a cheap first look
+
+
 def _recurrence(action: str) -> str | None:
-    m = _RECURRENCE.search(action)
+    m = _RECURRENCE.search(action) if _RECURRENCE_CUE.search(action) else None
     return m.group().strip() if m else None
 
 
