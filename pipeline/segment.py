@@ -338,7 +338,12 @@ _TITLE_CELL = regex.compile(rf"^{TITLES}$")  # a title row read across a wrapped
 # without its look-arounds: a signing title (TITLES), the motto's start after a word, "Hạnh phúc" before "Số:", a
 # V/v after the year, a place before "ngày" after a number's code, an authority mark, a capital word a title ends
 # on, capitals before an item dash, "Đã ký", "Lưu"; or a bullet line ending on a name. Most lines (an acronym, a
-# date, "đăng ký") have none, and skip the costly lookbehinds.
+# date, "đăng ký") have none, and skip the costly lookbehinds. That cue is itself slow to search (several of its
+# parts may start anywhere), so a wider one of plain words and capitals, which every match of it holds, goes first.
+_SPLIT_WIDE = regex.compile(
+    r"\p{Lu}{2,}\s+\p{Lu}{2}|C[ỘO]NG|Độc|[Pp]h[úu]c|[VvW]/[Vv]|Về|\p{Lu}\p{Ll}*,?\s+ng[àa]y"
+    r"|(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]|(?:TRƯỞNG|ĐỐC|TỊCH|TƯỚNG|NHIỆM|THƯ|ÁN|PHÒNG|BAN|ĐOÀN|KÝ|TOÁN|HỘI)\W{0,2}\s"
+    r"|\p{Lu}{2}\s+[-–]\s|ký|Lưu|LƯU")
 _TITLE_CUE = TITLES.removesuffix(r"(?!\p{L})")  # a title glued to the next word too ("GIÁM ĐỐCS")
 _SPLIT_CUE = regex.compile(
     rf"{_TITLE_CUE}|\S\s+[_~—-]*\s*(?:C[ỘO]NG\s*H\S{{1,3}}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—])"
@@ -350,7 +355,7 @@ _BULLET_NAME = regex.compile(r"\s\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4}$")
 
 
 def _may_split(text: str) -> bool:
-    return bool(_SPLIT_CUE.search(text)) or text[:1] in "-–+•" and bool(_BULLET_NAME.search(text, max(0, len(text) - 120)))
+    return bool(_SPLIT_WIDE.search(text) and _SPLIT_CUE.search(text)) or text[:1] in "-–+•" and bool(_BULLET_NAME.search(text, max(0, len(text) - 120)))
 
 
 def _merge_cells(doc: Document, cells: list[Cell]) -> list[Cell]:
