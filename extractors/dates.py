@@ -112,6 +112,24 @@ def period_end(m: regex.Match) -> str | None:
     return _last_day(max(_years(m["year"])), 12)
 
 
+_YEAR = regex.compile(r"(?:19|20)\d{2}")
+# Every period holds a year, and none reaches further than this before its first year or after its last one
+# (a run of years, "2021, 2022 và 2023", holds each of them): PERIOD, whose optional lead lets it start anywhere,
+# is searched only in windows around the years, merged where they meet, with the same matches as over the text.
+_BEFORE_YEAR, _AFTER_YEAR = 160, 80
+
+
+def _year_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for y in _YEAR.finditer(text, start, end):
+        a, b = max(start, y.start() - _BEFORE_YEAR), min(end, y.end() + _AFTER_YEAR)
+        if out and a <= out[-1][1]:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMatch]:
     """Every full date or period in `text[start:end]`, each read as its last day.
 
@@ -122,7 +140,7 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
     found = [PeriodMatch(d.iso, d.start, d.end, d.text, "date") for d in find_dates(text, start, end)]
     ends = [f.end for f in found]  # the dates are sorted and disjoint; periods never overlap each other
     n_dates = len(found)
-    for m in PERIOD.finditer(text, start, end):
+    for m in (m for a, b in _year_windows(text, start, end) for m in PERIOD.finditer(text, a, b)):
         i = bisect.bisect_right(ends, m.start())  # the first date ending after the period starts
         if i < n_dates and found[i].start < m.end():
             continue
