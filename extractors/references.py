@@ -611,7 +611,7 @@ _LAW_ABBR = regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)
 _TREATY_TYPES = ("Hiệp định", "Công ước", "Nghị định thư", "Thỏa thuận", "Hiệp ước")
 _TREATY = regex.compile(
     r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
-    r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|\p{Lu})")
+    r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|sửa\s+đ[ổốôo]i\s|\p{Lu})")
 _TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã|có\s+hiệu\s+lực)\s)"
     r"|\s(?=(?:và|hoặc)\s+(?:các\s+)?(?:Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s)")
 
@@ -634,7 +634,8 @@ def _treaty_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
         end = m.end() + len(text[m.end():end].rstrip(" ,\n"))
         cite = Cite(m.start(), end, m.start(), doc_type, None, "", title=title, confidence=0.8)
         _tail_date_only(text, cite, end)
-        if not (cite.date or name[0].isupper() or parties or _match(r"(?:khung|đa\s+phương|song\s+phương)\s", name)):
+        if not (cite.date or name[0].isupper() or parties
+                or _match(r"(?:khung|đa\s+phương|song\s+phương)\s|sửa\s+đ[ổốôo]i\s+\p{Lu}", name)):
             continue
         cites.append(cite)
     return cites

@@ -425,3 +425,9 @@ def test_schemes_in_general_or_still_drafted_are_not_citations(text):
 def test_law_name_ends_before_a_pinpoint_of_the_next_citation():
     c = cites("đáp ứng quy định tại Điều 52 Luật Bảo vệ môi trường và khoản\n16 Điều 1 Luật số 146/2025/QH15 của Quốc hội")
     assert "Luật Bảo vệ môi trường" in [x.title for x in c]
+
+
+def test_protocol_amending_a_treaty():
+    c = cites("Hiệp định đa phương về hỗ trợ hành chính thuế, được sửa đổi bởi Nghị định thư sửa đổi Hiệp định đa "
+              "phương về hỗ trợ hành chính thuế, làm tại Pa-ri ngày 27/5/2010")
+    assert "Nghị định thư sửa đổi Hiệp định đa phương về hỗ trợ hành chính thuế" in [x.title for x in c]
