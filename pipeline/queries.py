@@ -89,6 +89,10 @@ def _summary(row: dict, prefix: str = "") -> DocumentSummary:
 # documents holding each of its pairs, and only those have their positions read (ts_match_vq, a
 # filter, never an index condition). The planner is kept off sequential scans, which would read
 # every row's vectors (see _Index.scans).
+# Migration 12 adds search_numbers: each number in the body with the two words before it as one lexeme
+# ("nghi_dinh_45"), and after "so" with the three ("nghi_dinh_so_45"). A phrase that is one of them (a
+# designation's spellings: "nghi dinh 45", "nghi dinh so 45") is answered by that index alone; a longer
+# phrase holding a number has its positions read only in the documents holding its numbered lexemes.
 
 RANK_CAP = 0
 COUNT_CAP = 1000  # past this many hits the count says "more than" (a query that broad wants more words)
@@ -267,6 +271,46 @@ def _pg_pairs(phrases: list[list[str]]) -> _Pg:
     return _Pg(f"d.search_pairs @@ (?::tsquery{_META})", (q, _FILTERS))
 
 
+def _is_number(w: str) -> bool:
+    return "0" <= w[:1] <= "9"  # as vanban_numbered_words() (migration 12) tells one: the first character
+
+
+def _pg_numbered(p: list[str]) -> list[str]:
+    """The lexemes of search_numbers (migration 12) inside a phrase: each number with the two words
+    before it ("nghi_dinh_45"), and after "so" with the three ("nghi_dinh_so_45")."""
+    w = [x[:PAIR_WORD] for x in p]
+    out = [f"{w[i - 2]}_{w[i - 1]}_{w[i]}" for i in range(2, len(w)) if _is_number(w[i])]
+    out += [f"{w[i - 2]}_{w[i - 1]}_so_{w[i + 1]}" for i in range(2, len(w) - 1)
+            if w[i] == "so" and _is_number(w[i + 1])]
+    return out
+
+
+def _pg_whole(p: list[str]) -> str | None:
+    """The search_numbers lexeme that is the phrase itself ("nghi dinh 45", "nghi dinh so 45"), if any."""
+    w = [x[:PAIR_WORD] for x in p]
+    if len(w) == 3 and _is_number(w[2]):
+        return f"{w[0]}_{w[1]}_{w[2]}"
+    if len(w) == 4 and w[2] == "so" and _is_number(w[3]):
+        return f"{w[0]}_{w[1]}_so_{w[3]}"
+    return None
+
+
+def _pg_numbers(groups: list[list[str]]) -> _Pg:
+    """Documents whose body holds every lexeme of one of the groups of search_numbers lexemes."""
+    q = " | ".join("(" + " & ".join(f"'{x}'" for x in g) + ")" for g in groups)
+    return _Pg(f"d.search_numbers @@ (?::tsquery{_META})", (q, _FILTERS))
+
+
+def _pg_phrase_body(p: list[str]) -> _Pg:
+    """Documents whose body may hold the phrase (two words or more): exactly for two words (a pair) or
+    a phrase that is one numbered lexeme; else a superset whose positions _pg_positions reads."""
+    whole = _pg_whole(p)
+    if whole:
+        return _pg_numbers([[whole]])
+    numbered = _pg_numbered(p)
+    return _pg_numbers([numbered]) if numbered else _pg_pairs([p])
+
+
 def _pg_positions(phrases: list[list[str]], weight: str = "", any_: bool = True) -> _Pg:
     """The phrases checked on a row's positions: a filter (ts_match_vq is no index condition), read only
     for the rows the index conditions beside it let through."""
@@ -277,11 +321,18 @@ def _pg_positions(phrases: list[list[str]], weight: str = "", any_: bool = True)
 def _pg_body(phrases: list[list[str]]) -> _Pg:
     """One of the phrases in the body (one-word phrases: anywhere; the tiers take the titles away)."""
     one, more = [p[0] for p in phrases if len(p) == 1], [p for p in phrases if len(p) > 1]
+    whole, rest = [p for p in more if _pg_whole(p)], [p for p in more if not _pg_whole(p)]
     c = None
-    if more:
-        c = _pg_pairs(more)
-        if any(len(p) > 2 for p in more):  # a pair at a time is not yet the phrase: its positions are read
-            c = c & _pg_positions(more, ":B")
+    if rest:
+        numbered = [_pg_numbered(p) for p in rest]
+        # the words before a number are rarer than its pairs ("nghi_dinh_so_45" against "nghi_dinh" and
+        # "so_45"): the documents holding them are those whose positions are read
+        c = _pg_numbers(numbered) if all(numbered) else _pg_pairs(rest)
+        if any(len(p) > 2 for p in rest):  # a pair at a time is not yet the phrase: its positions are read
+            c = c & _pg_positions(rest, ":B")
+    if whole:  # "nghi dinh 45", "nghi dinh so 45": one lexeme each, nothing read on a row
+        w = _pg_numbers([[_pg_whole(p)] for p in whole])
+        c = w if c is None else w | c
     if one:
         w = _Pg(f"d.search_vector @@ (to_tsquery('simple', ?){_META})", (" | ".join(one), _FILTERS))
         c = w if c is None else w | c
@@ -294,9 +345,10 @@ def _pg_every(atoms: list[list[str]]) -> _Pg:
     one, more = [a[0] for a in atoms if len(a) == 1], [a for a in atoms if len(a) > 1]
     if one:
         parts.append(_pg_words(one))
-    parts += [_pg_title([a]) | _pg_pairs([a]) for a in more]
-    if any(len(a) > 2 for a in more):
-        parts.append(_pg_positions(more, any_=False))
+    parts += [_pg_title([a]) | _pg_phrase_body(a) for a in more]
+    loose = [a for a in more if len(a) > 2 and not _pg_whole(a)]
+    if loose:
+        parts.append(_pg_positions(loose, any_=False))
     c = parts[0]
     for x in parts[1:]:
         c = c & x

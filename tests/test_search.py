@@ -272,6 +272,15 @@ def _expected(store, atoms: list[list[str]], type_key: str | None = None) -> lis
     ('"khuyen cong" "ke hoach"', [["khuyen", "cong"], ["ke", "hoach"]]),
     ('"cum cong nghiep" tinh', [["cum", "cong", "nghiep"], ["tinh"]]),
     ("khoang", [["khoang"]]),
+    ('"nghi dinh so 45"', [["nghi", "dinh", "so", "45"]]),
+    ('"khoan 1 dieu"', [["khoan", "1", "dieu"]]),
+    ('"tai khoan 2"', [["tai", "khoan", "2"]]),
+    ('"luat so 64"', [["luat", "so", "64"]]),
+    ('"chinh phu so 63"', [["chinh", "phu", "so", "63"]]),
+    ('"boi luat so 87"', [["boi", "luat", "so", "87"]]),  # one more document holds "luat so 87" alone
+    ('"dinh so 45 2012"', [["dinh", "so", "45", "2012"]]),
+    ('"tai khoan 2" "thi hanh"', [["tai", "khoan", "2"], ["thi", "hanh"]]),
+    ('"tai khoan 1 dieu" "quy dinh"', [["tai", "khoan", "1", "dieu"], ["quy", "dinh"]]),
 ])
 def test_phrases_find_the_documents_the_texts_hold(archive, q, atoms):
     """PostgreSQL finds phrases through its word pairs and title vector, SQLite through FTS5 positions:
@@ -285,7 +294,7 @@ def test_phrases_find_the_documents_the_texts_hold(archive, q, atoms):
     assert [h.document.id for h in search(store, q, doc_type="Quyết định", limit=500)] == typed
 
 
-def test_postgres_vectors_hold_the_title_the_body_pairs_and_the_filters(archive):
+def test_postgres_vectors_hold_the_title_the_body_pairs_the_numbers_and_the_filters(archive):
     store, _ = archive
     if store.dialect != "postgres":
         pytest.skip("PostgreSQL's search vectors (migration 11)")
@@ -296,13 +305,42 @@ def test_postgres_vectors_hold_the_title_the_body_pairs_and_the_filters(archive)
     assert store.scalar("SELECT vanban_search_meta(2016, 'quyet dinh', 'so cong thuong')::text AS v") == \
         "'#icong' '#iso' '#ithuong' '#tquyetdinh' '#y2016'"
     assert store.scalar("SELECT vanban_search_meta(NULL, NULL, NULL)::text AS v") == ""
+    numbered = "SELECT vanban_numbered_words(?)::text AS v"
+    assert store.scalar(numbered, ("nghi dinh so 45 2012 nd cp ngay 3 thang 5",)) == \
+        "'3_thang_5' 'cp_ngay_3' 'dinh_so_45' 'nghi_dinh_so_45' 'so_45_2012'"
+    assert store.scalar(numbered, ("x" * 150 + " so 7",)) == f"'{'x' * 100}_so_7'"
+    assert store.scalar(numbered, ("a " + "x" * 150 + " so 7",)) == f"'a_{'x' * 100}_so_7' '{'x' * 100}_so_7'"
+    assert store.scalar(numbered, ("1 2",)) == ""
+    assert store.scalar(numbered, ("",)) == ""
     n = ids(store)
     filters = "'#y2016' & '#tquyetdinh' & '#ian' & '#igiang'"
     row = store.one("SELECT search_title_vector @@ ?::tsquery AS t, search_pairs @@ ?::tsquery AS p, "
-                    "search_vector @@ ?::tsquery AS v, search_pairs @@ 'khuyen_cong'::tsquery AS kc, "
+                    "search_vector @@ ?::tsquery AS v, search_numbers @@ ?::tsquery AS nb, "
+                    "search_pairs @@ 'khuyen_cong'::tsquery AS kc, search_numbers @@ 'nghi_dinh_so_45'::tsquery AS nd, "
                     "search_title_vector @@ 'khuyen <-> cong'::tsquery AS tkc FROM documents WHERE id = ?",
-                    (filters, filters, filters, n["004"]))
-    assert row == {"t": True, "p": True, "v": True, "kc": True, "tkc": True}
+                    (filters, filters, filters, filters, n["004"]))
+    assert row == {"t": True, "p": True, "v": True, "nb": True, "kc": True, "nd": True, "tkc": True}
+
+
+@pytest.mark.parametrize("q, spellings", [
+    ("thong tu 38", [["thong", "tu", "38"], ["thong", "tu", "so", "38"]]),
+    ("nghi dinh 78", [["nghi", "dinh", "78"], ["nghi", "dinh", "so", "78"]]),
+    ("tt 38/2025", [["thong", "tu", "38", "2025"], ["thong", "tu", "so", "38", "2025"]]),
+    ("nd 187/2025", [["nghi", "dinh", "187", "2025"], ["nghi", "dinh", "so", "187", "2025"]]),
+])
+def test_a_designation_printed_in_texts_lists_the_documents_holding_it(archive, q, spellings):
+    """After the named document and its citers: the documents whose title, then body, prints one of the
+    designation's spellings (PostgreSQL: its numbered lexemes, migration 12), newest first."""
+    store, _ = archive
+    page = search_page(store, q, limit=500)
+    rows = store.query("SELECT id, search_title, search_body FROM documents ORDER BY id DESC")
+    cited = {h.document.id for h in page.hits if h.why in ("named", "cites")}
+    title = [r["id"] for r in rows if r["id"] not in cited and any(_holds(r, s, "search_title") for s in spellings)]
+    body = [r["id"] for r in rows if r["id"] not in cited and r["id"] not in title
+            and any(_holds(r, s, "search_body") for s in spellings)]
+    assert body, q
+    assert [h.document.id for h in page.hits if h.why not in ("named", "cites")] == title + body
+    assert [h.why for h in page.hits if h.why not in ("named", "cites")] == ["title"] * len(title) + ["body"] * len(body)
 
 
 @pytest.mark.parametrize("q, filters", [("khuyen cong", {}), ('"quy dinh ve"', {"year": 2016}),
@@ -394,6 +432,24 @@ def test_migration_11_gives_an_older_postgres_archive_its_vectors(tmp_path):
         s.execute("UPDATE documents SET issuer_key = 'so cong thuong tinh an giang' WHERE id = ?", (i,))  # a correction
         assert [h.document.id for h in search(s, "khuyen cong", issuer="Sở Công Thương")] == [i]
         assert search(s, "khuyen cong", issuer="UBND tỉnh An Giang") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="VANBAN_TEST_PG_URL not set")
+def test_migration_12_gives_an_older_postgres_archive_its_numbered_words(tmp_path):
+    url = fresh_db("postgres", tmp_path)
+    text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
+    with open_store(url, create=True, upto=11) as s:
+        _insert_old_document(s, text, "quyet dinh ve khuyen cong")
+    with open_store(url) as s:
+        assert s.schema_version() >= 12
+        i = s.scalar("SELECT id FROM documents")
+        assert s.scalar("SELECT search_numbers @@ 'nghi_dinh_so_45' AS v FROM documents") is True
+        assert [(h.document.id, h.why) for h in search(s, '"nghi dinh so 45"')] == [(i, "body")]
+        assert [h.document.id for h in search(s, '"nghi dinh so 45"', year=2016, doc_type="Quyết định")] == [i]
+        assert search(s, '"nghi dinh so 45"', year=2017) == []
+        assert [h.document.id for h in search(s, '"dinh so 45 2012"')] == [i]
+        assert search(s, '"nghi dinh so 46"') == []
 
 
 def test_cli_prints_the_count_and_pages(archive):
