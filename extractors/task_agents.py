@@ -56,7 +56,7 @@ STRONG_HEADS = [
     r"Ban Thường vụ", r"Ban Chỉ đạo", r"Ban quản lý", r"Ban Quản lý", r"Ban", r"Văn phòng", r"Trung tâm",
     r"Học viện", r"Viện", r"Phòng", r"Đoàn kiểm tra", r"Đoàn", r"Ngân hàng", r"Kho bạc", r"Quỹ", r"Báo",
     r"Đài", r"Thanh tra", r"Công an", r"Thuế", r"Hải quan", r"Bảo hiểm xã hội", r"Tổng công ty", r"Công ty",
-    r"Tập đoàn", r"Liên minh", r"Liên đoàn", r"Hiệp hội", r"Hội", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
+    r"Tập đoàn", r"Vườn quốc gia", r"Khu bảo tồn", r"Liên minh", r"Liên đoàn", r"Hiệp hội", r"Hội", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
     r"Đảng ủy", r"Chính phủ", r"Thủ tướng Chính phủ", r"Phó Thủ tướng", r"Tòa án", r"Viện kiểm sát", r"Bộ đội", r"Cảnh sát",
     r"Kiểm toán [Nn]hà nước", r"Tổng Kiểm toán [Nn]hà nước", r"Chánh án", r"Viện trưởng",
     r"Chủ tịch", r"Phó Chủ tịch", r"Giám đốc", r"Phó Giám đốc", r"Bộ trưởng", r"Thủ trưởng", r"Trưởng đoàn",

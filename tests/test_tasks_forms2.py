@@ -198,3 +198,9 @@ def test_standing_body_of_a_council_is_an_assignee():
 def test_giao_nhiem_vu_and_phan_cong_name_the_assignee(sentence, assignees):
     d = find_directive(sentence)
     assert d.form == "request" and [b.text for b in d.assignees] == assignees
+
+
+def test_national_park_is_a_body():
+    s = ("Vườn quốc gia Hoàng Liên, các Công ty Lâm nghiệp chủ động nghiên cứu, triển khai thực hiện các nội dung "
+         "thuộc trách nhiệm, thẩm quyền của chủ rừng, đảm bảo đúng quy định.")
+    assert [b.text for b in find_directive(s).assignees] == ["Vườn quốc gia Hoàng Liên", "các Công ty Lâm nghiệp"]
