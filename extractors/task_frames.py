@@ -55,6 +55,8 @@ EXEC_FORMULA = regex.compile(
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
 PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)
+# a letter's courtesy close: "Bộ … trân trọng cảm ơn sự phối hợp của Quý Ủy ban./.", "Xin chân thành cảm ơn"
+THANKS = regex.compile(r"^(?:(?:xin|rất)\s+)?(?:trân\s+trọng\s+|chân\s+thành\s+)?cảm\s+ơn(?![\p{L}])", regex.IGNORECASE)
 SHORT_CLOSING = regex.compile(
     r"^(?:căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:\s+được giao)?,?\s*)?"
     r"(?:khẩn trương\s+|nghiêm túc\s+|có trách nhiệm\s+|chịu trách nhiệm\s+)?(?:tổ chức\s+)?(?:triển khai,?\s*)?"
@@ -337,4 +339,4 @@ def _is_closing(s: str) -> bool:
     rest = s[d.action_start:] if d else s
     if d and d.form == "subject" and PROMULGATION.match(rest):
         return True
-    return bool(SHORT_CLOSING.match(rest))
+    return bool(SHORT_CLOSING.match(rest) or THANKS.match(rest))

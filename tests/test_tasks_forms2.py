@@ -204,3 +204,13 @@ def test_national_park_is_a_body():
     s = ("Vườn quốc gia Hoàng Liên, các Công ty Lâm nghiệp chủ động nghiên cứu, triển khai thực hiện các nội dung "
          "thuộc trách nhiệm, thẩm quyền của chủ rừng, đảm bảo đúng quy định.")
     assert [b.text for b in find_directive(s).assignees] == ["Vườn quốc gia Hoàng Liên", "các Công ty Lâm nghiệp"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Bộ Nông nghiệp và Môi trường trân trọng cảm ơn sự phối hợp chặt chẽ của Quý Ủy ban./.",
+    "Xin chân thành cảm ơn./.",
+])
+def test_courtesy_close_is_no_task(sentence):
+    from extractors.task_frames import is_closing
+
+    assert is_closing(sentence)
