@@ -45,7 +45,7 @@ from pipeline.document import storable_path
 from pipeline.ingest import IngestError, find_files
 from pipeline.run import EXTRACTOR_VERSION, process
 from pipeline.store import Store, StoreError, now
-from pipeline.store.writer import ExtractedDoc, attach_copy, log, move_file, write_document
+from pipeline.store.writer import ExtractedDoc, TextIndex, attach_copy, log, move_file, write_document
 
 MAX_POOL_CRASHES = 3  # a file whose worker died this many times is recorded as failed
 # the arguments of a live run's PostgreSQL advisory lock: (the schema's hash, run
@@ -144,7 +144,8 @@ def extract_job(path: str, extract: Callable = process, spool: str | None = None
         return "failed", f"extraction failed: {type(e).__name__}: {e}"[:400]
     d = res.document
     item = ExtractedDoc(source_path=storable_path(path), content_hash=d.content_hash, format=d.format, status=d.status,
-                        pages=d.pages, text=d.text, warnings=list(d.warnings), extraction=res.extraction)
+                        pages=d.pages, text=d.text, warnings=list(d.warnings), extraction=res.extraction,
+                        index=TextIndex.of(d.text))
     if spool is None:
         return "ok", item
     fd, name = tempfile.mkstemp(suffix=".pickle", dir=spool)
