@@ -8,8 +8,9 @@
 
 The corpus's text documents are copied round-robin into a temp dir until there
 are N files; each copy gets its number appended as zero-width characters, which
-normalisation drops, so every copy has its own content hash (no duplicate is
-skipped) but extracts exactly like its original. Each import runs in a fresh
+normalisation drops, so every copy has its own content hash and is extracted
+in full like its original; the store then merges copies of one text as
+near-duplicates of one document (the "duplicate" count), after extraction. Each import runs in a fresh
 process (clean peak-memory numbers) into a fresh database. Prints a table and,
 with --json, writes the numbers.
 
