@@ -414,13 +414,18 @@ def test_migration_9_indexes_the_issuer_as_tokens_of_its_own(tmp_path):
         s.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
 
 
+def _old_postgres_archive(tmp_path, upto: int) -> str:
+    """A PostgreSQL archive at schema `upto` holding seed 004 as that schema stored it."""
+    url = fresh_db("postgres", tmp_path)
+    with open_store(url, create=True, upto=upto) as s:
+        _insert_old_document(s, (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8"), "quyet dinh ve khuyen cong")
+    return url
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="VANBAN_TEST_PG_URL not set")
 def test_migration_11_gives_an_older_postgres_archive_its_vectors(tmp_path):
-    url = fresh_db("postgres", tmp_path)
-    text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
-    with open_store(url, create=True, upto=10) as s:
-        _insert_old_document(s, text, "quyet dinh ve khuyen cong")
+    url = _old_postgres_archive(tmp_path, upto=10)
     with open_store(url) as s:
         assert s.schema_version() >= 11
         i = s.scalar("SELECT id FROM documents")
@@ -437,10 +442,7 @@ def test_migration_11_gives_an_older_postgres_archive_its_vectors(tmp_path):
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="VANBAN_TEST_PG_URL not set")
 def test_migration_12_gives_an_older_postgres_archive_its_numbered_words(tmp_path):
-    url = fresh_db("postgres", tmp_path)
-    text = (SEEDS / "004_9789b1cfca0ebaa2.txt").read_text("utf-8")
-    with open_store(url, create=True, upto=11) as s:
-        _insert_old_document(s, text, "quyet dinh ve khuyen cong")
+    url = _old_postgres_archive(tmp_path, upto=11)
     with open_store(url) as s:
         assert s.schema_version() >= 12
         i = s.scalar("SELECT id FROM documents")
