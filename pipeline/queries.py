@@ -189,9 +189,11 @@ class _Sqlite:
 
 
 class _Postgres:
+    """tsquery text of the ranking tsquery a PostgreSQL tier carries (the conditions are _Pg, below)."""
+
     @staticmethod
     def phrase(ws: list[str], title: bool = False) -> str:
-        return "(" + " <-> ".join(w + (":A" if title else "") for w in ws) + ")"
+        return _pg_phrase(ws, ":A" if title else "")
 
     @staticmethod
     def all(parts: list[str]) -> str:
@@ -200,10 +202,6 @@ class _Postgres:
     @staticmethod
     def any(parts: list[str]) -> str:
         return "(" + " | ".join(parts) + ")"
-
-    @staticmethod
-    def but_not(a: str, b: str) -> str:
-        return f"({a} & !{b})"
 
 
 PAIR_WORD = 100  # a word is cut to this many characters in a pair, as vanban_word_pairs() (migration 11) cuts it
