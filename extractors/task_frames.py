@@ -13,6 +13,7 @@ after the frame words ("chủ trì,", "có trách nhiệm", "căn cứ chức n�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -186,20 +187,12 @@ def _supervision(s: str) -> Directive | None:
 # The extractor asks about the same sentence several times (is it a heading, a lead, a leaf, a closing?):
 # each answer is computed once. Callers never change a returned Directive.
 _MEMO_MAX = 20_000
-_directives: dict[str, Directive | None] = {}
-_closings: dict[str, bool] = {}
 
 
+@lru_cache(maxsize=_MEMO_MAX)
 def find_directive(s: str) -> Directive | None:
     """The frame of one sentence `s`, or None when no body is named as its agent."""
-    try:
-        return _directives[s]
-    except KeyError:
-        pass
-    if len(_directives) >= _MEMO_MAX:
-        _directives.clear()
-    d = _directives[s] = _find_directive(s)
-    return d
+    return _find_directive(s)
 
 
 def _find_directive(s: str) -> Directive | None:
@@ -319,17 +312,11 @@ def coordinators_in(s: str) -> list[Body]:
     return out
 
 
+@lru_cache(maxsize=_MEMO_MAX)
 def is_closing(s: str) -> bool:
     """The execution formula that closes a document ("... chịu trách nhiệm thi hành Quyết định này",
     "Yêu cầu ... khẩn trương triển khai thực hiện./.", "thông báo để ... biết") is not a task."""
-    try:
-        return _closings[s]
-    except KeyError:
-        pass
-    if len(_closings) >= _MEMO_MAX:
-        _closings.clear()
-    c = _closings[s] = _is_closing(" ".join(s.split()))
-    return c
+    return _is_closing(" ".join(s.split()))
 
 
 def _is_closing(s: str) -> bool:
