@@ -210,21 +210,29 @@ def _lexicon() -> dict:
 _WORDS: dict = {}
 
 
+def underthesea_file(*parts: str) -> str | None:
+    """The text of a data file inside the installed underthesea package, found without importing the
+    package (importing it loads its models); None when underthesea or the file is missing or unreadable."""
+    try:
+        import importlib.util
+        import os
+
+        spec = importlib.util.find_spec("underthesea")
+        with open(os.path.join(list(spec.submodule_search_locations)[0], *parts), encoding="utf-8") as f:
+            return f.read()
+    except Exception:
+        return None
+
+
 def _word_list() -> dict:
     """Vietnamese words of two or more syllables (underthesea's bundled Viet74K list) whose letters without
     marks have one spelling only: bare key → {spelling: 1}. Read once; empty when the list is missing."""
     if not _WORDS:
         _WORDS[""] = {}
-        try:
-            import importlib.util
-            import os
-
-            spec = importlib.util.find_spec("underthesea")  # found, not imported: the package loads its models
-            path = os.path.join(list(spec.submodule_search_locations)[0], "corpus", "data", "Viet74K.txt")
-            with open(path, encoding="utf-8") as f:
-                content = f.read().lower()
-        except Exception:  # underthesea missing or its list unreadable: the text and the names only
+        content = underthesea_file("corpus", "data", "Viet74K.txt")
+        if content is None:  # underthesea missing or its list unreadable: the text and the names only
             return _WORDS
+        content = content.lower()
         table = {ord(c): unmark(c) for c in set(content)}  # one character for one: lines stay aligned
         seen: dict[str, set[str]] = {}
         for w, k in zip(content.split("\n"), content.translate(table).split("\n"), strict=True):

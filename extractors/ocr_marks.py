@@ -26,13 +26,12 @@ once, on first use; without them nothing changes.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import unicodedata
 from functools import lru_cache
 
 import regex
 
+from extractors.bodies import underthesea_file
 from pipeline.normalise import fix_word, unmark
 
 _TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # grave, acute, tilde, hook above, dot below (NFD)
@@ -46,13 +45,10 @@ _LEX: dict[str, object] = {}
 def _package_file(*parts: str) -> str | None:
     """The text of a file inside the installed underthesea package, lower case, NFC, in the normaliser's modern
     tone placement (as a document's text has it); None when it cannot be read."""
-    try:
-        spec = importlib.util.find_spec("underthesea")  # found, not imported
-        path = os.path.join(list(spec.submodule_search_locations)[0], *parts)
-        with open(path, encoding="utf-8") as f:
-            content = unicodedata.normalize("NFC", f.read().lower())
-    except Exception:
+    raw = underthesea_file(*parts)
+    if raw is None:
         return None
+    content = unicodedata.normalize("NFC", raw.lower())
     return _OLD_TONE_END.sub(lambda m: _modern(m[0]), content)
 
 
