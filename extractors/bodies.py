@@ -88,6 +88,10 @@ _HEADS = regex.compile(
     r"(?<=\b(?:bộ|sở|cục|vụ|ban|phòng|trung tâm|viện)\s[^,;]*?\s(?:và|-)\s)(\p{Ll})")
 
 
+_PROPER_RE = [(regex.compile(rf"\b{k}\b", regex.IGNORECASE), v) for k, v in PROPER.items()]
+_PROTECTED = regex.compile(r"[\uE000-\uE0FF]")  # the names `canonical_body` sets aside while it re-cases
+
+
 def normal_case(s: str, force: bool = False) -> str:
     """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "Ủy ban nhân dân tỉnh Lào Cai"."""
     s = " ".join(fix_word(w) if w.isalpha() else w for w in s.split())
@@ -101,8 +105,8 @@ def normal_case(s: str, force: bool = False) -> str:
     if m:
         place = " ".join(w.capitalize() for w in m.group(2).split())
         low = low[: m.start(2)].rstrip()
-    for k, v in PROPER.items():
-        low = regex.sub(rf"\b{k}\b", v, low, flags=regex.IGNORECASE)
+    for rx, v in _PROPER_RE:
+        low = rx.sub(v, low)
     low = low[:1].upper() + low[1:]
     return f"{low} {place}".strip()
 
@@ -152,7 +156,7 @@ def canonical_body(s: str) -> str:
     for pat, rep in _ABBREV_RE:
         s = pat.sub(protect(rep), s)
     s = normal_case(s, force=upper)
-    s = regex.sub(r"[\uE000-\uE0FF]", lambda m: names[ord(m.group()) - 0xE000], s)
+    s = _PROTECTED.sub(lambda m: names[ord(m.group()) - 0xE000], s) if names else s
     return s[:1].upper() + s[1:] if s else s
 
 

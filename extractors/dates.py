@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import regex
@@ -38,9 +39,42 @@ def to_iso(y: int, m: int, d: int) -> str | None:
         return None
 
 
+# Every full date ends on its year, four digits that open a run of digits; it starts at most 136 characters
+# before the year's end where no run of eight blanks or more comes between (every `_SP` then spans at most 23),
+# and a look-ahead reads one character past it. The patterns are searched only in windows around such runs,
+# merged where they meet, with the same matches as over the whole text; a text with a longer run of blanks
+# (never a normalised one) is searched whole.
+_DIGITS4 = regex.compile(r"\d{4}")
+_WIDE_BLANK = re.compile(r"[ \t\u00a0]{8,}")
+_DATE_BEFORE, _DATE_AFTER = 140, 8
+
+
+def _wide_blank(text: str, start: int, end: int) -> bool:
+    if "\t" in text or "\u00a0" in text:
+        return bool(_WIDE_BLANK.search(text, start, end))
+    return text.find(" " * 8, start, end) >= 0
+
+
+def _date_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if _wide_blank(text, start, end):
+        return [(start, end)]
+    out: list[list[int]] = []
+    for y in _DIGITS4.finditer(text, start, end):
+        a, b = max(start, y.start() - _DATE_BEFORE), min(end, y.end() + _DATE_AFTER)
+        if out and a <= out[-1][1]:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
     """Every full date in `text[start:end]`, in order, with offsets into `text`."""
     end = len(text) if end is None else end
+    return [d for a, b in _date_windows(text, start, end) for d in _dates_in(text, a, b)]
+
+
+def _dates_in(text: str, start: int, end: int) -> list[DateMatch]:
     found: list[DateMatch] = []
     for pat in (WORDY, NUMERIC):
         # one pattern's matches never overlap each other: only the earlier pattern's, sorted and
@@ -67,6 +101,7 @@ def parse_date(s: str) -> str | None:
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?:IV|III|II|I|[1-4])(?![\w])"
+_QUARTER = regex.compile(_Q, regex.IGNORECASE)
 _YSEP = rf"{_SP}(?:/|-|năm|,){_SP}"
 _MORE_Y = rf"(?:{_SP}(?:,|và|-|–|đến){_SP}(?:năm{_SP})?(?:19|20)\d{{2}}(?!\d))*"
 PERIOD = regex.compile(
@@ -93,13 +128,13 @@ def _last_day(y: int, m: int) -> str:
 
 
 def _years(s: str) -> list[int]:
-    return [int(x) for x in regex.findall(r"(?:19|20)\d{2}", s)]
+    return [int(x) for x in _YEAR.findall(s)]
 
 
 def period_end(m: regex.Match) -> str | None:
     """Last day of the period a `PERIOD` match names."""
     if m["quarter"]:
-        q = max(_ROMAN[x.upper()] for x in regex.findall(_Q, m["qs"], regex.IGNORECASE))
+        q = max(_ROMAN[x.upper()] for x in _QUARTER.findall(m["qs"]))
         return _last_day(max(_years(m["qy"])), 3 * q)
     if m["half"]:
         n = {"sáu": 6, "chín": 9, "ba": 3}.get(m["hn"].lower()) or int(m["hn"])

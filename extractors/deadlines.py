@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 import regex
 
 from extractors.dates import PeriodMatch, find_dates, find_periods
+from pipeline.cues import Cued, folded
 from pipeline.records import Deadline
 from pipeline.tables import tables
 
@@ -106,7 +108,8 @@ _RECUR = (
     rf"|(?P<every>định{_S}kỳ{_S}(?:(?:\d+|một|hai|ba|sáu){_S}(?:tháng|tuần|ngày)(?:{_S}(?:một|1){_S}lần)?"
     rf"|(?:hằng|hàng){_S}(?:quý|tháng|tuần|ngày)))"
 )
-RECUR = regex.compile(_RECUR, I)
+# every alternative opens on one of these words (the "week" one on "định kỳ" or "vào" before "thứ"/"chủ nhật")
+RECUR = Cued(regex.compile(_RECUR, I), ("trước", "chậm", "vào", "thứ", "chủ", "định"))
 
 _NUMWORD = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
             "mười": 10, "mười lăm": 15, "hai mươi": 20, "ba mươi": 30}
@@ -117,6 +120,7 @@ RELATIVE = regex.compile(
     rf"(?:{_S}\([^)]{{1,20}}\))?{_S}(?P<unit>ngày{_S}làm{_S}việc|ngày|tháng|năm)(?![\wà-ỹ])"
     rf"(?P<tail>(?:{_S},)?{_S}(?:(?:kể{_S})?từ|sau|trước)(?:{_S}khi|{_S}ngày|{_S}thời{_S}điểm)[^.;:\n]{{0,70}}?"
     rf"(?=[.;,:\n(]|$))?", I)
+RELATIVE = Cued(RELATIVE, ("trong", "chậm", "không", "tối", "sau", "dự", "khoảng"))  # the words `lead` opens on
 _THIS_DOC = rf"(?:quyết{_S}định|chỉ{_S}thị|văn{_S}bản|công{_S}văn|thông{_S}báo|kế{_S}hoạch|nghị{_S}quyết|thông{_S}tư)"
 BASE_SELF = regex.compile(
     rf"^(?:{_S},)?{_S}(?:kể{_S})?từ{_S}ngày{_S}(?:ký|ban{_S}hành)(?:{_S}{_THIS_DOC}(?:{_S}này)?)?{_S}$", I)
@@ -278,9 +282,40 @@ def _month_only(text: str, issue: dt.date | None) -> list[PeriodMatch]:
     return out
 
 
-def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None) -> list[_Hit]:
-    """Lone dates in the cells under a "Thời gian hoàn thành" / "Tiến độ" column."""
-    col = COLUMN.search(text)
+def _column(text: str) -> regex.Match | None:
+    """`COLUMN.search(text)`, tried only where a match can start: a line's start or a bar before a "thời" or
+    "tiến" of that line (a match holds one on its first line, with only blanks and bars before it). Starts are
+    tried left to right, each once."""
+    low = folded(text)
+    if low is None:
+        return COLUMN.search(text)
+    line = scanned = -1
+    for c in heapq.merge(_finds(low, "thời"), _finds(low, "tiến")):
+        if c < scanned:
+            continue
+        ls = text.rfind("\n", 0, c) + 1
+        if ls != line:
+            line = scanned = ls
+            if m := COLUMN.match(text, ls):
+                return m
+        bar = text.find("|", scanned, c)
+        while bar >= 0:
+            if m := COLUMN.match(text, bar):
+                return m
+            bar = text.find("|", bar + 1, c)
+        scanned = c
+    return None
+
+
+def _finds(s: str, word: str):
+    i = s.find(word)
+    while i >= 0:
+        yield i
+        i = s.find(word, i + 1)
+
+
+def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None, col: regex.Match | None) -> list[_Hit]:
+    """Lone dates in the cells under a "Thời gian hoàn thành" / "Tiến độ" column (`col`, its header)."""
     if not col:
         return []
     hits = []
@@ -427,7 +462,7 @@ def extract(doc, seg, ex) -> list[Deadline]:
         add(_Hit(m.start(), m.end(), None, recurrence=" ".join(m.group().split()), confidence=0.9))
 
     periods = find_periods(text)
-    col = COLUMN.search(text)
+    col = _column(text)
     for p in periods + _month_only(text, issue or _first_date(text)):
         h = _classify(text, p, issue, is_report, bool(col) and p.start > col.end() and _cell_lines(text, p.start))
         if h:
@@ -435,7 +470,7 @@ def extract(doc, seg, ex) -> list[Deadline]:
             if rec:
                 h.end, h.recurrence = end, rec
             add(h)
-    for h in _table_hits(doc, periods, issue) + _cell_hits(text, periods, issue):
+    for h in _table_hits(doc, periods, issue) + _cell_hits(text, periods, issue, col):
         add(h)
 
     for m in RELATIVE.finditer(text):

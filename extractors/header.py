@@ -417,15 +417,18 @@ def _cut_name(before: str, line: str) -> bool:
     return f"{unmark(a[-1]).casefold()} {unmark(b[0]).casefold()}" in _name_pairs() and len(a) >= 3
 
 
+_CODE_WORD = regex.compile(r"\d|/")
+_TYPE_BEFORE_SO = regex.compile(r"\b(quyết định|nghị quyết|chỉ thị|kế hoạch|thông tư|nghị định)(?=\s+số\b)")
+
+
 def body_name(s: str) -> str:
     """Printed body name → full name in normal case (codes like "1050/QĐ-SCT" kept)."""
     s = _oneline(s)
-    keep = {w for w in s.split() if regex.search(r"\d|/", w)}
+    keep = {w for w in s.split() if _CODE_WORD.search(w)}
     out = canonical_body(s)
     for w in keep:
         out = regex.sub(regex.escape(w), w, out, flags=regex.IGNORECASE)
-    out = regex.sub(r"\b(quyết định|nghị quyết|chỉ thị|kế hoạch|thông tư|nghị định)(?=\s+số\b)",
-                    lambda m: m[1][:1].upper() + m[1][1:], out)
+    out = _TYPE_BEFORE_SO.sub(lambda m: m[1][:1].upper() + m[1][1:], out)
     return out
 
 
@@ -523,13 +526,22 @@ _WEB_OWNER_END = regex.compile(r"\s+(?:(?:Thứ\s+\p{L}+|Chủ\s+nhật)\s*,\s*n
                                r"|[A-Za-z]+(?:\s+[A-Za-z']+){0,4}\s+(?:of|and|[Dd]epartment|[Mm]inistry)\b)")
 
 
+_SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _unspaced_issuers() -> dict[str, list[str]]:
+    """The known bodies' names by their letters without spaces, in the list's order."""
+    out: dict[str, list[str]] = {}
+    for known in ISSUER_CODES.values():
+        out.setdefault(_SPACES.sub("", known).casefold(), []).append(known)
+    return out
+
+
 def _unglued(name: str) -> str:
     """A known body's name whose space OCR lost ("Thủ tướng chínhphủ") spelled as that name."""
-    key = regex.sub(r"\s+", "", name).casefold()
-    for known in ISSUER_CODES.values():
-        if regex.sub(r"\s+", "", known).casefold() == key and known != name:
-            return known
-    return name
+    key = _SPACES.sub("", name).casefold()
+    return next((known for known in _unspaced_issuers().get(key, ()) if known != name), name)
 
 
 def _base(s: str) -> str:
@@ -923,18 +935,21 @@ def _after(text: str, prev: str, core: str) -> list[str]:
     return out
 
 
+_EDGE_PUNCT = regex.compile(r"^\W+|\W+$")
+
+
 def sentence_case(s: str, text: str, first_capital: bool = True) -> str:
     """A line printed in capitals in normal case: codes kept, and a word capitalised where the document's
     running text capitalises it mid-sentence ("AN GIANG" → "An Giang", "CHÍNH PHỦ" → "Chính phủ")."""
     out: list[str] = []
     words = s.split()
     for i, w in enumerate(words):
-        if regex.search(r"\d|/", w) or len(w) == 1:
-            out.append(w if regex.search(r"\d|/", w) else w.lower())
+        if _CODE_WORD.search(w) or len(w) == 1:
+            out.append(w if _CODE_WORD.search(w) else w.lower())
             continue
         low = w.lower()
-        core = regex.sub(r"^\W+|\W+$", "", low)
-        prev = regex.sub(r"^\W+|\W+$", "", words[i - 1]) if i else ""
+        core = _EDGE_PUNCT.sub("", low)
+        prev = _EDGE_PUNCT.sub("", words[i - 1]) if i else ""
         if core and prev:
             found = [m for m in _after(text, prev, core) if not m.isupper()]
             if found and sum(m[:1].isupper() for m in found) > len(found) / 2:
@@ -1118,12 +1133,16 @@ _PROPER_BARE_NAMES = {"chinh phu": "Chính phủ", "quoc hoi": "Quốc hội", "
 _PROPER_BARE = regex.compile(r"\b(" + "|".join(_PROPER_BARE_NAMES) + r")\b")
 
 
+_POSITION_TAIL = regex.compile(r"(?<=\p{Lu})\p{Ll}+(?=\W*$)|[^\p{L}\s]+$")
+_PHO = regex.compile(r"^phó\s+(\w)")
+_STATE_NAMES = regex.compile(r"\b(chính phủ|quốc hội|ủy ban nhân dân|việt nam)\b")
+
+
 def position_case(s: str) -> str:
     """"PHÓ CHỦ TỊCH" → "Phó Chủ tịch"; "THỨ TRƯỞNG" → "Thứ trưởng"."""
-    s = regex.sub(r"(?<=\p{Lu})\p{Ll}+(?=\W*$)|[^\p{L}\s]+$", "", _oneline(s.strip("* "))).strip().lower()
-    s = regex.sub(r"^phó\s+(\w)", lambda m: "Phó " + m[1].upper(), s)
-    s = regex.sub(r"\b(chính phủ|quốc hội|ủy ban nhân dân|việt nam)\b",
-                  lambda m: normal_case(m[1].upper(), force=True), s)
+    s = _POSITION_TAIL.sub("", _oneline(s.strip("* "))).strip().lower()
+    s = _PHO.sub(lambda m: "Phó " + m[1].upper(), s)
+    s = _STATE_NAMES.sub(lambda m: normal_case(m[1].upper(), force=True), s)
     for m in _PROPER_BARE.finditer(unmark(s)):  # the same names as OCR prints them without marks
         s = s[:m.start()] + _PROPER_BARE_NAMES[m[1]] + s[m.end():]
     return s[:1].upper() + s[1:]

@@ -92,10 +92,17 @@ def _split_glued(tok: str) -> list[str]:
     return [_fix_token(tok)]
 
 
+_SPACES = regex.compile(r"\s+")
+_ASSEMBLY_CODE = regex.compile(r"^(QH|UBTVQH)\d*$")
+_ASSEMBLY_TERM = regex.compile(r"^(UBTVQH|QH)\d+$")
+_PARTY_SERIAL = regex.compile(r"^[\dOolI.,]+[a-zA-Z]?-")
+_NAME_PUNCT = regex.compile(r"[,;.\-–]")
+
+
 @lru_cache(maxsize=4096)
 def parse_number(number: str, keep_zeros: bool = False) -> ParsedNumber | None:
     """Split a số, ký hiệu ("45/2012/NĐ-CP", "02-NQ/TU", "119/2026/UBTVQH15") into its parts."""
-    s = regex.sub(r"\s+", "", number or "").replace("⁄", "/")
+    s = _SPACES.sub("", number or "").replace("⁄", "/")
     m = _NUMBER_PARTS.match(s)
     if not m or not m["serial"][0].isdigit():
         return None
@@ -124,7 +131,7 @@ def code_doc_type(number: str | None) -> str | None:
         return None
     if p.type_code:
         return TYPE_CODES[p.type_code]
-    if p.issuer_codes and regex.match(r"^(QH|UBTVQH)\d*$", p.issuer_codes[-1]) and len(p.issuer_codes) == 1:
+    if p.issuer_codes and _ASSEMBLY_CODE.match(p.issuer_codes[-1]) and len(p.issuer_codes) == 1:
         return "Luật" if p.issuer_codes[0].startswith("QH") else "Nghị quyết"
     if p.issuer_codes:
         return "Công văn"
@@ -139,7 +146,7 @@ def code_issuer(number: str | None) -> str | None:
     tok = p.issuer_codes[0]
     if tok in ISSUER_CODES:
         return ISSUER_CODES[tok]
-    m = regex.match(r"^(UBTVQH|QH)\d+$", tok)
+    m = _ASSEMBLY_TERM.match(tok)
     return ISSUER_CODES[m[1]] if m else None
 
 
@@ -150,7 +157,7 @@ def clean_number(number: str | None) -> str | None:
 
 def number_key(number: str | None, keep_zeros: bool = False) -> str | None:
     """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone."""
-    s = regex.sub(r"\s+", "", number or "").replace("⁄", "/")
+    s = _SPACES.sub("", number or "").replace("⁄", "/")
     if s.upper().startswith("QCVN"):
         return "QCVN" + s[4:].lstrip("-").upper()
     p = parse_number(s, keep_zeros)
@@ -160,7 +167,7 @@ def number_key(number: str | None, keep_zeros: bool = False) -> str | None:
     tokens = ([p.type_code] if p.type_code else []) + p.issuer_codes
     if not tokens:
         return head
-    if p.year is None and p.type_code and regex.match(r"^[\dOolI.,]+[a-zA-Z]?-", s):
+    if p.year is None and p.type_code and _PARTY_SERIAL.match(s):
         # Party documents put the type after a hyphen: 02-NQ/TU, 12-CTr/BCĐ.
         return f"{head}-{p.type_code}/" + "/".join(p.issuer_codes)
     return f"{head}/" + "-".join(tokens)
@@ -215,7 +222,7 @@ def law_name_key(name: str) -> str:
     """Comparison form of a law's name: folded, punctuation dropped ("Phòng cháy, chữa cháy và cứu nạn
     cứu hộ" is printed with and without its commas), "sửa đổi, bổ sung một số điều của" said one way."""
     key = _AMENDS.sub("sửa đổi", fold(name))
-    return " ".join(regex.sub(r"[,;.\-–]", " ", key).split())
+    return " ".join(_NAME_PUNCT.sub(" ", key).split())
 
 
 def _close_name(key: str) -> str | None:

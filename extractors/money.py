@@ -111,21 +111,28 @@ class Amount:
     label: str | None = None  # the row label of a table cell amount
 
 
+_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_DECIMAL = regex.compile(r"\d+,\d+")
+_TYPO_GROUPS = regex.compile(r"\d{1,3}(?:\.\d{3,4})+")
+_DOTTED = regex.compile(r"\d+(?:\.\d+)+")
+_ENGLISH_GROUPS = regex.compile(r"\d+(?:,\d{3})+")
+
+
 def parse_number(s: str) -> Decimal | None:
     """ "37.116" → 37116, "73,44" → 73.44, "62.53" → 62.53, "20.429.461.000" → 20429461000."""
     s = s.strip()
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+    if _GROUPED.fullmatch(s):
         s = s.replace(".", "").replace(",", ".")
-    elif regex.fullmatch(r"\d+,\d+", s):
+    elif _DECIMAL.fullmatch(s):
         s = s.replace(",", ".")
-    elif regex.fullmatch(r"\d{1,3}(?:\.\d{3,4})+", s) and s.count(".") > 1:
+    elif _TYPO_GROUPS.fullmatch(s) and s.count(".") > 1:
         # a typo'd group ("5.378.7000.000", "3.6620.700.000"): the count of groups sets the size, so a
         # four-digit group keeps its first three digits (5.378.700.000), not a tenfold amount
         head, *groups = s.split(".")
         s = head + "".join(g[:3] for g in groups)
-    elif regex.fullmatch(r"\d+(?:\.\d+)+", s):  # other malformed groups: digits are the number
+    elif _DOTTED.fullmatch(s):  # other malformed groups: digits are the number
         s = s.replace(".", "") if s.count(".") > 1 else s
-    elif regex.fullmatch(r"\d+(?:,\d{3})+", s):  # English grouping
+    elif _ENGLISH_GROUPS.fullmatch(s):  # English grouping
         s = s.replace(",", "")
     try:
         return Decimal(s)

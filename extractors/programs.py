@@ -34,6 +34,7 @@ KINDS = {"chương trình": "ct", "kế hoạch": "kh", "đề án": "da", "dự
 ROLES = ("approves", "amends", "concludes", "reports", "implements", "mentions")  # strongest first
 
 _W = r"[\p{L}\p{N}][\p{L}\p{N}\-]*"
+_W_RX = regex.compile(_W)
 _KIND = r"(?P<kind>chương\s+trình|kế\s+hoạch|đề\s+án|dự\s+án)"
 MENTION = regex.compile(rf"(?<![\p{{L}}])(?P<plural>(?:các|những|mọi)\s+)?{_KIND}(?![\p{{L}}])", I)
 ABBREV = regex.compile(r"(?<![\p{L}\p{N}])(?P<ab>CTKC|KCQG|KCĐP|KCĐp|KCDP)(?![\p{L}\p{N}])")
@@ -86,8 +87,11 @@ INDICATOR = regex.compile(
 fold = strip_marks  # lower case without diacritics: "Khuyến công" → "khuyen cong"
 
 
+_SLUG_WORD = regex.compile(r"[a-z0-9]+")
+
+
 def slug(*parts: str | None) -> str:
-    words = regex.findall(r"[a-z0-9]+", fold(" ".join(p for p in parts if p)))
+    words = _SLUG_WORD.findall(fold(" ".join(p for p in parts if p)))
     return "-".join(words)
 
 
@@ -112,7 +116,7 @@ STOP2 = frozenset(("triển khai", "thực hiện", "tổ chức", "ban hành", 
 
 def _parse_rest(rest: str) -> tuple[str, str | None, int | None, int | None, int]:
     """(topic, scope, from, to, length used) read from the words after the kind."""
-    words = list(regex.finditer(_W, rest))
+    words = list(_W_RX.finditer(rest))
     caps = rest.isupper()
     topic: list[str] = []
     scope = None
@@ -159,7 +163,7 @@ def _parse_rest(rest: str) -> tuple[str, str | None, int | None, int | None, int
             off = end + (len(tail) - len(tail.lstrip())) + m.end()
             place: list[str] = []
             place_end = off
-            for w in regex.finditer(_W, rest[off:]):
+            for w in _W_RX.finditer(rest[off:]):
                 gap = rest[place_end:off + w.start()]
                 if any(c in gap for c in ",;:.()") or w.group().lower() in STOP or not w.group()[0].isupper() \
                         or len(place) >= 4:

@@ -118,3 +118,39 @@ def test_extract_starts_without_the_store_and_web_modules(verb):
     assert _python(code).strip().splitlines()[-1] == "[]"
     listed = _python("from pipeline.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n")
     assert all(v in listed for v in ("extract", "import", "search", "serve", "user"))
+
+
+def _fuzz(pieces: list[str], n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) + rnd.choice(["", " ", " ", "\n", " | "]) for _ in range(rnd.randint(1, 30)))
+            for _ in range(n)]
+
+
+def test_cued_deadline_patterns_find_what_a_whole_scan_finds():
+    from extractors import deadlines
+
+    texts = [load(f).text for f in TEXTS[::3]]
+    pieces = ["trước", "Trước", "TRƯỚC", "chậm nhất", "CHẬM NHẤT là", "ngày", "20", "10/12", "hằng tháng", "hàng năm",
+              "vào", "thứ Sáu", "chủ nhật", "hằng tuần", "định kỳ", "6 tháng", "trong thời hạn", "không quá", "tối đa",
+              "sau", "dự kiến khoảng", "khoảng", "05", "ngày làm việc", "kể từ ngày", "Thời gian", "hoàn thành",
+              "Tiến độ", "thời hạn", "İ", "ß", "x"]
+    for t in texts + _fuzz(pieces, 1500, 11):
+        for cued in (deadlines.RECUR, deadlines.RELATIVE):
+            assert [m.span() for m in cued.finditer(t)] == [m.span() for m in cued.rx.finditer(t)], t[:200]
+        whole = deadlines.COLUMN.search(t)
+        column = deadlines._column(t)
+        assert (column and column.span()) == (whole and whole.span()), t[:200]
+    assert sum(1 for t in texts if deadlines._column(t)) >= 2  # the corpus has schedule tables
+
+
+def test_dates_are_found_in_windows_as_in_the_whole_text():
+    from extractors import dates
+
+    texts = [load(f).text for f in TEXTS[::3]]
+    pieces = ["ngày", "Ngày", "ngàу", "ngà y", "03", "3", "tháng", "THÁNG", "thang", "8", "12", "năm", "nam", "2016",
+              "20261", "12345", "03/8/2016", "3-8-2016", "03.8.2016", "/", "-", ".", "x", "\t", "        ", "\u00a0"]
+    rnd = random.Random(5)
+    for t in texts + _fuzz(pieces, 1500, 13):
+        for a, b in [(0, len(t))] + [sorted((rnd.randint(0, len(t)), rnd.randint(0, len(t)))) for _ in range(3)]:
+            assert dates.find_dates(t, a, b) == dates._dates_in(t, a, b), (t[:200], a, b)
+    assert sum(len(dates.find_dates(t)) for t in texts) > 100
