@@ -32,6 +32,7 @@ from extractors.bodies import (
 )
 from extractors.dates import find_dates, to_iso
 from extractors.ocr_marks import repair_marks
+from pipeline.cues import literal_starts
 from pipeline.document import Document
 from pipeline.normalise import unmark
 from pipeline.records import Extraction, Field, Header, NumberParts, Signer
@@ -196,10 +197,10 @@ def _code_marks(doc: Document, seg: Segments, value: str) -> str:
         if unmark(code) != code or not code.isupper() and not regex.search(r"\p{Lu}", code):
             return code
         seen: dict[str, int] = {}
-        for x in regex.finditer(rf"(?<![\p{{L}}\d]){regex.escape(code)}(?![\p{{L}}\d])", flat):
-            if head[0] <= x.start() < head[1]:
+        for x in literal_starts(flat, code, alone="Ld"):
+            if head[0] <= x < head[1]:
                 continue
-            v = text[x.start():x.end()]
+            v = text[x:x + len(code)]
             seen[v] = seen.get(v, 0) + 1
         marked = {v: k for v, k in seen.items() if v != code}
         if marked and max(marked.values()) >= seen.get(code, 0):
@@ -570,17 +571,16 @@ def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, m
     if len(name) < min_len or not regex.search(r"\s", name):
         return name
     folded, base = _text_folded(text), _text_base(text)
-    outside = [i for i in (m.start() for m in regex.finditer(regex.escape(name.casefold()), folded))
-               if not span or not span[0] <= i < span[1]]
+    outside = [i for i in literal_starts(folded, name.casefold()) if not span or not span[0] <= i < span[1]]
     bare = unmark(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
     if outside and not bare:
         return name
     key = _base(name)
     variants: dict[str, int] = {}
-    for m in regex.finditer(r"(?<!\p{L})" + regex.escape(key) + r"(?!\p{L})", base):
-        if span and span[0] <= m.start() < span[1]:
+    for i in literal_starts(base, key, alone="L") if key else ():
+        if span and span[0] <= i < span[1]:
             continue
-        v = text[m.start():m.end()]
+        v = text[i:i + len(key)]
         if "\n" not in v:
             variants[v] = variants.get(v, 0) + 1
     if bare:

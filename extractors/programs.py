@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import regex
 
+from pipeline.cues import Cued
 from pipeline.normalise import strip_marks
 from pipeline.records import Indicator, Program, ProgramMention
 
@@ -36,7 +37,8 @@ ROLES = ("approves", "amends", "concludes", "reports", "implements", "mentions")
 _W = r"[\p{L}\p{N}][\p{L}\p{N}\-]*"
 _W_RX = regex.compile(_W)
 _KIND = r"(?P<kind>chương\s+trình|kế\s+hoạch|đề\s+án|dự\s+án)"
-MENTION = regex.compile(rf"(?<![\p{{L}}])(?P<plural>(?:các|những|mọi)\s+)?{_KIND}(?![\p{{L}}])", I)
+MENTION = Cued(regex.compile(rf"(?<![\p{{L}}])(?P<plural>(?:các|những|mọi)\s+)?{_KIND}(?![\p{{L}}])", I),
+               ("các", "những", "mọi", "chương", "kế", "đề", "dự"))
 ABBREV = regex.compile(r"(?<![\p{L}\p{N}])(?P<ab>CTKC|KCQG|KCĐP|KCĐp|KCDP)(?![\p{L}\p{N}])")
 ABBREV_NAMES = {
     "CTKC": ("chương trình", "khuyến công", None),
@@ -192,19 +194,20 @@ def _parse_rest(rest: str) -> tuple[str, str | None, int | None, int | None, int
 def _role(text: str, start: int, doc_type: str, in_subject: bool, in_article1: bool) -> str:
     lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), text.rfind("\n\n", 0, start), start - 200, 0)
     before = " ".join(text[lo:start].split()) + " "
-    if APPROVES.search(before):
+    n = len(before)  # words one space apart: each verb's pattern reaches back at most its bound from the end
+    if APPROVES.search(before, max(0, n - 40)):
         if in_subject or in_article1:
             return "approves"
         if not CITED_BEFORE.search(before[:-1].rsplit(" phê duyệt", 1)[0] if " phê duyệt" in before else before):
             return "approves" if doc_type.startswith("quyết định") else "mentions"
         return "mentions"
-    if AMENDS.search(before) and (in_subject or in_article1):
+    if AMENDS.search(before, max(0, n - 60)) and (in_subject or in_article1):
         return "amends"
-    if in_subject and (doc_type.startswith("thông báo") or CONCLUDES.search(before)):
+    if in_subject and (doc_type.startswith("thông báo") or CONCLUDES.search(before, max(0, n - 140))):
         return "concludes"
-    if REPORTS.search(before):
+    if REPORTS.search(before, max(0, n - 100)):
         return "reports"
-    if IMPLEMENTS.search(before):
+    if IMPLEMENTS.search(before, max(0, n - 80)):
         return "implements"
     return "mentions"
 

@@ -61,3 +61,25 @@ class Cued:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return next(self.finditer(text, pos, endpos), None)
+
+
+def literal_starts(text: str, lit: str, alone: str = "") -> Iterator[int]:
+    """Where `regex.finditer(regex.escape(lit), text)` matches (`lit` not empty): non-overlapping, left to right.
+
+    `alone="L"` also asks that no letter touch it on either side (`(?<!\\p{L})…(?!\\p{L})`), `alone="Ld"` no letter
+    or digit; `str.isalpha` and `str.isdecimal` are `\\p{L}` and `\\d`. A per-document pattern built around one
+    name costs a compile (a millisecond) to find what `str.find` finds in microseconds."""
+    if not lit:
+        raise ValueError("an empty literal")
+    n, k = len(text), len(lit)
+
+    def touches(c: str) -> bool:
+        return c.isalpha() or ("d" in alone and c.isdecimal())
+
+    i = text.find(lit)
+    while i >= 0:
+        if alone and ((i > 0 and touches(text[i - 1])) or (i + k < n and touches(text[i + k]))):
+            i = text.find(lit, i + 1)
+            continue
+        yield i
+        i = text.find(lit, i + k)

@@ -154,3 +154,29 @@ def test_dates_are_found_in_windows_as_in_the_whole_text():
         for a, b in [(0, len(t))] + [sorted((rnd.randint(0, len(t)), rnd.randint(0, len(t)))) for _ in range(3)]:
             assert dates.find_dates(t, a, b) == dates._dates_in(t, a, b), (t[:200], a, b)
     assert sum(len(dates.find_dates(t)) for t in texts) > 100
+
+
+def test_literal_starts_are_the_escaped_pattern_matches():
+    import regex
+
+    from pipeline.cues import literal_starts
+
+    text = load(TEXTS[0]).text
+    words = ["Ủy ban nhân dân", "UBND", "aa", "a", "2026", "ND-CP", "Sở Công Thương", "quyết định"]
+    fuzz = _fuzz(["aa", "a", "ba", "UBND", "2026", "x2026", "ND", "-CP", "ủy ban", "Ủy ban nhân dân", "đ"], 400, 17)
+    for t in [text, text.casefold(), *fuzz]:
+        for w in words:
+            esc = regex.escape(w)
+            assert list(literal_starts(t, w)) == [m.start() for m in regex.finditer(esc, t)]
+            assert list(literal_starts(t, w, alone="L")) == [
+                m.start() for m in regex.finditer(rf"(?<!\p{{L}}){esc}(?!\p{{L}})", t)]
+            assert list(literal_starts(t, w, alone="Ld")) == [
+                m.start() for m in regex.finditer(rf"(?<![\p{{L}}\d]){esc}(?![\p{{L}}\d])", t)]
+
+
+def test_program_mentions_are_cued_as_the_whole_scan():
+    from extractors import programs
+
+    texts = [load(f).text for f in TEXTS[::2]]
+    for t in texts + _fuzz(["các", "Các chương trình", "KẾ HOẠCH", "đề án", "dự án", "mọi", "những", "x"], 500, 19):
+        assert [m.span() for m in programs.MENTION.finditer(t)] == [m.span() for m in programs.MENTION.rx.finditer(t)]
