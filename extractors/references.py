@@ -22,6 +22,7 @@ import regex
 
 from extractors import legal_keys as lk
 from extractors.dates import find_dates
+from pipeline.cues import Cued
 from pipeline.normalise import fold as _fold_text
 from pipeline.normalise import unmark
 from pipeline.records import Reference
@@ -53,19 +54,21 @@ _NAME_TOK = r"(?:[/-][ \t]*\n[ \t]*|[/-])\p{Lu}[\p{L}\d]{1,24}(?=[ \t]+ngày|[ \
 NUMBER_RE = regex.compile(rf"{_SERIAL}(?:{_YEAR})?(?:{_WS}[/⁄-]{_WS}{_CODE_TOK})+(?:{_NAME_TOK})?")
 QCVN_RE = regex.compile(r"QCVN\s*\d+(?:-\d+)*\s*:\s*(?:19|20)\d\d\s*/\s*[A-ZĐ]+(?:-[A-ZĐ]+)*")
 # A type name with a bare serial: "Nghị định 45", "Nghị định số 45/2012".
-PARTIAL_RE = regex.compile(
+PARTIAL_RE = Cued(regex.compile(
     r"(?<![\p{L}])(?P<type>Nghị\s+định|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Chỉ\s+thị)\s+(?:số\s*)?"
     r"(?P<serial>\d{1,4})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?(?![\d.,]*\s*[/-]\s*[\p{L}\d])(?![\p{L}\d])"
-    r"(?![ \t]+\d)")
+    r"(?![ \t]+\d)"), ("Nghị", "Quyết", "Thông", "Chỉ"))
 _NUM_WORD = r"(?:số|Số|SỐ|só|sồ|sô|sổ|so|s)\.?"  # OCR: "sô", "sổ"
 _LEFT_TYPE = regex.compile(rf"(?i)(?<![\p{{L}}])(?P<type>{_TYPES_RE})(?![\p{{L}}])")
+_LEFT_TYPE_CUED = Cued(_LEFT_TYPE, sorted({n.split()[0] for n, _ in TYPE_NAMES}))  # a type name's first word
 _FORM_LEFT = regex.compile(r"(?i)(?:mẫu|biểu|phụ lục|bảng|tài khoản|mã|hồ sơ|hợp đồng|ký hiệu)\s*(?:số)?\s*:?\s*$")
 _PINPOINT = regex.compile(
     r"(?i)((?:(?:tiết|điểm)\s+[\p{L}\d.]+(?:\s*(?:,|và)\s*[\p{L}\d.]+)*\s*,?\s*)?(?:khoản\s+[\d.]+(?:\s*(?:,|và)\s*[\d.]+)*\s*,?\s*)?"
     r"Điều\s+\d+[a-z]?(?:\s*(?:,|và)\s*\d+[a-z]?)*)\s*,?\s*(?:của\s+|tại\s+)?(?:các\s+)?$")
 
 # Laws and codes cited by name.
-_LAW_HEAD = regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh)\s+(?=\p{L})")
+_LAW_HEAD = Cued(regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh)\s+(?=\p{L})"),
+                 ("Bộ", "Luật", "Pháp"))
 _LAW_STOP = regex.compile(
     r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
     r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|"
@@ -206,7 +209,7 @@ def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int
     lo = max(0, pos - 160)
     win = text[lo:pos]
     valid = []
-    for m in reversed(list(_LEFT_TYPE.finditer(win))):
+    for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, lo, pos))):
         rest = win[m.end():]
         canon = _TYPE_CANON[" ".join(m["type"].lower().split())]
         if _fullmatch(rf"\s*(?:{_NUM_WORD}\s*:?)?\s*", rest):
@@ -607,11 +610,13 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
     return cites
 
 
-_LAW_ABBR = regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)[^()\n;]{3,90}?\((?P<abbr>\p{Lu}{2,8})\)")
+_LAW_ABBR = Cued(regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)[^()\n;]{3,90}?\((?P<abbr>\p{Lu}{2,8})\)"),
+                 ("Bộ", "Luật"))
 _TREATY_TYPES = ("Hiệp định", "Công ước", "Nghị định thư", "Thỏa thuận", "Hiệp ước")
-_TREATY = regex.compile(
+_TREATY = Cued(regex.compile(
     r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
-    r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|sửa\s+đ[ổốôo]i\s|\p{Lu})")
+    r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|sửa\s+đ[ổốôo]i\s|\p{Lu})"),
+    ("Hiệp", "Công", "Nghị", "Thỏa"))
 _TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã|có\s+hiệu\s+lực)\s)"
     r"|\s(?=(?:và|hoặc)\s+(?:các\s+)?(?:Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s)")
 
@@ -651,6 +656,7 @@ _PLAN = regex.compile(
     r"\s+(?:(?:có\s+)?hiệu\s+quả\s+|nghiêm(?:\s+túc)?\s+|tốt\s+)?(?P<type>Đề\s+án|Quy\s+chế|Chiến\s+lược)"
     r"|(?<![\p{L}])[Cc]ăn\s+cứ\s+(?P<type>quy\s+chế))\s+"
     r"(?!(?:này|đó|nêu|trên|theo|giữa|trước|với|để|được|kèm|và|đã|sẽ|cho|chung|số|là|của|các|tại)(?!\p{L})|\d)")
+_PLAN = Cued(_PLAN, ("căn", "thực", "triển", "theo", "tại"), fold=True)  # the citing word, in either case
 _PLAN_END = regex.compile(
     r"[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Lu})|\s(?=(?:và\s+các|đã|được|do|nhằm|để|theo\s+(?:quy|đúng|Quyết|Kế|Nghị))\s)"
     r"|\s(?=(?:và|hoặc)\s+(?:Đề\s+án|Quy\s+chế|Chiến\s+lược|Luật|Nghị\s+định|Quyết\s+định|Thông\s+tư|Kế\s+hoạch)\s)")
@@ -689,9 +695,9 @@ def _plan_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
     return cites
 
 
-_CONGRESS = regex.compile(
+_CONGRESS = Cued(regex.compile(
     r"(?<![\p{L}])Văn\s+kiện\s+Đại\s+hội\s+(?:đại\s+biểu\s+)?(?:toàn\s+quốc\s+|Đảng\s+bộ\s+[^,;.\n]{1,40}?\s+)?"
-    r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?")
+    r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?"), ("Văn",))
 
 
 def _congress_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
@@ -809,7 +815,8 @@ def _relations(text: str, cites: list[Cite], clauses: list[tuple[int, int, str]]
     _anaphora(text, [c for c in cites if id(c) not in nested])
 
 
-_ANAPHOR_TAIL = regex.compile(r"(?<![\p{L}])(?:(?:nêu|nói)\s+trên(?![\p{L}])|trên(?=\s*[,.;:)]))")
+_ANAPHOR_TAIL = Cued(regex.compile(r"(?<![\p{L}])(?:(?:nêu|nói)\s+trên(?![\p{L}])|trên(?=\s*[,.;:)]))"),
+                     ("nêu", "nói", "trên"))
 _ANAPHOR = regex.compile(rf"(?i)(?:(?P<plural>các\s+văn\s+bản)|(?<![\p{{L}}])(?P<type>{_TYPES_RE}))\s+$")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import re
 from collections.abc import Iterable, Iterator
 
 import regex
@@ -35,7 +36,7 @@ def _starts(s: str, cue: str, pos: int, end: int) -> Iterator[int]:
 class Cued:
     """`rx` with the literals its matches start with (`fold`: compared case folded, for IGNORECASE patterns)."""
 
-    __slots__ = ("cues", "fold", "rx")
+    __slots__ = ("any_cue", "cues", "fold", "rx")
 
     def __init__(self, rx: regex.Pattern, cues: Iterable[str], fold: bool | None = None):
         self.rx = rx
@@ -43,6 +44,13 @@ class Cued:
         self.cues = tuple(dict.fromkeys(c.casefold() if self.fold else c for c in cues))
         if not self.cues or "" in self.cues:
             raise ValueError("a cued pattern needs non-empty cues")
+        # many cues: one scan for every place any of them starts (a look-ahead, so cues that overlap are all seen)
+        self.any_cue = re.compile("(?=" + "|".join(map(re.escape, self.cues)) + ")") if len(self.cues) > 8 else None
+
+    def _positions(self, s: str, pos: int, end: int) -> Iterator[int]:
+        if self.any_cue is not None:
+            return (m.start() for m in self.any_cue.finditer(s, pos, end))
+        return heapq.merge(*(_starts(s, c, pos, end) for c in self.cues))
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
         end = len(text) if endpos is None else min(endpos, len(text))
@@ -50,14 +58,27 @@ class Cued:
         if s is None:
             yield from self.rx.finditer(text, pos, end)
             return
+        yield from self._matches(text, s, pos, end, 0)
+
+    def finditer_slice(self, text: str, lo: int, hi: int) -> Iterator[regex.Match]:
+        """The matches of `rx.finditer(text[lo:hi])` (offsets into the slice, look-arounds blind outside it), with
+        the cues found in the whole text's fold: a window of a long text is not folded again."""
+        s = folded(text) if self.fold else text
+        if s is None:
+            yield from self.rx.finditer(text[lo:hi])
+            return
+        yield from self._matches(text[lo:hi], s, lo, hi, lo)
+
+    def _matches(self, text: str, s: str, pos: int, end: int, shift: int) -> Iterator[regex.Match]:
+        """Matches in `text` (the slice of the cue text `s` that starts at `shift`) from cues in `s[pos:end]`."""
         at = pos
-        for i in heapq.merge(*(_starts(s, c, pos, end) for c in self.cues)):
+        for i in self._positions(s, pos, end):
             if i < at:
                 continue
-            m = self.rx.match(text, i, end)
+            m = self.rx.match(text, i - shift, end - shift)
             if m:
                 yield m
-                at = m.end()
+                at = m.end() + shift
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return next(self.finditer(text, pos, endpos), None)

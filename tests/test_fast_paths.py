@@ -180,3 +180,23 @@ def test_program_mentions_are_cued_as_the_whole_scan():
     texts = [load(f).text for f in TEXTS[::2]]
     for t in texts + _fuzz(["các", "Các chương trình", "KẾ HOẠCH", "đề án", "dự án", "mọi", "những", "x"], 500, 19):
         assert [m.span() for m in programs.MENTION.finditer(t)] == [m.span() for m in programs.MENTION.rx.finditer(t)]
+
+
+def test_cued_reference_patterns_find_what_a_whole_scan_finds():
+    from extractors import references as r
+
+    texts = [load(f).text for f in TEXTS[::3]]
+    pieces = ["Nghị định", "Quyết định số", "Thông tư", "Chỉ thị", "45", "2012", "/", "NĐ-CP", "Bộ luật", "Luật",
+              "Pháp lệnh", "Hiệp định", "Công ước", "Thỏa thuận", "giữa", "Văn kiện Đại hội", "lần thứ XIII", "nêu trên",
+              "trên", "Căn cứ", "CĂN CỨ", "thực hiện", "Triển khai", "theo đúng", "tại", "Đề án", "quy chế", "(BLDS)",
+              "THÔNG TƯ", "văn bản", "lệnh", ",", ".", "İ", "ß"]
+    rnd = random.Random(23)
+    for t in texts + _fuzz(pieces, 800, 29):
+        for c in (r.PARTIAL_RE, r._LAW_HEAD, r._LAW_ABBR, r._TREATY, r._PLAN, r._CONGRESS, r._ANAPHOR_TAIL):
+            assert [m.span() for m in c.finditer(t)] == [m.span() for m in c.rx.finditer(t)], t[:200]
+        for _ in range(3):
+            hi = rnd.randint(0, len(t))
+            lo = max(0, hi - 160)
+            assert [(m.span(), m["type"]) for m in r._LEFT_TYPE_CUED.finditer_slice(t, lo, hi)] == [
+                (m.span(), m["type"]) for m in r._LEFT_TYPE.finditer(t[lo:hi])]
+            assert [m.span() for m in r._LAW_HEAD.finditer(t, lo, hi)] == [m.span() for m in r._LAW_HEAD.rx.finditer(t, lo, hi)]
