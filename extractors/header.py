@@ -545,6 +545,7 @@ def _unglued(name: str) -> str:
     return next((known for known in _unspaced_issuers().get(key, ()) if known != name), name)
 
 
+@lru_cache(maxsize=16384)  # words and names: the same ones come back within a text and across texts
 def _base(s: str) -> str:
     """Letters without their marks, one character for one ("Phố Hồ" → "pho ho"): offsets stay aligned."""
     return unmark(s).casefold()
@@ -552,7 +553,7 @@ def _base(s: str) -> str:
 
 @lru_cache(maxsize=4)  # whole texts only: the OCR settlers and `_after` each ask for the same few
 def _text_base(text: str) -> str:
-    return _base(text)
+    return unmark(text).casefold()
 
 
 @lru_cache(maxsize=4)
