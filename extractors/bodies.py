@@ -237,13 +237,21 @@ def _word_list() -> dict:
         if content is None:  # underthesea missing or its list unreadable: the text and the names only
             return _WORDS
         content = content.lower()
-        table = {ord(c): unmark(c) for c in set(content)}  # one character for one: lines stay aligned
-        seen: dict[str, set[str]] = {}
+        chars = set(content)
+        table = {ord(c): unmark(c) for c in chars}  # one character for one: lines stay aligned
+        # a list of words one space apart needs no respacing line by line (the installed list is one)
+        plain = {c for c in chars if c.isspace()} <= {" ", "\n"} and not any(
+            gap in content for gap in ("  ", " \n", "\n "))
+        first: dict[str, str] = {}  # bare key → its first spelling
+        several: set[str] = set()  # keys spelt more than one way
         for w, k in zip(content.split("\n"), content.translate(table).split("\n"), strict=True):
-            w, k = " ".join(w.split()), " ".join(k.split())
-            if " " in w and k.count(" ") < _MAX_RUN:
-                seen.setdefault(k, set()).add(w)
-        _WORDS.update({k: {next(iter(v)): 1} for k, v in seen.items() if len(v) == 1})
+            if not plain:
+                w, k = " ".join(w.split()), " ".join(k.split())
+            elif w[:1] == " " or w[-1:] == " ":
+                w, k = w.strip(" "), k.strip(" ")
+            if " " in w and k.count(" ") < _MAX_RUN and first.setdefault(k, w) != w:
+                several.add(k)
+        _WORDS.update({k: {w: 1} for k, w in first.items() if k not in several})
     return _WORDS
 
 
