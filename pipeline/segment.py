@@ -44,7 +44,7 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -213,6 +213,13 @@ POSITION = regex.compile(
     r"|TỔNG CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG ĐOÀN"
     r"|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|HIỆU TRƯỞNG|CHỦ NHIỆM|TỔNG THƯ KÝ|KIỂM TOÁN TRƯỞNG"
     r"|CHỦ TỊCH QUỐC HỘI|TỔNG BÍ THƯ|TRƯỞNG)\b[" + UP + r"\s,-]*\W{0,3}$")
+# Every line holding a cell that opens a signature block (`_signature`: MARK, POSITION or fuzzy_title) holds one of
+# these, a cell being a piece of its line: a mark and the capital after it; "TRƯỞNG" or two adjacent words of two
+# capitals or more (every title is two words or "TRƯỞNG", and fuzzy_title reads two words at least, each two
+# letters at least). Other lines are passed over without finding their cells.
+_HEAD_CUE = regex.compile(r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[.:]\s*\p{Lu}|\p{Lu}{2}\s+\p{Lu}{2}|TRƯỞNG")
+# NOI_NHAN without its anchor: a line with a cell that opens the list holds it.
+_NOI_NHAN_CUE = regex.compile(r"N[ơo][it]\s+nh[ậa]n|NƠI NHẬN", regex.IGNORECASE)
 # Signing titles as printed (capitals, marks), for OCR'd titles read up to their marks and one letter.
 TITLE_NAMES = [
     "TỔNG GIÁM ĐỐC", "GIÁM ĐỐC", "TỔNG CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "CỤC TRƯỞNG", "CHỦ TỊCH QUỐC HỘI", "CHỦ TỊCH",
@@ -289,13 +296,22 @@ class Cell:
     col: int  # column of the cell's first letter in the raw line
 
 
-@dataclass
 class Line:
-    start: int
-    end: int
-    text: str
-    cells: list[Cell] = field(default_factory=list)
-    pipe_only: bool = False
+    """A line of `Document.text`. Its cells are found on first use (from `doc`, when given): they cost more than
+    anything else read from a line, and most lines (the body's) are never asked for them."""
+
+    __slots__ = ("start", "end", "text", "pipe_only", "_cells", "_doc")
+
+    def __init__(self, start: int, end: int, text: str, cells: list[Cell] | None = None, pipe_only: bool = False,
+                 doc: Document | None = None):
+        self.start, self.end, self.text, self.pipe_only = start, end, text, pipe_only
+        self._cells, self._doc = cells, doc
+
+    @property
+    def cells(self) -> list[Cell]:
+        if self._cells is None:
+            self._cells = _cells(self._doc, self.start, self.end) if self._doc is not None else []
+        return self._cells
 
     @property
     def col(self) -> int:
@@ -472,10 +488,8 @@ def split_lines(doc: Document) -> list[Line]:
             continue
         s += len(raw_line) - len(raw_line.lstrip())
         e -= len(raw_line) - len(raw_line.rstrip())
-        line = Line(s, e, doc.text[s:e], pipe_only=stripped == "|")
-        if not line.pipe_only:
-            line.cells = _cells(doc, s, e)
-        lines.append(line)
+        pipe_only = stripped == "|"
+        lines.append(Line(s, e, doc.text[s:e], pipe_only=pipe_only, doc=None if pipe_only else doc))
     return lines
 
 
@@ -540,7 +554,7 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
         for a, b in cuts + [(len(ln.text), len(ln.text))]:
             if a > pos:
                 s, e = ln.start + pos, ln.start + a
-                out.append(Line(s, e, doc.text[s:e], _cells(doc, s, e)))
+                out.append(Line(s, e, doc.text[s:e], doc=doc))
             pos = max(pos, b)
     return out + lines[i:]
 
@@ -983,7 +997,8 @@ def segment(doc: Document) -> Segments:
 
     # --- signature, Nơi nhận, appendices
     sig = _signature(lines, body_start)
-    nn = _first(lines, body_start, n, lambda ln: any(NOI_NHAN.match(c.text) for c in ln.cells))
+    nn = _first(lines, body_start, n,
+                lambda ln: _NOI_NHAN_CUE.search(ln.text) and any(NOI_NHAN.match(c.text) for c in ln.cells))
     if sig is not None and nn is not None and nn > sig[1] + 3:
         # a "Nơi nhận" far below the signature belongs to an appendix or a form
         nn_far = True
@@ -1023,7 +1038,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
     best = pos_only = None
     for i in range(lo, n):
         ln = lines[i]
-        if not ln.text:
+        if not ln.text or not _HEAD_CUE.search(ln.text):
             continue
         heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))
                  or fuzzy_title(c.text)]
