@@ -518,6 +518,13 @@ _FLAT = regex.compile(
     rf"|{_IN_PLACE}\s+(?={_PLACE_NAME},\s*{_FULL_DATE})"
     rf"|(?<={_FULL_DATE}\.?)\s+(?=\p{{Lu}})"
     rf"|(?<=/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*)\s+(?=(?:{_TYPE_CAPS})(?!\p{{L}}))")
+# What a line that _FLAT cuts holds, each alternative read from its lookarounds' words (the motto, "Số:", a rule,
+# "Hạnh phúc", the motto's "VIỆT NAM", a place before ", ngày", a full date, a type name after a number's code).
+# _FLAT tries its ten alternatives at every character; most lines (running text) have none of these words.
+_FLAT_CUE = regex.compile(
+    r"C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]|Doc\s*lap\s*[-–—]|Kính\s*g[ửủ]i\s*:|[VW]/[vV]\s"
+    r"|(?:Số|S[ốô6o]|\$[ốô6o])\s*[:.]\s*(?:\d|/)|[_=–—-]{4}|H[ạa]nh\s*[Pp]h[úu]c\s+\S|CH[ỦU]\s*NGH[ĨI]A\s+VI[ỆE]T\s+NAM\s+\S"
+    rf"|,\s*ng[àaả]y|{_FULL_DATE}\.?\s+\p{{Lu}}|/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*\s+(?:{_TYPE_CAPS})(?!\p{{L}})")
 
 
 def _gapped(doc: Document, ln: Line) -> bool:
@@ -546,7 +553,7 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
         if len(ln.text) < 20 or len(ln.cells) > 1 and _gapped(doc, ln):
             out.append(ln)
             continue
-        cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)]
+        cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)] if _FLAT_CUE.search(ln.text) else []
         if not cuts:
             out.append(ln)
             continue
