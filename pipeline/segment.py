@@ -194,6 +194,9 @@ _INNER_SPLIT = regex.compile(
 # "V/v"; OCR of its italic v: "V/y", "V⁄%"
 VV = regex.compile(r"^(?:(?:[VW][/⁄][vVy]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b"
                    r"|[VW][/⁄]%(?=\s))\s*:?\s*")
+# VV without its anchor and its look-aheads (which, at a cell's end, may read otherwise in the line): a line with a
+# cell that opens with "V/v" holds it.
+_VV_CUE = regex.compile(r"[VW][/⁄][vVy]|v/v|Vw|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC)|[VW][/⁄]%")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo][it]\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)  # OCR "Not nhận"
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
@@ -550,7 +553,7 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
         if OPENER.match(ln.text) or ln.text.startswith(("Điều", "ĐIỀU")):
             i -= 1
             break
-        if len(ln.text) < 20 or len(ln.cells) > 1 and _gapped(doc, ln):
+        if len(ln.text) < 20 or _gapped(doc, ln) and len(ln.cells) > 1:  # the cheap test first
             out.append(ln)
             continue
         cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)] if _FLAT_CUE.search(ln.text) else []
@@ -821,7 +824,7 @@ def segment(doc: Document) -> Segments:
                 lines[t].cells[0] = Cell(lines[t].start, c0.end, doc.text[lines[t].start:c0.end], c0.col)
     kg = _first(lines, top, search_hi, lambda ln: bool(KINH_GUI.match(ln.text)))
     vv = _first(lines, top, min(search_hi, top + 40),
-                lambda ln: any(VV.match(c.text) for c in ln.cells) and len(ln.text) < 400)
+                lambda ln: len(ln.text) < 400 and _VV_CUE.search(ln.text) and any(VV.match(c.text) for c in ln.cells))
     if t is not None and vv is not None and vv < t:
         vv = None
     if t is not None and kg is not None and kg < t:
