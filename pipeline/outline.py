@@ -47,6 +47,8 @@ MARKERS: list[tuple[str, regex.Pattern]] = [
     ("dash", regex.compile(r"[-–—•·]\s*(?=[^\s\-–—;,.:|])|[_~¬](?:\s+[7>»›~])?\s+(?=\p{Lu}\p{Ll})")),
     ("plus", regex.compile(r"\+\s*(?=\S)")),
 ]
+# Any of MARKERS at a position: most paragraphs open with none, and are told so by one match, not nine.
+_ANY_MARKER = regex.compile("|".join(f"(?:{pat.pattern})" for _, pat in MARKERS))
 RANK = {"root": -1, "part": 0, "article": 1, "roman": 2, "clause": 3, "sub": 4, "point": 6, "paren": 7,
         "dash": 8, "plus": 9, "row": 10, "para": 20}
 
@@ -75,6 +77,8 @@ def marker_of(line: str) -> tuple[str, str, int] | None:
         return ("row", "|", 0)
     jm = _OCR_JUNK.match(s)
     junk = jm.end() if jm else 0
+    if not _ANY_MARKER.match(s, junk):
+        return None
     for kind, pat in MARKERS:
         m = pat.match(s, junk)
         if m:
@@ -129,7 +133,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             elif one_line and blank and out[-1][2] and out[-1][2][0] in ("clause", "sub") and \
                     len(prev_line.strip()) < short and line.lstrip()[:1].isupper() and not prev_line.rstrip().endswith(","):
                 new = True  # "6. Tập trung xử lý vướng mắc về lao động", a blank line, then the paragraph under it
-        tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) else None
+        # a trailing marker ends on "." and blanks: lines that do not cannot hold one
+        tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) and line.rstrip().endswith(".") else None
         if tm and not (lines[i + 1][1].lstrip()[:1].isupper() and marker_of(lines[i + 1][1]) is None):
             tm = None
         cut = pos + tm.start(1) if tm else pos + len(line.rstrip())
