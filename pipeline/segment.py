@@ -321,6 +321,9 @@ class Line:
         return self.cells[0].col if self.cells else 0
 
 
+_PIPE = regex.compile(r"\s*\|\s*")
+
+
 def _cells(doc: Document, start: int, end: int) -> list[Cell]:
     """Cells of one line of `doc.text`, found where the raw line has wide gaps or pipes."""
     text = doc.text
@@ -341,7 +344,7 @@ def _cells(doc: Document, start: int, end: int) -> list[Cell]:
         if got is not None:
             return _merge_cells(doc, got)
     pos = start
-    for m in regex.finditer(r"\s*\|\s*", text[start:end]):
+    for m in _PIPE.finditer(text[start:end]):
         add(pos, start + m.start(), pos - start)
         pos = start + m.end()
     add(pos, end, pos - start)
@@ -415,6 +418,9 @@ _CAPS_TAIL = regex.compile(r"(?<=\s)(?:\p{Lu}+\.?\s+){0,7}\p{Lu}+[\W\d]{0,3}$")
 _MARK_HEAD = regex.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.\s*")
 
 
+_CAPS_RUN = regex.compile(r"\p{Lu}+")
+
+
 def _cut_title_tail(doc: Document, c: Cell) -> list[Cell]:
     """A list item whose line ends on a signing title (an authority mark allowed before it), read up to its
     marks and one letter: the title is a cell of its own. Only the line's last 80 characters are read."""
@@ -424,13 +430,13 @@ def _cut_title_tail(doc: Document, c: Cell) -> list[Cell]:
     m = _CAPS_TAIL.search(c.text, lo)
     if not m:
         return [c]
-    for w in regex.finditer(r"\p{Lu}+", m.group()):
+    for w in _CAPS_RUN.finditer(m.group()):
         rest = m.group()[w.start():]
         mk = _MARK_HEAD.match(rest)
         if fuzzy_title(rest[mk.end():] if mk else rest) and (mk or not MARK.match(rest)):
             cut = m.start() + w.start()
             left = c.text[:cut].rstrip()
-            if not regex.search(r"\p{L}", left):
+            if not _LETTER.search(left):
                 return [c]
             return [Cell(c.start, c.start + len(left), left, c.col),
                     Cell(c.start + cut, c.end, c.text[cut:], c.col + cut)]
@@ -602,10 +608,13 @@ def _ner_person(s: str) -> bool:
     return _NER_CACHE[s]
 
 
+_SIGNED_NOTE = regex.compile(r"\((?:Đã|đã)\s*ký\)|\b(?:Đã|đã) ký\b")
+
+
 def person_name(s: str) -> str | None:
     """The signer's name in normal case, from "Nguyễn Thành Sinh" or a name printed in capitals
     ("NGUYỄN THÀNH SINH", checked with underthesea's NER since capitals hide the name's shape)."""
-    t = " ".join(regex.sub(r"\((?:Đã|đã)\s*ký\)|\b(?:Đã|đã) ký\b", " ", s).strip(" .*").split())
+    t = " ".join(_SIGNED_NOTE.sub(" ", s).strip(" .*").split())
     if is_person_name(t):
         return t
     words = t.split()
@@ -621,12 +630,14 @@ def _noise(line: Line) -> bool:
     return bool(line.text) and (bool(NOISE.match(line.text)) or bool(SEPARATOR.match(line.text)))
 
 
+_ROMAN_1_20 = regex.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3}|XIX|XX)$")
+
+
 def _marker(text: str) -> tuple[str, str, int] | None:
     for kind, pat in _MARKERS:
         m = pat.match(text)
         if m:
-            if kind == "roman" and not regex.match(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3}|XIX|XX)$",
-                                                   m["label"]):
+            if kind == "roman" and not _ROMAN_1_20.match(m["label"]):
                 continue
             return kind, m["label"], m.end()
     return None
@@ -682,20 +693,30 @@ _ORG_SPLIT = regex.compile(r"(?<=\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ X
                           r"|ĐOÀN)\s)")
 
 
+# The motto's last words wrapped onto their own line; a "Số:" or "ngày" label waiting for its value.
+_NAM_ALONE = regex.compile(r"\W*NAM\W*")
+_VIET_END = regex.compile(r"VIỆT\W*$")
+_VIET_NAM_ALONE = regex.compile(r"\W*VI[ỆE]T\s+NAM\W*")
+_NGHIA_END = regex.compile(r"NGH[ĨI]A\W*$")
+_NUMBER_DATE_LABEL = regex.compile(r"(?:^Số|\bngày)\s*:?$")
+_NGAY_END = regex.compile(r"\bngày\s*$")
+_DIGIT_FIRST = regex.compile(r"\d")
+
+
 def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
     """"Số:" / "2211/QĐ-UBND" and "Hà Nội, ngày" / "15 tháng 8 năm 2016" are one cell each; "UBND TỈNH LÀO CAI
     SỞ CÔNG THƯƠNG" read as one OCR line is two (parent over issuer)."""
     out: list[Span] = []
     for c in cells:
-        if regex.fullmatch(r"\W*NAM\W*", c.text) and any(MOTTO.search(o.text) and regex.search(r"VIỆT\W*$", o.text)
+        if _NAM_ALONE.fullmatch(c.text) and any(MOTTO.search(o.text) and _VIET_END.search(o.text)
                                                          for o in out[-3:]):
             continue  # the motto's last word wrapped onto its own line in the right column
-        if regex.fullmatch(r"\W*VI[ỆE]T\s+NAM\W*", c.text) and any(
-                MOTTO.search(o.text) and regex.search(r"NGH[ĨI]A\W*$", o.text) for o in out[-3:]):
+        if _VIET_NAM_ALONE.fullmatch(c.text) and any(
+                MOTTO.search(o.text) and _NGHIA_END.search(o.text) for o in out[-3:]):
             continue  # the motto's "VIỆT NAM" wrapped the same way
         prev = out[-1] if out else None
-        if prev is not None and (regex.search(r"(?:^Số|\bngày)\s*:?$", prev.text) or (
-                regex.search(r"\bngày\s*$", prev.text) and regex.match(r"\d", c.text))):
+        if prev is not None and (_NUMBER_DATE_LABEL.search(prev.text) or (
+                _NGAY_END.search(prev.text) and _DIGIT_FIRST.match(c.text))):
             out[-1] = Span(prev.start, c.end, prev.text + " " + c.text)
             continue
         m = _ORG_SPLIT.search(c.text) if is_upper(c.text) and not MOTTO.search(c.text) else None
@@ -705,6 +726,16 @@ def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
             continue
         out.append(c)
     return out
+
+
+# The running text's first words after a subject
+_BODY_OPEN = regex.compile(r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời|Năm|Vừa qua|Hiện nay"
+                           r"|Thời gian|Tại|Với|Tiếp theo|Theo|Căn cứ)\b")
+_ENDS_STOP = regex.compile(r"[.;:]$")
+_ENDS_POINT = regex.compile(r"\.$")
+_ENDS_POINT_SEMI = regex.compile(r"[.;]$")
+_ENDS_POINT_COLON = regex.compile(r"[.:]$")
+_CAP_WORD_FIRST = regex.compile(r"\p{Lu}\p{Ll}")
 
 
 def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) -> int:
@@ -736,22 +767,20 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
             k += 1
             continue
         mk = _marker(txt)
-        if mk and mk[0] == "dash" and not regex.search(r"\p{L}", txt):
+        if mk and mk[0] == "dash" and not _LETTER.search(txt):
             mk = None  # "– 2020": a wrapped year range
         if OPENER.match(txt) or KINH_GUI.match(txt) or DECISION.match(txt) or mk or NOI_NHAN.match(txt):
             break
-        if ENACTING.match(txt) or (prev and regex.match(
-                r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời|Năm|Vừa qua|Hiện nay|Thời gian"
-                r"|Tại|Với|Tiếp theo|Theo|Căn cứ)\b", txt)):
+        if ENACTING.match(txt) or (prev and _BODY_OPEN.match(txt)):
             break
         if is_upper(txt) and (AUTHORITY.match(txt) or txt.strip() in org_texts):
             break
-        has_letters = bool(regex.search(r"\p{L}", txt))
+        has_letters = bool(_LETTER.search(txt))
         if upper is None:
             upper = is_upper(txt) if has_letters else None
         elif upper and has_letters and not is_upper(txt):
             break
-        elif not upper and (regex.search(r"[.;:]$", prev) or len(txt) > 160):
+        elif not upper and (_ENDS_STOP.search(prev) or len(txt) > 160):
             break
         prev = txt
         gap = False
@@ -769,10 +798,14 @@ def _type_line(s: str) -> bool:
     if is_upper(s[:40]):
         return True
     rest = s[mt[2]:].lstrip()
-    return is_upper(s[:mt[2]]) and bool(regex.match(r"\p{Lu}\p{Ll}", rest)) and not regex.search(r"[.;:]$", s)
+    return is_upper(s[:mt[2]]) and bool(_CAP_WORD_FIRST.match(rest)) and not _ENDS_STOP.search(s)
 
 
 _JUNK_TYPE = regex.compile(r"^(?P<junk>(?:\S{1,4}\s+){1,6}?)(?P<name>\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\W{0,3}$")
+
+
+_NOT_LETTER = regex.compile(r"[^\p{L}\s]")
+_WORD4 = regex.compile(r"\p{L}{4}")
 
 
 def _junk_type_at(s: str) -> int | None:
@@ -782,13 +815,18 @@ def _junk_type_at(s: str) -> int | None:
     if len(s) > 40:
         return None
     m = _JUNK_TYPE.match(s)
-    if not m or len(regex.findall(r"[^\p{L}\s]", m["junk"])) < 2 or regex.search(r"\p{L}{4}", m["junk"]) \
+    if not m or len(_NOT_LETTER.findall(m["junk"])) < 2 or _WORD4.search(m["junk"]) \
             or _marker(s):
         return None
     got = match_type_name(m["name"])
     if got is None or got[2] < len(m["name"].rstrip(" .:")) or " " not in m["name"].strip():
         return None
     return m.start("name")
+
+
+_BULLET = regex.compile(r"^[-–+•]")
+_CAN_CU = regex.compile(r"^Căn\s*c[ứú]")
+_PREAMBLE_ITEM = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)")
 
 
 def segment(doc: Document) -> Segments:
@@ -947,17 +985,17 @@ def segment(doc: Document) -> Segments:
             ln = lines[j]
             if not ln.text:
                 j += 1
-                if regex.search(r"[.]$", prev):
+                if _ENDS_POINT.search(prev):
                     break
                 continue
-            if regex.match(r"^[-–+•]\s*", ln.text) or (
-                    not regex.search(r"[.;]$", prev) and len(ln.text) < 90 and not OPENER.match(ln.text)
+            if _BULLET.match(ln.text) or (
+                    not _ENDS_POINT_SEMI.search(prev) and len(ln.text) < 90 and not OPENER.match(ln.text)
                     and (ln.text[:1].islower() or prev.rstrip().endswith(":") or prev.rstrip().endswith(","))):
                 end = ln.end
                 prev = ln.text
                 k = j
                 j += 1
-                if regex.search(r"\.$", prev) and not regex.match(r"^[-–+•]", prev):
+                if _ENDS_POINT.search(prev) and not _BULLET.match(prev):
                     break
                 continue
             break
@@ -978,7 +1016,7 @@ def segment(doc: Document) -> Segments:
             pend = dec - 1
             if enact:
                 pend = dec
-                while pend + 1 < n and not regex.search(r"[.:]$", lines[pend].text) and pend < dec + 4 \
+                while pend + 1 < n and not _ENDS_POINT_COLON.search(lines[pend].text) and pend < dec + 4 \
                         and lines[pend + 1].text and not _marker(lines[pend + 1].text):
                     pend += 1
             while pend > ps and (not lines[pend].text or _noise(lines[pend])):
@@ -987,7 +1025,7 @@ def segment(doc: Document) -> Segments:
             body_start = pend + 1
         if not enact:
             body_start = dec + 1
-    elif p0 is not None and regex.match(r"^Căn\s*c[ứú]", lines[p0].text):
+    elif p0 is not None and _CAN_CU.match(lines[p0].text):
         j = p0
         last = p0
         while j + 1 < n:
@@ -995,8 +1033,8 @@ def segment(doc: Document) -> Segments:
             if not nxt.text or _noise(nxt):
                 j += 1
                 continue
-            if regex.match(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)", nxt.text) or (
-                    not regex.search(r"[.;:]$", lines[last].text) and not _marker(nxt.text)
+            if _PREAMBLE_ITEM.match(nxt.text) or (
+                    not _ENDS_STOP.search(lines[last].text) and not _marker(nxt.text)
                     and not OPENER.match(nxt.text)):
                 j += 1
                 last = j
@@ -1042,6 +1080,9 @@ def segment(doc: Document) -> Segments:
     return seg
 
 
+_ITEM_BULLET = regex.compile(r"^[-–+•~=_]\s*\S")
+
+
 def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None:
     """First authority-mark/position block after `lo` that ends in a person's name."""
     n = len(lines)
@@ -1062,7 +1103,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
             for c in row.cells:
                 txt = c.text.strip("* ")
                 if (j > i or c.start < heads[0].start or len(ln.cells) > 2) and (
-                        NOI_NHAN.match(txt) or regex.match(r"^[-–+•~=_]\s*\S", txt)):
+                        NOI_NHAN.match(txt) or _ITEM_BULLET.match(txt)):
                     continue
                 if j == i and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt) and c not in heads:
                     continue
@@ -1097,6 +1138,11 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
     return best or pos_only
 
 
+_LIST_BULLET = regex.compile(r"^[-–+•*]")
+_LUU = regex.compile(r"Lưu\b")
+_ENDS_POINT_PAREN = regex.compile(r"[.)]\s*$")
+
+
 def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
     end = lines[i].end
     last = i
@@ -1105,19 +1151,22 @@ def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
         if not ln.text:
             continue
         left = ln.cells[0].text if ln.cells else ln.text
-        if regex.match(r"^[-–+•*]", left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
+        if _LIST_BULLET.match(left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
                                               and not MARK.match(left) and not POSITION.match(left)
                                               and not fuzzy_title(left)
                                               and not is_upper(left) and len(left) < 90):
             end = ln.cells[0].end if ln.cells else ln.end
             last = j
-            if regex.search(r"Lưu\b", left) and regex.search(r"[.)]\s*$", left):
+            if _LUU.search(left) and _ENDS_POINT_PAREN.search(left):
                 break
             continue
         if MARK.match(left) or POSITION.match(left) or fuzzy_title(left) or is_person_name(left) or SIGNED.match(left):
             continue
         break
     return _span(doc, lines[i].start, end), last
+
+
+_LIST_HEAD = regex.compile(r"^(?:DANH MỤC|MẪU|BIỂU)")
 
 
 def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
@@ -1135,7 +1184,7 @@ def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
             if out and i - out[-1] <= 2:
                 continue
             out.append(i)
-        elif near_kem and is_upper(txt) and (match_type_name(txt) or regex.match(r"^(?:DANH MỤC|MẪU|BIỂU)", txt)):
+        elif near_kem and is_upper(txt) and (match_type_name(txt) or _LIST_HEAD.match(txt)):
             if out and i - out[-1] <= 4:
                 continue
             out.append(i)
