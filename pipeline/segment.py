@@ -496,9 +496,8 @@ def split_lines(doc: Document) -> list[Line]:
             lines.append(Line(s, s, ""))
             continue
         s += len(raw_line) - len(raw_line.lstrip())
-        e -= len(raw_line) - len(raw_line.rstrip())
         pipe_only = stripped == "|"
-        lines.append(Line(s, e, doc.text[s:e], pipe_only=pipe_only, doc=None if pipe_only else doc))
+        lines.append(Line(s, s + len(stripped), stripped, pipe_only=pipe_only, doc=None if pipe_only else doc))
     return lines
 
 
@@ -1172,6 +1171,8 @@ _LIST_HEAD = regex.compile(r"^(?:DANH MỤC|MẪU|BIỂU)")
 def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
     out: list[int] = []
     n = len(lines)
+    # KEM_THEO once a line, and only on lines holding "èm", which each of its matches holds
+    kem = [bool(ln.text) and "èm" in ln.text and bool(KEM_THEO.match(ln.text)) for ln in lines]
     for i in range(lo, n):
         txt = lines[i].text
         if txt and len(txt) > 200 and is_upper(txt[:60]) and match_type_name(txt) and _KEM_INLINE.search(txt):
@@ -1179,7 +1180,7 @@ def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
             continue
         if not txt or len(txt) > 200:
             continue
-        near_kem = any(KEM_THEO.match(lines[j].text) for j in range(i + 1, min(n, i + 6)) if lines[j].text)
+        near_kem = any(kem[i + 1:i + 6])
         if APPX_HEAD.match(txt) and (is_upper(txt[:12]) or near_kem or len(txt) < 60):
             if out and i - out[-1] <= 2:
                 continue
