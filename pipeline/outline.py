@@ -47,6 +47,9 @@ MARKERS: list[tuple[str, regex.Pattern]] = [
     ("dash", regex.compile(r"[-–—•·]\s*(?=[^\s\-–—;,.:|])|[_~¬](?:\s+[7>»›~])?\s+(?=\p{Lu}\p{Ll})")),
     ("plus", regex.compile(r"\+\s*(?=\S)")),
 ]
+# Any of MARKERS at a position, group mN for MARKERS[N]: most paragraphs open with none, and are told so by one
+# match, not nine; the others start the loop at the first kind that matches (alternatives are tried in order).
+_ANY_MARKER = regex.compile("|".join(f"(?P<m{i}>{pat.pattern})" for i, (_, pat) in enumerate(MARKERS)))
 RANK = {"root": -1, "part": 0, "article": 1, "roman": 2, "clause": 3, "sub": 4, "point": 6, "paren": 7,
         "dash": 8, "plus": 9, "row": 10, "para": 20}
 
@@ -75,7 +78,10 @@ def marker_of(line: str) -> tuple[str, str, int] | None:
         return ("row", "|", 0)
     jm = _OCR_JUNK.match(s)
     junk = jm.end() if jm else 0
-    for kind, pat in MARKERS:
+    first = _ANY_MARKER.match(s, junk)
+    if not first:
+        return None
+    for kind, pat in MARKERS[int(first.lastgroup[1:]):]:
         m = pat.match(s, junk)
         if m:
             rest = s[m.end():]
@@ -103,44 +109,46 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     bare = False  # the open paragraph is a marker with no text yet
     blank = False  # a blank line since the last line read
     for i, (pos, line) in enumerate(lines):
-        if line.strip() == "|":  # a layout table's cell boundary (signature beside "Nơi nhận")
+        stripped = line.strip()
+        if stripped == "|":  # a layout table's cell boundary (signature beside "Nơi nhận")
             prev_line = "."
             continue
-        if not line.strip():
+        if not stripped:
             blank = True
             continue
         if _PAGE_FURNITURE.match(line) or _TABLE_HEAD.match(line) or i in notes:
             continue  # blank lines, page furniture and footnotes do not break PDF paragraphs
         mk = marker_of(line)
         new = mk is not None or not out
+        lead = line.lstrip()
+        capital = lead[:1].isupper()
         if not new and bare:
             pass  # "1.4." alone on its line: the next line is the item's text
         elif not new:
-            if _ENDS_SENTENCE.search(prev_line) and line.lstrip()[:1].isupper():
+            if capital and _ENDS_SENTENCE.search(prev_line):
                 new = True
             elif out[-1][2] and out[-1][2][0] == "row":
                 new = True
-            elif len(line) - len(line.lstrip()) >= 4 and line.lstrip()[:1].isupper() and \
-                    _ENDS_SENTENCE.search(prev_line):
-                new = True
             elif one_line and out[-1][2] and out[-1][2][0] in ("article", "roman", "part") and \
-                    len(prev_line.strip()) < short and line.lstrip()[:1].isupper():
+                    len(prev_line.strip()) < short and capital:
                 new = True  # "Điều 3. Nhiệm vụ của Đoàn kiểm tra" is a title line, not a wrapped sentence
             elif one_line and blank and out[-1][2] and out[-1][2][0] in ("clause", "sub") and \
-                    len(prev_line.strip()) < short and line.lstrip()[:1].isupper() and not prev_line.rstrip().endswith(","):
+                    len(prev_line.strip()) < short and capital and not prev_line.rstrip().endswith(","):
                 new = True  # "6. Tập trung xử lý vướng mắc về lao động", a blank line, then the paragraph under it
-        tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) else None
+        # a trailing marker ends on "." and blanks: lines that do not cannot hold one
+        tail = line.rstrip()
+        tm = _TRAILING_MARKER.search(line) if i + 1 < len(lines) and tail.endswith(".") else None
         if tm and not (lines[i + 1][1].lstrip()[:1].isupper() and marker_of(lines[i + 1][1]) is None):
             tm = None
-        cut = pos + tm.start(1) if tm else pos + len(line.rstrip())
+        cut = pos + tm.start(1) if tm else pos + len(tail)
         if new:
-            out.append([pos + (len(line) - len(line.lstrip())), cut, mk])
+            out.append([pos + (len(line) - len(lead)), cut, mk])
         else:
             out[-1][1] = cut
         one_line = new
         blank = False
         prev_line = line
-        bare = bool(mk) and not line.lstrip()[mk[2]:].strip()
+        bare = bool(mk) and not lead[mk[2]:].strip()
         if tm:  # "... tiến bộ 1.1." then "Tổ chức ...": a crawl put the next item's marker at the line end
             label = tm.group(1)
             out[-1][1] = pos + len(line[:tm.start(1)].rstrip())

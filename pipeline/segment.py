@@ -44,7 +44,7 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -194,6 +194,9 @@ _INNER_SPLIT = regex.compile(
 # "V/v"; OCR of its italic v: "V/y", "V⁄%"
 VV = regex.compile(r"^(?:(?:[VW][/⁄][vVy]|v/v|Vw(?=\s)|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC))\b"
                    r"|[VW][/⁄]%(?=\s))\s*:?\s*")
+# VV without its anchor and its look-aheads (which, at a cell's end, may read otherwise in the line): a line with a
+# cell that opens with "V/v" holds it.
+_VV_CUE = regex.compile(r"[VW][/⁄][vVy]|v/v|Vw|(?:Về|VỀ|Vê|và) (?:việc|VIỆC)|(?:Ve|VE) (?:viec|VIEC)|[VW][/⁄]%")
 KINH_GUI = regex.compile(r"^(?:Kính\s*g[ửủ]i|KÍNH GỬI)\s*:?", regex.IGNORECASE)
 NOI_NHAN = regex.compile(r"^\W{0,2}(?:N[ơo][it]\s+nh[ậa]n|NƠI NHẬN)\s*:?", regex.IGNORECASE)  # OCR "Not nhận"
 OPENER = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Xét\b|Trên\s+cơ\s+sở|Theo\s+(?:ý kiến|chỉ đạo|Tờ trình))")
@@ -213,6 +216,13 @@ POSITION = regex.compile(
     r"|TỔNG CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA|CHÁNH ÁN|VIỆN TRƯỞNG|TRƯỞNG ĐOÀN"
     r"|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|HIỆU TRƯỞNG|CHỦ NHIỆM|TỔNG THƯ KÝ|KIỂM TOÁN TRƯỞNG"
     r"|CHỦ TỊCH QUỐC HỘI|TỔNG BÍ THƯ|TRƯỞNG)\b[" + UP + r"\s,-]*\W{0,3}$")
+# Every line holding a cell that opens a signature block (`_signature`: MARK, POSITION or fuzzy_title) holds one of
+# these, a cell being a piece of its line: a mark and the capital after it; "TRƯỞNG" or two adjacent words of two
+# capitals or more (every title is two words or "TRƯỞNG", and fuzzy_title reads two words at least, each two
+# letters at least). Other lines are passed over without finding their cells.
+_HEAD_CUE = regex.compile(r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[.:]\s*\p{Lu}|\p{Lu}{2}\s+\p{Lu}{2}|TRƯỞNG")
+# NOI_NHAN without its anchor: a line with a cell that opens the list holds it.
+_NOI_NHAN_CUE = regex.compile(r"N[ơo][it]\s+nh[ậa]n|NƠI NHẬN", regex.IGNORECASE)
 # Signing titles as printed (capitals, marks), for OCR'd titles read up to their marks and one letter.
 TITLE_NAMES = [
     "TỔNG GIÁM ĐỐC", "GIÁM ĐỐC", "TỔNG CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "CỤC TRƯỞNG", "CHỦ TỊCH QUỐC HỘI", "CHỦ TỊCH",
@@ -289,17 +299,29 @@ class Cell:
     col: int  # column of the cell's first letter in the raw line
 
 
-@dataclass
 class Line:
-    start: int
-    end: int
-    text: str
-    cells: list[Cell] = field(default_factory=list)
-    pipe_only: bool = False
+    """A line of `Document.text`. Its cells are found on first use (from `doc`, when given): they cost more than
+    anything else read from a line, and most lines (the body's) are never asked for them."""
+
+    __slots__ = ("start", "end", "text", "pipe_only", "_cells", "_doc")
+
+    def __init__(self, start: int, end: int, text: str, cells: list[Cell] | None = None, pipe_only: bool = False,
+                 doc: Document | None = None):
+        self.start, self.end, self.text, self.pipe_only = start, end, text, pipe_only
+        self._cells, self._doc = cells, doc
+
+    @property
+    def cells(self) -> list[Cell]:
+        if self._cells is None:
+            self._cells = _cells(self._doc, self.start, self.end) if self._doc is not None else []
+        return self._cells
 
     @property
     def col(self) -> int:
         return self.cells[0].col if self.cells else 0
+
+
+_PIPE = regex.compile(r"\s*\|\s*")
 
 
 def _cells(doc: Document, start: int, end: int) -> list[Cell]:
@@ -322,7 +344,7 @@ def _cells(doc: Document, start: int, end: int) -> list[Cell]:
         if got is not None:
             return _merge_cells(doc, got)
     pos = start
-    for m in regex.finditer(r"\s*\|\s*", text[start:end]):
+    for m in _PIPE.finditer(text[start:end]):
         add(pos, start + m.start(), pos - start)
         pos = start + m.end()
     add(pos, end, pos - start)
@@ -396,6 +418,9 @@ _CAPS_TAIL = regex.compile(r"(?<=\s)(?:\p{Lu}+\.?\s+){0,7}\p{Lu}+[\W\d]{0,3}$")
 _MARK_HEAD = regex.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.\s*")
 
 
+_CAPS_RUN = regex.compile(r"\p{Lu}+")
+
+
 def _cut_title_tail(doc: Document, c: Cell) -> list[Cell]:
     """A list item whose line ends on a signing title (an authority mark allowed before it), read up to its
     marks and one letter: the title is a cell of its own. Only the line's last 80 characters are read."""
@@ -405,13 +430,13 @@ def _cut_title_tail(doc: Document, c: Cell) -> list[Cell]:
     m = _CAPS_TAIL.search(c.text, lo)
     if not m:
         return [c]
-    for w in regex.finditer(r"\p{Lu}+", m.group()):
+    for w in _CAPS_RUN.finditer(m.group()):
         rest = m.group()[w.start():]
         mk = _MARK_HEAD.match(rest)
         if fuzzy_title(rest[mk.end():] if mk else rest) and (mk or not MARK.match(rest)):
             cut = m.start() + w.start()
             left = c.text[:cut].rstrip()
-            if not regex.search(r"\p{L}", left):
+            if not _LETTER.search(left):
                 return [c]
             return [Cell(c.start, c.start + len(left), left, c.col),
                     Cell(c.start + cut, c.end, c.text[cut:], c.col + cut)]
@@ -471,11 +496,8 @@ def split_lines(doc: Document) -> list[Line]:
             lines.append(Line(s, s, ""))
             continue
         s += len(raw_line) - len(raw_line.lstrip())
-        e -= len(raw_line) - len(raw_line.rstrip())
-        line = Line(s, e, doc.text[s:e], pipe_only=stripped == "|")
-        if not line.pipe_only:
-            line.cells = _cells(doc, s, e)
-        lines.append(line)
+        pipe_only = stripped == "|"
+        lines.append(Line(s, s + len(stripped), stripped, pipe_only=pipe_only, doc=None if pipe_only else doc))
     return lines
 
 
@@ -504,6 +526,13 @@ _FLAT = regex.compile(
     rf"|{_IN_PLACE}\s+(?={_PLACE_NAME},\s*{_FULL_DATE})"
     rf"|(?<={_FULL_DATE}\.?)\s+(?=\p{{Lu}})"
     rf"|(?<=/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*)\s+(?=(?:{_TYPE_CAPS})(?!\p{{L}}))")
+# What a line that _FLAT cuts holds, each alternative read from its lookarounds' words (the motto, "Số:", a rule,
+# "Hạnh phúc", the motto's "VIỆT NAM", a place before ", ngày", a full date, a type name after a number's code).
+# _FLAT tries its ten alternatives at every character; most lines (running text) have none of these words.
+_FLAT_CUE = regex.compile(
+    r"C[ỘO]NG\s*H\S{1,3}\s+X[ÃA]\s+H|Độc\s*lập\s*[-–—]|Doc\s*lap\s*[-–—]|Kính\s*g[ửủ]i\s*:|[VW]/[vV]\s"
+    r"|(?:Số|S[ốô6o]|\$[ốô6o])\s*[:.]\s*(?:\d|/)|[_=–—-]{4}|H[ạa]nh\s*[Pp]h[úu]c\s+\S|CH[ỦU]\s*NGH[ĨI]A\s+VI[ỆE]T\s+NAM\s+\S"
+    rf"|,\s*ng[àaả]y|{_FULL_DATE}\.?\s+\p{{Lu}}|/[\p{{L}}\d.&-]*\p{{Lu}}[\p{{L}}\d.&-]*\s+(?:{_TYPE_CAPS})(?!\p{{L}})")
 
 
 def _gapped(doc: Document, ln: Line) -> bool:
@@ -529,10 +558,10 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
         if OPENER.match(ln.text) or ln.text.startswith(("Điều", "ĐIỀU")):
             i -= 1
             break
-        if len(ln.text) < 20 or len(ln.cells) > 1 and _gapped(doc, ln):
+        if len(ln.text) < 20 or _gapped(doc, ln) and len(ln.cells) > 1:  # the cheap test first
             out.append(ln)
             continue
-        cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)]
+        cuts = [(m.start(), m.end()) for m in _FLAT.finditer(ln.text)] if _FLAT_CUE.search(ln.text) else []
         if not cuts:
             out.append(ln)
             continue
@@ -540,7 +569,7 @@ def _split_flat_header(doc: Document, lines: list[Line], top: int) -> list[Line]
         for a, b in cuts + [(len(ln.text), len(ln.text))]:
             if a > pos:
                 s, e = ln.start + pos, ln.start + a
-                out.append(Line(s, e, doc.text[s:e], _cells(doc, s, e)))
+                out.append(Line(s, e, doc.text[s:e], doc=doc))
             pos = max(pos, b)
     return out + lines[i:]
 
@@ -578,10 +607,13 @@ def _ner_person(s: str) -> bool:
     return _NER_CACHE[s]
 
 
+_SIGNED_NOTE = regex.compile(r"\((?:Đã|đã)\s*ký\)|\b(?:Đã|đã) ký\b")
+
+
 def person_name(s: str) -> str | None:
     """The signer's name in normal case, from "Nguyễn Thành Sinh" or a name printed in capitals
     ("NGUYỄN THÀNH SINH", checked with underthesea's NER since capitals hide the name's shape)."""
-    t = " ".join(regex.sub(r"\((?:Đã|đã)\s*ký\)|\b(?:Đã|đã) ký\b", " ", s).strip(" .*").split())
+    t = " ".join(_SIGNED_NOTE.sub(" ", s).strip(" .*").split())
     if is_person_name(t):
         return t
     words = t.split()
@@ -597,12 +629,14 @@ def _noise(line: Line) -> bool:
     return bool(line.text) and (bool(NOISE.match(line.text)) or bool(SEPARATOR.match(line.text)))
 
 
+_ROMAN_1_20 = regex.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3}|XIX|XX)$")
+
+
 def _marker(text: str) -> tuple[str, str, int] | None:
     for kind, pat in _MARKERS:
         m = pat.match(text)
         if m:
-            if kind == "roman" and not regex.match(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3}|XIX|XX)$",
-                                                   m["label"]):
+            if kind == "roman" and not _ROMAN_1_20.match(m["label"]):
                 continue
             return kind, m["label"], m.end()
     return None
@@ -658,20 +692,30 @@ _ORG_SPLIT = regex.compile(r"(?<=\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ X
                           r"|ĐOÀN)\s)")
 
 
+# The motto's last words wrapped onto their own line; a "Số:" or "ngày" label waiting for its value.
+_NAM_ALONE = regex.compile(r"\W*NAM\W*")
+_VIET_END = regex.compile(r"VIỆT\W*$")
+_VIET_NAM_ALONE = regex.compile(r"\W*VI[ỆE]T\s+NAM\W*")
+_NGHIA_END = regex.compile(r"NGH[ĨI]A\W*$")
+_NUMBER_DATE_LABEL = regex.compile(r"(?:^Số|\bngày)\s*:?$")
+_NGAY_END = regex.compile(r"\bngày\s*$")
+_DIGIT_FIRST = regex.compile(r"\d")
+
+
 def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
     """"Số:" / "2211/QĐ-UBND" and "Hà Nội, ngày" / "15 tháng 8 năm 2016" are one cell each; "UBND TỈNH LÀO CAI
     SỞ CÔNG THƯƠNG" read as one OCR line is two (parent over issuer)."""
     out: list[Span] = []
     for c in cells:
-        if regex.fullmatch(r"\W*NAM\W*", c.text) and any(MOTTO.search(o.text) and regex.search(r"VIỆT\W*$", o.text)
+        if _NAM_ALONE.fullmatch(c.text) and any(MOTTO.search(o.text) and _VIET_END.search(o.text)
                                                          for o in out[-3:]):
             continue  # the motto's last word wrapped onto its own line in the right column
-        if regex.fullmatch(r"\W*VI[ỆE]T\s+NAM\W*", c.text) and any(
-                MOTTO.search(o.text) and regex.search(r"NGH[ĨI]A\W*$", o.text) for o in out[-3:]):
+        if _VIET_NAM_ALONE.fullmatch(c.text) and any(
+                MOTTO.search(o.text) and _NGHIA_END.search(o.text) for o in out[-3:]):
             continue  # the motto's "VIỆT NAM" wrapped the same way
         prev = out[-1] if out else None
-        if prev is not None and (regex.search(r"(?:^Số|\bngày)\s*:?$", prev.text) or (
-                regex.search(r"\bngày\s*$", prev.text) and regex.match(r"\d", c.text))):
+        if prev is not None and (_NUMBER_DATE_LABEL.search(prev.text) or (
+                _NGAY_END.search(prev.text) and _DIGIT_FIRST.match(c.text))):
             out[-1] = Span(prev.start, c.end, prev.text + " " + c.text)
             continue
         m = _ORG_SPLIT.search(c.text) if is_upper(c.text) and not MOTTO.search(c.text) else None
@@ -681,6 +725,16 @@ def _join_header_cells(doc: Document, cells: list[Span]) -> list[Span]:
             continue
         out.append(c)
     return out
+
+
+# The running text's first words after a subject
+_BODY_OPEN = regex.compile(r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời|Năm|Vừa qua|Hiện nay"
+                           r"|Thời gian|Tại|Với|Tiếp theo|Theo|Căn cứ)\b")
+_ENDS_STOP = regex.compile(r"[.;:]$")
+_ENDS_POINT = regex.compile(r"\.$")
+_ENDS_POINT_SEMI = regex.compile(r"[.;]$")
+_ENDS_POINT_COLON = regex.compile(r"[.:]$")
+_CAP_WORD_FIRST = regex.compile(r"\p{Lu}\p{Ll}")
 
 
 def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) -> int:
@@ -712,22 +766,20 @@ def _title_block(lines: list[Line], t: int, limit: int, org_texts: list[str]) ->
             k += 1
             continue
         mk = _marker(txt)
-        if mk and mk[0] == "dash" and not regex.search(r"\p{L}", txt):
+        if mk and mk[0] == "dash" and not _LETTER.search(txt):
             mk = None  # "– 2020": a wrapped year range
         if OPENER.match(txt) or KINH_GUI.match(txt) or DECISION.match(txt) or mk or NOI_NHAN.match(txt):
             break
-        if ENACTING.match(txt) or (prev and regex.match(
-                r"^(?:Thực hiện|Triển khai|Nhằm|Để|Ngày|Hôm nay|Trong|Qua|Sau|Trả lời|Năm|Vừa qua|Hiện nay|Thời gian"
-                r"|Tại|Với|Tiếp theo|Theo|Căn cứ)\b", txt)):
+        if ENACTING.match(txt) or (prev and _BODY_OPEN.match(txt)):
             break
         if is_upper(txt) and (AUTHORITY.match(txt) or txt.strip() in org_texts):
             break
-        has_letters = bool(regex.search(r"\p{L}", txt))
+        has_letters = bool(_LETTER.search(txt))
         if upper is None:
             upper = is_upper(txt) if has_letters else None
         elif upper and has_letters and not is_upper(txt):
             break
-        elif not upper and (regex.search(r"[.;:]$", prev) or len(txt) > 160):
+        elif not upper and (_ENDS_STOP.search(prev) or len(txt) > 160):
             break
         prev = txt
         gap = False
@@ -745,10 +797,14 @@ def _type_line(s: str) -> bool:
     if is_upper(s[:40]):
         return True
     rest = s[mt[2]:].lstrip()
-    return is_upper(s[:mt[2]]) and bool(regex.match(r"\p{Lu}\p{Ll}", rest)) and not regex.search(r"[.;:]$", s)
+    return is_upper(s[:mt[2]]) and bool(_CAP_WORD_FIRST.match(rest)) and not _ENDS_STOP.search(s)
 
 
 _JUNK_TYPE = regex.compile(r"^(?P<junk>(?:\S{1,4}\s+){1,6}?)(?P<name>\p{Lu}\S*(?:\s+\p{Lu}\S*){0,3})\W{0,3}$")
+
+
+_NOT_LETTER = regex.compile(r"[^\p{L}\s]")
+_WORD4 = regex.compile(r"\p{L}{4}")
 
 
 def _junk_type_at(s: str) -> int | None:
@@ -758,13 +814,18 @@ def _junk_type_at(s: str) -> int | None:
     if len(s) > 40:
         return None
     m = _JUNK_TYPE.match(s)
-    if not m or len(regex.findall(r"[^\p{L}\s]", m["junk"])) < 2 or regex.search(r"\p{L}{4}", m["junk"]) \
+    if not m or len(_NOT_LETTER.findall(m["junk"])) < 2 or _WORD4.search(m["junk"]) \
             or _marker(s):
         return None
     got = match_type_name(m["name"])
     if got is None or got[2] < len(m["name"].rstrip(" .:")) or " " not in m["name"].strip():
         return None
     return m.start("name")
+
+
+_BULLET = regex.compile(r"^[-–+•]")
+_CAN_CU = regex.compile(r"^Căn\s*c[ứú]")
+_PREAMBLE_ITEM = regex.compile(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)")
 
 
 def segment(doc: Document) -> Segments:
@@ -800,7 +861,7 @@ def segment(doc: Document) -> Segments:
                 lines[t].cells[0] = Cell(lines[t].start, c0.end, doc.text[lines[t].start:c0.end], c0.col)
     kg = _first(lines, top, search_hi, lambda ln: bool(KINH_GUI.match(ln.text)))
     vv = _first(lines, top, min(search_hi, top + 40),
-                lambda ln: any(VV.match(c.text) for c in ln.cells) and len(ln.text) < 400)
+                lambda ln: len(ln.text) < 400 and _VV_CUE.search(ln.text) and any(VV.match(c.text) for c in ln.cells))
     if t is not None and vv is not None and vv < t:
         vv = None
     if t is not None and kg is not None and kg < t:
@@ -923,17 +984,17 @@ def segment(doc: Document) -> Segments:
             ln = lines[j]
             if not ln.text:
                 j += 1
-                if regex.search(r"[.]$", prev):
+                if _ENDS_POINT.search(prev):
                     break
                 continue
-            if regex.match(r"^[-–+•]\s*", ln.text) or (
-                    not regex.search(r"[.;]$", prev) and len(ln.text) < 90 and not OPENER.match(ln.text)
+            if _BULLET.match(ln.text) or (
+                    not _ENDS_POINT_SEMI.search(prev) and len(ln.text) < 90 and not OPENER.match(ln.text)
                     and (ln.text[:1].islower() or prev.rstrip().endswith(":") or prev.rstrip().endswith(","))):
                 end = ln.end
                 prev = ln.text
                 k = j
                 j += 1
-                if regex.search(r"\.$", prev) and not regex.match(r"^[-–+•]", prev):
+                if _ENDS_POINT.search(prev) and not _BULLET.match(prev):
                     break
                 continue
             break
@@ -954,7 +1015,7 @@ def segment(doc: Document) -> Segments:
             pend = dec - 1
             if enact:
                 pend = dec
-                while pend + 1 < n and not regex.search(r"[.:]$", lines[pend].text) and pend < dec + 4 \
+                while pend + 1 < n and not _ENDS_POINT_COLON.search(lines[pend].text) and pend < dec + 4 \
                         and lines[pend + 1].text and not _marker(lines[pend + 1].text):
                     pend += 1
             while pend > ps and (not lines[pend].text or _noise(lines[pend])):
@@ -963,7 +1024,7 @@ def segment(doc: Document) -> Segments:
             body_start = pend + 1
         if not enact:
             body_start = dec + 1
-    elif p0 is not None and regex.match(r"^Căn\s*c[ứú]", lines[p0].text):
+    elif p0 is not None and _CAN_CU.match(lines[p0].text):
         j = p0
         last = p0
         while j + 1 < n:
@@ -971,8 +1032,8 @@ def segment(doc: Document) -> Segments:
             if not nxt.text or _noise(nxt):
                 j += 1
                 continue
-            if regex.match(r"^(?:Căn\s*c[ứú]|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)", nxt.text) or (
-                    not regex.search(r"[.;:]$", lines[last].text) and not _marker(nxt.text)
+            if _PREAMBLE_ITEM.match(nxt.text) or (
+                    not _ENDS_STOP.search(lines[last].text) and not _marker(nxt.text)
                     and not OPENER.match(nxt.text)):
                 j += 1
                 last = j
@@ -983,7 +1044,8 @@ def segment(doc: Document) -> Segments:
 
     # --- signature, Nơi nhận, appendices
     sig = _signature(lines, body_start)
-    nn = _first(lines, body_start, n, lambda ln: any(NOI_NHAN.match(c.text) for c in ln.cells))
+    nn = _first(lines, body_start, n,
+                lambda ln: _NOI_NHAN_CUE.search(ln.text) and any(NOI_NHAN.match(c.text) for c in ln.cells))
     if sig is not None and nn is not None and nn > sig[1] + 3:
         # a "Nơi nhận" far below the signature belongs to an appendix or a form
         nn_far = True
@@ -1017,13 +1079,16 @@ def segment(doc: Document) -> Segments:
     return seg
 
 
+_ITEM_BULLET = regex.compile(r"^[-–+•~=_]\s*\S")
+
+
 def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None:
     """First authority-mark/position block after `lo` that ends in a person's name."""
     n = len(lines)
     best = pos_only = None
     for i in range(lo, n):
         ln = lines[i]
-        if not ln.text:
+        if not ln.text or not _HEAD_CUE.search(ln.text):
             continue
         heads = [c for c in ln.cells if MARK.match(c.text.lstrip("*")) or POSITION.match(c.text.strip("*"))
                  or fuzzy_title(c.text)]
@@ -1037,7 +1102,7 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
             for c in row.cells:
                 txt = c.text.strip("* ")
                 if (j > i or c.start < heads[0].start or len(ln.cells) > 2) and (
-                        NOI_NHAN.match(txt) or regex.match(r"^[-–+•~=_]\s*\S", txt)):
+                        NOI_NHAN.match(txt) or _ITEM_BULLET.match(txt)):
                     continue
                 if j == i and c.col < ln.cells[0].col + 20 and NOI_NHAN.match(txt) and c not in heads:
                     continue
@@ -1072,6 +1137,11 @@ def _signature(lines: list[Line], lo: int) -> tuple[int, int, list[Span]] | None
     return best or pos_only
 
 
+_LIST_BULLET = regex.compile(r"^[-–+•*]")
+_LUU = regex.compile(r"Lưu\b")
+_ENDS_POINT_PAREN = regex.compile(r"[.)]\s*$")
+
+
 def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
     end = lines[i].end
     last = i
@@ -1080,13 +1150,13 @@ def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
         if not ln.text:
             continue
         left = ln.cells[0].text if ln.cells else ln.text
-        if regex.match(r"^[-–+•*]", left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
+        if _LIST_BULLET.match(left) or (ln.cells and ln.cells[0].col < 20 and not is_person_name(left)
                                               and not MARK.match(left) and not POSITION.match(left)
                                               and not fuzzy_title(left)
                                               and not is_upper(left) and len(left) < 90):
             end = ln.cells[0].end if ln.cells else ln.end
             last = j
-            if regex.search(r"Lưu\b", left) and regex.search(r"[.)]\s*$", left):
+            if _LUU.search(left) and _ENDS_POINT_PAREN.search(left):
                 break
             continue
         if MARK.match(left) or POSITION.match(left) or fuzzy_title(left) or is_person_name(left) or SIGNED.match(left):
@@ -1095,9 +1165,14 @@ def _noi_nhan(doc: Document, lines: list[Line], i: int) -> tuple[Span, int]:
     return _span(doc, lines[i].start, end), last
 
 
+_LIST_HEAD = regex.compile(r"^(?:DANH MỤC|MẪU|BIỂU)")
+
+
 def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
     out: list[int] = []
     n = len(lines)
+    # KEM_THEO once a line, and only on lines holding "èm", which each of its matches holds
+    kem = [bool(ln.text) and "èm" in ln.text and bool(KEM_THEO.match(ln.text)) for ln in lines]
     for i in range(lo, n):
         txt = lines[i].text
         if txt and len(txt) > 200 and is_upper(txt[:60]) and match_type_name(txt) and _KEM_INLINE.search(txt):
@@ -1105,12 +1180,12 @@ def _appendix_starts(lines: list[Line], lo: int) -> list[int]:
             continue
         if not txt or len(txt) > 200:
             continue
-        near_kem = any(KEM_THEO.match(lines[j].text) for j in range(i + 1, min(n, i + 6)) if lines[j].text)
+        near_kem = any(kem[i + 1:i + 6])
         if APPX_HEAD.match(txt) and (is_upper(txt[:12]) or near_kem or len(txt) < 60):
             if out and i - out[-1] <= 2:
                 continue
             out.append(i)
-        elif near_kem and is_upper(txt) and (match_type_name(txt) or regex.match(r"^(?:DANH MỤC|MẪU|BIỂU)", txt)):
+        elif near_kem and is_upper(txt) and (match_type_name(txt) or _LIST_HEAD.match(txt)):
             if out and i - out[-1] <= 4:
                 continue
             out.append(i)
