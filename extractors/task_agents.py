@@ -266,7 +266,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         rest = s[nxt:nxt + _WINDOW]
         if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
-        cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
+        # the anchored second half first: the first half is a search that tries every position of the name
+        cm = next((c.match(rest) for h, c in _COMPOUNDS if c.match(rest) and h.search(s, start, end)), None)
         if cm:
             end = nxt + cm.end()  # "cơ sở đào tạo", "dự án đầu tư xây dựng": the verb-like half of a noun
             continue

@@ -284,7 +284,7 @@ _CITED_BEFORE = regex.compile(r"(?:[Ss]ố|\d+/[\p{L}\d/.\-]*|\d{4}|[A-ZĐ]{2,}[
 
 
 def _body_end(text: str, seg) -> int:
-    m = _NOI_NHAN.search(text)
+    m = _NOI_NHAN.search(text) if "Nơi nhận" in text or "NƠI NHẬN" in text else None  # a cheap first look
     end = m.start() if m else len(text)
     if seg is not None and getattr(seg, "noi_nhan", None) is not None:
         end = min(end, seg.noi_nhan.start)
