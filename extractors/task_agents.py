@@ -13,6 +13,7 @@ và Đầu tư") are read whole first, so their syllables never end a name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -153,7 +154,8 @@ _OF_END = regex.compile(r"(?:thuộc|của)$")
 _NAME_WORD = regex.compile(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+")  # "trình" is also a verb
 _CAC_END = regex.compile(r"(?<![\p{L}\p{M}])[Cc]ác$")
 _CAP_THEN_LOWER = regex.compile(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}")
-_LAST_WORD = regex.compile(r"([\p{L}\p{M}]+)\s*$")
+# Read backwards (REVERSE) from the end: the same last word, without trying every position of the window.
+_LAST_WORD = regex.compile(r"(?r)([\p{L}\p{M}]+)\s*$")
 _LIST_SEP_RX = regex.compile(r"\s*(?:,|và|;)\s*")
 _DANGLING = regex.compile(r"(?:\s+(?:thuộc|trực thuộc|của|và|các))+$")
 
@@ -205,10 +207,11 @@ def body_at(s: str, pos: int) -> Body | None:
     m = _head_at(s, pos)
     if not m:
         return None
-    weak = bool(m.groupdict().get("weak")) and not m.groupdict().get("pre")
+    g = m.groupdict()  # none for a group head ("các sở, ngành")
+    weak = bool(g.get("weak")) and not g.get("pre")
     end = m.end()
-    head = " ".join((m.groupdict().get("strong") or m.groupdict().get("weak") or "").lower().split())
-    if head in AMBIGUOUS and (not m.groupdict().get("pre") or head == "đại biểu") and not _AFTER_AMBIGUOUS.match(s, end):
+    head = " ".join((g.get("strong") or g.get("weak") or "").lower().split())
+    if head in AMBIGUOUS and (not g.get("pre") or head == "đại biểu") and not _AFTER_AMBIGUOUS.match(s, end):
         return None
     if not head:
         head = m.group().lower()
@@ -265,7 +268,8 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         rest = s[nxt:nxt + _WINDOW]
         if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
-        cm = next((c.match(rest) for h, c in _COMPOUNDS if h.search(s, start, end) and c.match(rest)), None)
+        # the anchored second half first: the first half is a search that tries every position of the name
+        cm = next((c.match(rest) for h, c in _COMPOUNDS if c.match(rest) and h.search(s, start, end)), None)
         if cm:
             end = nxt + cm.end()  # "cơ sở đào tạo", "dự án đầu tư xây dựng": the verb-like half of a noun
             continue
@@ -410,6 +414,9 @@ def _distributive(s: str, pos: int) -> Bodies | None:
     return out if out.items else None
 
 
+# The extractor reads the same spot of a sentence several times (as a directive's subject, a heading's
+# body, a status line's subject): each list is read once. Callers never change a returned Bodies.
+@lru_cache(maxsize=20_000)
 def bodies_at(s: str, pos: int) -> Bodies | None:
     """A list of bodies starting at `pos`: "Sở Công Thương, Công an tỉnh, UBND xã Phong Hải"."""
     dist = _distributive(s, pos)
@@ -442,7 +449,16 @@ _LEXICON = sorted({"Chính phủ", "Thủ tướng Chính phủ", "Ủy ban nhâ
                    "Ủy ban Thường vụ Quốc hội", "Mặt trận Tổ quốc Việt Nam", "Kiểm toán nhà nước",
                    "Ngân hàng Nhà nước", "Bảo hiểm xã hội", "Văn phòng Chính phủ",
                    *(f"{h} {s}" for h in ("Bộ", "Sở") for s in SECTORS)}, key=len, reverse=True)
-_FUZZY_NAMES: list[tuple[str, regex.Pattern]] = []
+_FUZZY_LEXICON = [n for n in _LEXICON if len(n.replace(" ", "")) >= 8]
+_FUZZY_NAMES: dict[str, regex.Pattern] = {}
+
+
+def _fuzzy_name(name: str) -> regex.Pattern:
+    """`name` with one letter wrong, compiled on first use (a fuzzy pattern is slow to compile)."""
+    p = _FUZZY_NAMES.get(name)
+    if p is None:
+        p = _FUZZY_NAMES[name] = regex.compile(rf"(?:{regex.escape(name)}){{e<=1}}(?![\p{{L}}\p{{M}}])")
+    return p
 
 
 def fuzzy_bodies_at(s: str, pos: int) -> Bodies | None:
@@ -450,11 +466,10 @@ def fuzzy_bodies_at(s: str, pos: int) -> Bodies | None:
     bl = bodies_at(s, pos)
     if bl or pos >= len(s) or not s[pos].isupper():
         return bl
-    if not _FUZZY_NAMES:
-        _FUZZY_NAMES.extend((n, regex.compile(rf"(?:{regex.escape(n)}){{e<=1}}(?![\p{{L}}\p{{M}}])"))
-                            for n in _LEXICON if len(n.replace(" ", "")) >= 8)
-    for name, pattern in _FUZZY_NAMES:
-        m = pattern.match(s, pos, pos + len(name) + 2)
+    for name in _FUZZY_LEXICON:
+        if s[pos] != name[0]:
+            continue  # a match must keep the name's first letter (below): skipped without compiling it
+        m = _fuzzy_name(name).match(s, pos, pos + len(name) + 2)
         if not m or m.group()[:1] != name[:1] or m.group().count(" ") != name.count(" "):
             continue
         bl = bodies_at(s[:pos] + name + s[m.end():m.end() + _WINDOW], pos)

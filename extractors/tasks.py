@@ -67,7 +67,9 @@ class _Group:
 
 
 def _clean(s: str) -> str:
-    return " ".join(_FURNITURE.sub("\n", s).split())
+    if "\n" in s:  # page furniture is a line of its own
+        s = _FURNITURE.sub("\n", s)
+    return " ".join(s.split())
 
 
 def _key(bodies: list[Body]) -> tuple[str, ...]:
@@ -119,7 +121,7 @@ def _heading_bodies(u: Unit, doc: str = "") -> tuple[list[Body], list[Body]] | N
     """Bodies an item hands down to its sub-items: an agency heading ("2. Bộ Tài chính:",
     "Sở Công Thương có trách nhiệm:") or a lead ("Giao Sở X thực hiện các nhiệm vụ sau:")."""
     t = u.text
-    if _is_caps(t) and (dm := _CAPS_DUTY_HEAD.match(t)):
+    if (dm := _CAPS_DUTY_HEAD.match(t)) and _is_caps(t):
         t = _decap(t, dm, doc)  # `doc`: where the name is found in normal case; "II. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
     jm = _JOINED_LEAD.match(t)
     if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
@@ -284,7 +286,7 @@ _CITED_BEFORE = regex.compile(r"(?:[Ss]ố|\d+/[\p{L}\d/.\-]*|\d{4}|[A-ZĐ]{2,}[
 
 
 def _body_end(text: str, seg) -> int:
-    m = _NOI_NHAN.search(text)
+    m = _NOI_NHAN.search(text) if "Nơi nhận" in text or "NƠI NHẬN" in text else None  # a cheap first look
     end = m.start() if m else len(text)
     if seg is not None and getattr(seg, "noi_nhan", None) is not None:
         end = min(end, seg.noi_nhan.start)
@@ -716,11 +718,15 @@ def _names(bodies: list[Body]) -> tuple[list[str], list[str]]:
     return names, printed
 
 
-_RECURRENCE_CUE = regex.compile(r"h[ằà]ng|định kỳ", regex.IGNORECASE)  # what every match holds: a cheap first look
+def _may_recur(action: str) -> bool:
+    """What every _RECURRENCE match holds, in lowercase: a cheap first look. (Under IGNORECASE these letters
+    match only characters that `str.lower` maps to them.)"""
+    low = action.lower()
+    return "hằng" in low or "hàng" in low or "định kỳ" in low
 
 
 def _recurrence(action: str) -> str | None:
-    m = _RECURRENCE.search(action) if _RECURRENCE_CUE.search(action) else None
+    m = _RECURRENCE.search(action) if _may_recur(action) else None
     return m.group().strip() if m else None
 
 
