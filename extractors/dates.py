@@ -50,7 +50,7 @@ _DATE_BEFORE, _DATE_AFTER = 140, 8
 
 
 def _wide_blank(text: str, start: int, end: int) -> bool:
-    if "\t" in text or "\u00a0" in text:
+    if text.find("\t", start, end) >= 0 or text.find("\u00a0", start, end) >= 0:
         return bool(_WIDE_BLANK.search(text, start, end))
     return text.find(" " * 8, start, end) >= 0
 

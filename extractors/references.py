@@ -538,6 +538,22 @@ def _bill_list_item(text: str, pos: int) -> bool:
     return bool(_search(r"(?i)(?<![\p{L}])(?:dự\s+án|dự\s+thảo)(?![\p{L}])", intros[-1].group()))
 
 
+def _covering(spans: list[tuple[int, int]]):
+    """`pos -> any(a <= pos < b for a, b in spans)`, answered by bisection: the spans sorted by start, and the
+    furthest end among those that start at or before each."""
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    reach, top = [], -1
+    for _, b in spans:
+        top = max(top, b)
+        reach.append(top)
+
+    def covered(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos)
+        return i > 0 and reach[i - 1] > pos
+    return covered
+
+
 def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> list[Cite]:
     """Laws and codes cited by name; `numbered` are the titles of laws already found by number."""
     cites: list[Cite] = []
@@ -552,8 +568,10 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
         name_end = _law_name(text, a.end("head"))
         if name_end and _fullmatch(r"\s*\(\s*", text[name_end:a.start("abbr")]):
             short.setdefault(a["abbr"], _clean(text[a.end("head"):name_end]))
+    covered = _covering(taken)
     for m in _LAW_HEAD.finditer(text):
-        if any(a <= m.start() < b for a, b in taken + skip) or any(c.start <= m.start() < c.end for c in cites[-1:]):
+        if covered(m.start()) or any(a <= m.start() < b for a, b in skip) or any(
+                c.start <= m.start() < c.end for c in cites[-1:]):
             continue
         head = "Bộ luật" if m["head"].lower().startswith("bộ") else ("Pháp lệnh" if m["head"].startswith("Ph") else "Luật")
         name_end = _law_name(text, m.end())
