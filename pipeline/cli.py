@@ -77,6 +77,7 @@ def main() -> None:
               help="Write <name>.json files here (x.pdf -> x.pdf.json; a name taken twice gets -2, -3 ...).")
 def extract(paths, fmt, out_dir):
     """Extract records from files or directories (recursive)."""
+    from pipeline import jsonout
     from pipeline.gold import to_gold
     from pipeline.ingest import IngestError, find_files
     from pipeline.run import process
@@ -101,14 +102,14 @@ def extract(paths, fmt, out_dir):
         if fmt == "gold" and res.document.status != "ok":
             rec["status"] = res.document.status
         if out_dir:
-            (Path(out_dir) / _out_name(f, taken)).write_text(json.dumps(rec, ensure_ascii=False, indent=1), "utf-8")
+            (Path(out_dir) / _out_name(f, taken)).write_text(jsonout.dumps(rec), "utf-8")
         else:
             results.append(rec)
         for w in res.document.warnings:
             click.echo(f"{f}: warning: {w}", err=True)
     if not out_dir:
         out = results[0] if len(results) == 1 and len(files) == 1 else results
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        click.echo(jsonout.dumps(out))
     report_errors(errors)
     click.echo(f"{ok} read, {len(errors)} failed", err=True)
     sys.exit(0 if ok else 1)

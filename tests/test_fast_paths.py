@@ -200,3 +200,17 @@ def test_cued_reference_patterns_find_what_a_whole_scan_finds():
             assert [(m.span(), m["type"]) for m in r._LEFT_TYPE_CUED.finditer_slice(t, lo, hi)] == [
                 (m.span(), m["type"]) for m in r._LEFT_TYPE.finditer(t[lo:hi])]
             assert [m.span() for m in r._LAW_HEAD.finditer(t, lo, hi)] == [m.span() for m in r._LAW_HEAD.rx.finditer(t, lo, hi)]
+
+
+def test_records_json_holds_what_the_standard_encoder_writes():
+    from decimal import Decimal
+
+    from pipeline import jsonout
+    from pipeline.run import process
+
+    for f in TEXTS[:6]:
+        rec = process(f).to_json()
+        text = jsonout.dumps(rec)
+        assert json.loads(text) == json.loads(json.dumps(rec, ensure_ascii=False))
+        assert "\\u" not in text and rec["document"]["text"][:40] in json.loads(text)["document"]["text"]
+    assert json.loads(jsonout.dumps({"v": Decimal("37116000"), 1: "a"})) == {"v": "37116000", "1": "a"}
