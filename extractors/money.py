@@ -277,6 +277,32 @@ def _near_digits(rx: regex.Pattern, text: str, windows: list[tuple[int, int]]):
             yield from rx.finditer(text, lo, hi)
 
 
+# A written-out amount is a run of number words ending on its currency (a `_WORDS_CUE` hit): it is searched
+# for from a little before each hit, not over the whole text. Where the stretch skipped before the search's
+# start may end inside a run (only letters and separators between that start and the match), or the stretch
+# after the hit may cut an optional "chẵn" short, the whole text is searched as before.
+_WORDS_REACH, _WORDS_AFTER = 400, 80
+_RUN_TAIL = regex.compile(r"\p{L}*[\s,]*")
+_SUFFIX_CUT = regex.compile(r"[\s,]*\p{L}*")
+
+
+def _words_amounts(text: str, start: int, end: int) -> list[regex.Match]:
+    """`WORDS_AMOUNT.finditer(text, start, end)`, searched near each currency that follows a number word."""
+    out: list[regex.Match] = []
+    at = start
+    for h in _WORDS_CUE.finditer(text, start, end):
+        if h.start() < at:
+            continue
+        lo, hi = max(at, h.start() - _WORDS_REACH), min(end, h.end() + _WORDS_AFTER)
+        m = WORDS_AMOUNT.search(text, lo, hi)
+        if m is None or (lo > at and _RUN_TAIL.fullmatch(text, lo, m.start())) or (
+                hi < end and _SUFFIX_CUT.fullmatch(text, m.end(), hi)):
+            return list(WORDS_AMOUNT.finditer(text, start, end))
+        out.append(m)
+        at = m.end()
+    return out
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Every money amount in `text[start:end]` with a currency word (or a big scale), in order."""
     end = len(text) if end is None else end
@@ -331,7 +357,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
         v = parse_number(m["num"])
         if v is not None:
             keep(Amount(m.start("num"), m.end(), m.group(), v * scale_of(m["scale"]), "VND"))
-    for m in WORDS_AMOUNT.finditer(text, start, end) if _WORDS_CUE.search(text, start, end) else ():
+    for m in _words_amounts(text, start, end):
         if taken.overlaps(m.start(), m.end()):
             continue
         words = m["words"]

@@ -214,3 +214,13 @@ def test_records_json_holds_what_the_standard_encoder_writes():
         assert json.loads(text) == json.loads(json.dumps(rec, ensure_ascii=False))
         assert "\\u" not in text and rec["document"]["text"][:40] in json.loads(text)["document"]["text"]
     assert json.loads(jsonout.dumps({"v": Decimal("37116000"), 1: "a"})) == {"v": "37116000", "1": "a"}
+
+
+def test_written_out_amounts_are_searched_near_their_currency_as_in_the_whole_text():
+    texts = [load(f).text for f in TEXTS[::2]]
+    pieces = sorted(money.NUMBER_WORDS) + ["đồng", "USD", "chẵn", "Đồng", "MỘT", ",", ",,,,", "bao", "(", "là"]
+    rnd = random.Random(31)
+    for t in texts + _fuzz(pieces, 2000, 37):
+        for a, b in [(0, len(t)), sorted((rnd.randint(0, len(t)), rnd.randint(0, len(t))))]:
+            whole = [m.span() for m in money.WORDS_AMOUNT.finditer(t, a, b)] if money._WORDS_CUE.search(t, a, b) else []
+            assert [m.span() for m in money._words_amounts(t, a, b)] == whole, t[:200]
