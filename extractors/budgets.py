@@ -16,6 +16,7 @@ import bisect
 import regex
 
 from extractors.money import NUMBER_WORDS, Amount, Taken, find_amounts, parse_number, to_vnd
+from pipeline.cues import Cued
 from pipeline.normalise import strip_marks
 from pipeline.records import Budget
 from pipeline.tables import tables
@@ -378,6 +379,8 @@ PLAN_AFTER = regex.compile(
 PCT_AFTER = regex.compile(r"^[\s,(]*(?:(?:và\s+)?(?:chỉ\s+)?(?:đạt|bằng|tương\s+đương|tỷ\s+lệ)\s+(?:khoảng\s+)?)?"
                           r"(?P<pct>\d{1,3}(?:[.,]\d+)?)\s*%", I)
 PARTS = regex.compile(_V + r"(?:trong\s+đó|bao\s+gồm|gồm\s+có|gồm)(?![\p{L}])", I)
+_PARTS_CUED = Cued(PARTS, ("trong", "bao", "gồm"))  # its first words
+_COLON_AFTER = regex.compile(r"[ \t]*:[ \t]*(\n)?")
 SENT_BREAK = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
 PART_BREAK = regex.compile(r"[.!?;](?=\s|$)|\n[ \t]*\n")
 HEADING = regex.compile(r"(?m)^[ \t]*(?:[IVX]{1,5}|[A-H]|(?i:phần|chương)\s+[\p{L}\d]+)\s*[.:)\-–]\s*(?P<t>[^\n]{0,80})")
@@ -471,7 +474,7 @@ def _section_kind(text: str, heads: list[tuple[int, str]], pos: int) -> str | No
 
 def _parts_scope(text: str, p: int) -> int:
     """Where the list of parts announced at `p` ("trong đó", "gồm") ends."""
-    after = regex.compile(r"[ \t]*:[ \t]*(\n)?").match(text, PARTS.match(text, p).end())
+    after = _COLON_AFTER.match(text, PARTS.match(text, p).end())
     if not after:  # "trong đó A …, B …": to the clause's end
         return _sentence_bounds(text, p, PART_BREAK)[1]
     if not after.group(1):  # "gồm: A …; B …": to the sentence's end
@@ -549,7 +552,7 @@ def _sources_after_and_inherited(text: str, out: list[Budget]) -> None:
             continue
         nxt = next((o.start for o in out[i + 1:] if o.start >= b.end and o.amount_vnd is not None), len(text))
         brk = CLAUSE_BREAK.search(text, b.end, min(nxt, b.end + 300))
-        parts = PARTS.search(text, b.end, min(nxt, b.end + 300))  # "…, trong đó: Kinh phí KCQG …": the parts'
+        parts = _PARTS_CUED.search(text, b.end, min(nxt, b.end + 300))  # "…, trong đó: Kinh phí KCQG …": the parts'
         brk = parts if parts and (not brk or parts.start() < brk.start()) else brk
         end = brk.start() if brk else min(nxt, b.end + 300)
         for m in _sources(text, b.end, end):
@@ -615,7 +618,7 @@ def relate(text: str, out: list[Budget], ctx: list[tuple[int, int]], issue_year:
             p.plan_index = i - 1
     # 3. parts of a total
     claimed: set[int] = set()
-    for m in reversed(list(PARTS.finditer(text))):
+    for m in reversed(list(_PARTS_CUED.finditer(text))):
         p = m.start()
         s0, _ = _sentence_bounds(text, p)
         before = [i for i in range(n) if s0 <= out[i].start and out[i].end <= p and i not in claimed]

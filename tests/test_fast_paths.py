@@ -182,6 +182,17 @@ def test_program_mentions_are_cued_as_the_whole_scan():
         assert [m.span() for m in programs.MENTION.finditer(t)] == [m.span() for m in programs.MENTION.rx.finditer(t)]
 
 
+def test_parts_of_a_total_are_cued_as_the_whole_scan():
+    from extractors import budgets
+
+    texts = [load(f).text for f in TEXTS[::2]]
+    for t in texts + _fuzz(["trong đó", "TRONG ĐÓ", "bao gồm", "gồm có", "Gồm", "trong", "ba", ":", "x"], 800, 43):
+        assert [m.span() for m in budgets._PARTS_CUED.finditer(t)] == [m.span() for m in budgets.PARTS.finditer(t)]
+        mid = len(t) // 3
+        whole, cued = budgets.PARTS.search(t, mid, mid + 300), budgets._PARTS_CUED.search(t, mid, mid + 300)
+        assert (cued and cued.span()) == (whole and whole.span())
+
+
 def test_cued_reference_patterns_find_what_a_whole_scan_finds():
     from extractors import references as r
 
