@@ -86,14 +86,14 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Offs
     the new text's offsets back into `text`."""
     out: list[str] = []
     omap = OffsetMap()
+    add = omap.add
     pos = last = 0
     for start, end, rep in edits:
-        out.append(text[last:start])
+        out += (text[last:start], rep)
         pos += start - last
-        omap.add(pos, start)
-        omap.add(pos + len(rep), end)
-        out.append(rep)
+        add(pos, start)
         pos += len(rep)
+        add(pos, end)
         last = end
     out.append(text[last:])
     return "".join(out), omap

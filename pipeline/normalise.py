@@ -11,6 +11,7 @@ folded; `strip_marks` also drops diacritics ("khuyen cong").
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import regex
@@ -35,6 +36,9 @@ _WORD = regex.compile(r"[\p{L}\p{M}]+")
 _HS = r"[ \t\u00a0\u2000-\u200a\u202f\u3000]"
 _NL = r"(?:\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c)"
 _OLD_TONE_NFC = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ"
+# A mark, a look-alike letter, or an old tone placement ending a word: the word needs `fix_word`.
+_WORD_TRIGGER = (r"[\p{M}\u00d0\u0189\u0256\u01a3\u01a2]"
+                 rf"|(?:[oO][{_OLD_TONE_NFC}]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![\p{{L}}\p{{M}}])")
 # Only the places that need a change are visited; clean text between them is
 # copied as it is, which keeps normalisation fast on long documents.
 _TROUBLE = regex.compile(
@@ -42,10 +46,40 @@ _TROUBLE = regex.compile(
     rf"|(?P<lead>\A{_HS}+)"
     rf"|(?P<sp>{_HS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u3000])"
     r"|(?P<drop>[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u00ad\ufffe])"
-    r"|(?P<word>[\p{M}\u00d0\u0189\u0256\u01a3\u01a2]"
-    rf"|(?:[oO][{_OLD_TONE_NFC}]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![\p{{L}}\p{{M}}]))",
+    rf"|(?P<word>{_WORD_TRIGGER})",
 )
 _LETTER = regex.compile(r"[\p{L}\p{M}]")
+# Where a _TROUBLE match can begin, found faster than _TROUBLE finds it (it tries five alternatives at every
+# character, the common single space included), each by a scan that the standard library's `re` runs quickly:
+# two spaces, a space or "\n" before "\n", "\n" before a space (plain characters), any other blank, break or
+# character dropped, and the character before it; the word alternative itself (`regex`, for \p{M}).
+_BLANK_CUES = [re.compile(p) for p in ("  +", " \n", "\n[ \n]")]
+_ODD = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u3000\r\u2028\u2029\x0b\x0c"
+                  r"\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u00ad\ufffe]")
+_WORD_CUE = regex.compile(_WORD_TRIGGER)
+_LINE_BREAK = re.compile(r"\r\n?|[\n\u2028\u2029\x0b\x0c]")  # "\r\n" is one
+
+
+def _troubles(raw: str):
+    """The matches of `_TROUBLE.finditer(raw)`, _TROUBLE being tried only where one can begin.
+
+    A match depends on the text from its start on (`\\A` aside: the text's start is tried). One that opens with
+    a blank or a break opens a run of them (the character before, were it one, would open a match itself), and
+    holds two: two plain spaces, " \n", "\n " or "\n\n" at the run's start, or some other blank or break, which
+    is found itself and with the character before it."""
+    starts = {0, *(m.start() for m in _WORD_CUE.finditer(raw, overlapped=True))}
+    for cue in _BLANK_CUES:
+        starts.update(m.start() for m in cue.finditer(raw))
+    for m in _ODD.finditer(raw):
+        starts.update((m.start() - 1, m.start()))
+    starts.discard(-1)
+    end = 0
+    for pos in sorted(starts):
+        if pos >= end:
+            m = _TROUBLE.match(raw, pos)
+            if m:
+                yield m
+                end = m.end()
 
 
 def fix_word(word: str) -> str:
@@ -59,7 +93,7 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
     """Normalise `raw`; return the text and the map of its offsets into `raw`."""
     edits: list[tuple[int, int, str]] = []
     last = 0
-    for m in _TROUBLE.finditer(raw):
+    for m in _troubles(raw):
         start, end, kind = m.start(), m.end(), m.lastgroup
         if kind == "word":  # widen the trigger to its whole word
             if start < last:
@@ -72,8 +106,7 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
         if kind == "word":
             rep = fix_word(tok)
         elif kind == "nl":
-            breaks = sum(tok.count(c) for c in "\n\u2028\u2029\x0b\x0c") + tok.count("\r") - tok.count("\r\n")
-            rep = "\n\n" if breaks > 1 else "\n"
+            rep = "\n\n" if len(_LINE_BREAK.findall(tok)) > 1 else "\n"
         elif kind == "sp":
             rep = " "
         else:

@@ -33,3 +33,17 @@ def test_unmark_keeps_case_and_offsets():
     s = "Ủy ban nhân dân TỈNH ĐỒNG THÁP, Đoàn"
     assert unmark(s) == "Uy ban nhan dan TINH DONG THAP, Doan"
     assert len(unmark(s)) == len(s)
+
+
+def test_troubles_are_the_pattern_s_own_matches():
+    """`_troubles` tries _TROUBLE only where its cues say a match can begin: it must find what finditer finds."""
+    import random
+
+    from pipeline.normalise import _TROUBLE, _troubles
+
+    rng = random.Random(7)
+    alphabet = list("aoOuUàáýỳẠ\t\n\r\u00a0\u2028\u2029\u3000\x0b\x0c\x00\x1f\u200b\u00ad\u0301\u0323ÐƣqQ.x") + [" "] * 8
+    for _ in range(5000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        want = [(m.start(), m.end(), m.lastgroup) for m in _TROUBLE.finditer(raw)]
+        assert [(m.start(), m.end(), m.lastgroup) for m in _troubles(raw)] == want, repr(raw)
