@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import regex
@@ -838,6 +839,17 @@ def _edits_le(a: str, b: str, k: int) -> bool:
     return prev[-1] <= k
 
 
+def _indices(items: list[str], item: str):
+    """Where `item` stands in `items`, found by `list.index` (a scan in C)."""
+    i = -1
+    while True:
+        try:
+            i = items.index(item, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
 def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
     """A subject whose OCR damaged a word or two ("công tác trong (âm tháng 10") taken from the running text's
     copy of it ("… công tác trọng tâm tháng 10 …", as a notice restates its subject): the copy holds the
@@ -852,12 +864,11 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
         return s  # printed again as it is: each of its runs occurs elsewhere, none is taken
     # the text's words, case folded (the spelling taken is folded anyway); split() is the `\S+` of _TOK
     toks = folded[:span[0]].split() + ["\n"] + folded[span[1]:].split()
-    keys = [t.strip(".,;:") for t in toks]
+    keys = list(map(str.strip, toks, repeat(".,;:", len(toks))))
     mine = [_key(w) for w in words]
-    joined = " " + " ".join(keys) + " "
     starts: set[int] = set()
     for first, second, back in ((mine[0], mine[1], 0), (mine[-2], mine[-1], n - 2)):
-        for i in (i for i, k in enumerate(keys) if k == first):
+        for i in _indices(keys, first):
             if i + 1 < len(keys) and keys[i + 1] == second and i - back >= 0:
                 starts.add(i - back)
     best = None
@@ -876,6 +887,7 @@ def settle_ocr_copy(text: str, s: str, span: tuple[int, int]) -> str:
     if best is None:
         return s
     p, diff = best
+    joined = " " + " ".join(keys) + " "
     out = list(words)
     runs: list[list[int]] = []
     for i in diff:
