@@ -57,7 +57,7 @@ QCVN_RE = regex.compile(r"QCVN\s*\d+(?:-\d+)*\s*:\s*(?:19|20)\d\d\s*/\s*[A-ZĐ]+
 PARTIAL_RE = Cued(regex.compile(
     r"(?<![\p{L}])(?P<type>Nghị\s+định|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Chỉ\s+thị)\s+(?:số\s*)?"
     r"(?P<serial>\d{1,4})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?(?![\d.,]*\s*[/-]\s*[\p{L}\d])(?![\p{L}\d])"
-    r"(?![ \t]+\d)"), ("Nghị", "Quyết", "Thông", "Chỉ"))
+    r"(?![ \t]+\d)"), cue=r"(?:Nghị\s+định|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Chỉ\s+thị)\s+(?:số\s*)?\d")
 _NUM_WORD = r"(?:số|Số|SỐ|só|sồ|sô|sổ|so|s)\.?"  # OCR: "sô", "sổ"
 _LEFT_TYPE = regex.compile(rf"(?i)(?<![\p{{L}}])(?P<type>{_TYPES_RE})(?![\p{{L}}])")
 _LEFT_TYPE_CUED = Cued(_LEFT_TYPE, sorted({n.split()[0] for n, _ in TYPE_NAMES}))  # a type name's first word
@@ -68,7 +68,7 @@ _PINPOINT = regex.compile(
 
 # Laws and codes cited by name.
 _LAW_HEAD = Cued(regex.compile(r"(?<![\p{L}])(?P<head>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh)\s+(?=\p{L})"),
-                 ("Bộ", "Luật", "Pháp"))
+                 cue=r"Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh")
 _LAW_STOP = regex.compile(
     r"(?i)^(?:ngày|số|năm|được|đã|thì|theo|tại|có|về\s+việc|để|này|hiện\s+hành|hướng\s+dẫn|quy\s+định|và\s+các|"
     r"và\s+những|và\s+văn|và\s+nghị|và\s+thông|và\s+quyết|và\s+luật|và\s+bộ|và\s+pháp|do|của|cho|trong|khi|"
@@ -629,12 +629,12 @@ def _law_cites(text: str, taken: list[tuple[int, int]], numbered: list[str]) -> 
 
 
 _LAW_ABBR = Cued(regex.compile(r"(?<![\p{L}])(?P<head>(?:Bộ\s+[Ll]uật|Luật)\s+)[^()\n;]{3,90}?\((?P<abbr>\p{Lu}{2,8})\)"),
-                 ("Bộ", "Luật"))
+                 cue=r"(?:Bộ\s+[Ll]uật|Luật)\s+[^()\n;]{3,90}?\(")
 _TREATY_TYPES = ("Hiệp định", "Công ước", "Nghị định thư", "Thỏa thuận", "Hiệp ước")
 _TREATY = Cued(regex.compile(
     r"(?<![\p{L}])(?P<type>Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s+"
     r"(?=giữa\s|về\s|của\s+Liên|(?:khung|đa\s+phương|song\s+phương)\s|sửa\s+đ[ổốôo]i\s|\p{Lu})"),
-    ("Hiệp", "Công", "Nghị", "Thỏa"))
+    cue=r"(?:Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s")
 _TREATY_END = regex.compile(r"\n\s*(?=(?:Chương|Phần|Mục|Điều|Phụ\s+lục|[IVX]+\.)\s)|[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Ll})|\s(?=(?:ngày|năm|ký|được|đã|có\s+hiệu\s+lực)\s)"
     r"|\s(?=(?:và|hoặc)\s+(?:các\s+)?(?:Hiệp\s+định|Công\s+ước|Nghị\s+định\s+thư|Thỏa\s+thuận|Hiệp\s+ước)\s)")
 
@@ -674,7 +674,9 @@ _PLAN = regex.compile(
     r"\s+(?:(?:có\s+)?hiệu\s+quả\s+|nghiêm(?:\s+túc)?\s+|tốt\s+)?(?P<type>Đề\s+án|Quy\s+chế|Chiến\s+lược)"
     r"|(?<![\p{L}])[Cc]ăn\s+cứ\s+(?P<type>quy\s+chế))\s+"
     r"(?!(?:này|đó|nêu|trên|theo|giữa|trước|với|để|được|kèm|và|đã|sẽ|cho|chung|số|là|của|các|tại)(?!\p{L})|\d)")
-_PLAN = Cued(_PLAN, ("căn", "thực", "triển", "theo", "tại"), fold=True)  # the citing word, in either case
+_PLAN = Cued(_PLAN, fold=True, cue=(  # the citing word (in either case) before the type name
+    r"(?:căn\s+cứ|thực\s+hiện|triển\s+khai|theo(?:\s+đúng)?|tại)\s+(?:(?:có\s+)?hiệu\s+quả\s+|nghiêm(?:\s+túc)?\s+|tốt\s+)?"
+    r"(?:đề\s+án|quy\s+chế|chiến\s+lược)"))
 _PLAN_END = regex.compile(
     r"[;:()“”\"]|\.(?=\s|$)|\n\s*\n|,\s+(?=\p{Lu})|\s(?=(?:và\s+các|đã|được|do|nhằm|để|theo\s+(?:quy|đúng|Quyết|Kế|Nghị))\s)"
     r"|\s(?=(?:và|hoặc)\s+(?:Đề\s+án|Quy\s+chế|Chiến\s+lược|Luật|Nghị\s+định|Quyết\s+định|Thông\s+tư|Kế\s+hoạch)\s)")
@@ -715,7 +717,7 @@ def _plan_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:
 
 _CONGRESS = Cued(regex.compile(
     r"(?<![\p{L}])Văn\s+kiện\s+Đại\s+hội\s+(?:đại\s+biểu\s+)?(?:toàn\s+quốc\s+|Đảng\s+bộ\s+[^,;.\n]{1,40}?\s+)?"
-    r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?"), ("Văn",))
+    r"lần\s+thứ\s+[IVXL]+(?:\s+của\s+Đảng)?"), cue=r"Văn\s+kiện\s+Đại\s+hội")
 
 
 def _congress_cites(text: str, taken: list[tuple[int, int]]) -> list[Cite]:

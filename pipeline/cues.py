@@ -1,18 +1,19 @@
-"""Costly patterns tried only where a literal says one of their matches may start.
+"""Costly patterns tried only where a cheap cue says one of their matches may start.
 
 A pattern of many alternatives, case-insensitive, costs its whole alternation at every position of a long text,
 though a match can only start on a few words ("trước", "chậm nhất", "vào", …). `Cued.finditer(text)` gives
-exactly the matches of `rx.finditer(text)` when every match of `rx` starts with one of `cues`, compared case
-folded as IGNORECASE compares them: the text is folded once (and kept for the next pattern over the same text),
-the cues are found with `str.find`, and `rx.match` is tried at each, left to right, as `finditer` would reach it.
-The one condition on a pattern given cues is that every match of it starts with one of them; a pattern that
-can match the empty string cannot have cues.
+exactly the matches of `rx.finditer(text)` when every match of `rx` starts where its cue matches: the cue is a
+standard-library `re` pattern (or a list of literals) that the text matches at the start of every match of
+`rx`, compared case folded where `rx` ignores case (the text is folded once, and kept for the next pattern over
+the same text). The cue is found with `re`'s quick scan, `rx.match` is tried there, and the scan goes on from
+the next character (or from the end of a match), left to right as `finditer` would go. So a cue may match more
+than `rx` (a relaxed copy of its first words, `\\s` for its blanks), never less; a pattern that can match the
+empty string cannot be cued.
 """
 
 from __future__ import annotations
 
 import functools
-import heapq
 import re
 from collections.abc import Iterable, Iterator
 
@@ -26,31 +27,19 @@ def folded(text: str) -> str | None:
     return f if len(f) == len(text) else None
 
 
-def _starts(s: str, cue: str, pos: int, end: int) -> Iterator[int]:
-    i = s.find(cue, pos, end)
-    while i >= 0:
-        yield i
-        i = s.find(cue, i + 1, end)
-
-
 class Cued:
-    """`rx` with the literals its matches start with (`fold`: compared case folded, for IGNORECASE patterns)."""
+    """`rx` with its cue: `cues`, literals one of which starts every match, or `cue`, an `re` pattern that matches
+    where every match starts (written in lower case where `fold`: `rx` ignores case)."""
 
-    __slots__ = ("any_cue", "cues", "fold", "rx")
+    __slots__ = ("cue", "fold", "rx")
 
-    def __init__(self, rx: regex.Pattern, cues: Iterable[str], fold: bool | None = None):
+    def __init__(self, rx: regex.Pattern, cues: Iterable[str] = (), fold: bool | None = None, cue: str | None = None):
         self.rx = rx
         self.fold = bool(rx.flags & regex.IGNORECASE) if fold is None else fold
-        self.cues = tuple(dict.fromkeys(c.casefold() if self.fold else c for c in cues))
-        if not self.cues or "" in self.cues:
-            raise ValueError("a cued pattern needs non-empty cues")
-        # many cues: one scan for every place any of them starts (a look-ahead, so cues that overlap are all seen)
-        self.any_cue = re.compile("(?=" + "|".join(map(re.escape, self.cues)) + ")") if len(self.cues) > 8 else None
-
-    def _positions(self, s: str, pos: int, end: int) -> Iterator[int]:
-        if self.any_cue is not None:
-            return (m.start() for m in self.any_cue.finditer(s, pos, end))
-        return heapq.merge(*(_starts(s, c, pos, end) for c in self.cues))
+        words = sorted({c.casefold() if self.fold else c for c in cues}, key=lambda c: (-len(c), c))
+        if (cue is None) == (not words) or "" in words:
+            raise ValueError("a cued pattern needs non-empty literals or a cue pattern")
+        self.cue = re.compile(cue if cue is not None else "|".join(map(re.escape, words)))
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
         end = len(text) if endpos is None else min(endpos, len(text))
@@ -71,14 +60,16 @@ class Cued:
 
     def _matches(self, text: str, s: str, pos: int, end: int, shift: int) -> Iterator[regex.Match]:
         """Matches in `text` (the slice of the cue text `s` that starts at `shift`) from cues in `s[pos:end]`."""
-        at = pos
-        for i in self._positions(s, pos, end):
-            if i < at:
-                continue
-            m = self.rx.match(text, i - shift, end - shift)
+        find, match = self.cue.search, self.rx.match
+        p = pos
+        while (c := find(s, p, end)) is not None:
+            i = c.start()
+            m = match(text, i - shift, end - shift)
             if m:
                 yield m
-                at = m.end() + shift
+                p = max(m.end() + shift, i + 1)
+            else:
+                p = i + 1
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return next(self.finditer(text, pos, endpos), None)
