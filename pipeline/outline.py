@@ -69,6 +69,7 @@ def _lines(text: str, start: int, end: int):
 
 # OCR debris before a numbered marker ("_2.3. Giao ...", "~ 3. ...") or a dash ("__ - Trình ...").
 _OCR_JUNK = regex.compile(r"[_~`'‘’.,]{1,2}\s?(?=\d{1,2}(?:\.\d{1,2})*\.\s)|_{1,2}\s+(?=[-–]\s+\p{Lu})")
+_JUNK_OPENS = "_~`'‘’.,"  # the characters a match of _OCR_JUNK opens with
 
 
 def marker_of(line: str) -> tuple[str, str, int] | None:
@@ -76,13 +77,14 @@ def marker_of(line: str) -> tuple[str, str, int] | None:
     s = line.lstrip()
     if s.count(" | ") >= 2 or s.startswith("|") and " | " in s:  # one stray "|" is OCR's misread rule or letter
         return ("row", "|", 0)
-    jm = _OCR_JUNK.match(s)
+    jm = _OCR_JUNK.match(s) if s[:1] in _JUNK_OPENS else None
     junk = jm.end() if jm else 0
     first = _ANY_MARKER.match(s, junk)
     if not first:
         return None
-    for kind, pat in MARKERS[int(first.lastgroup[1:]):]:
-        m = pat.match(s, junk)
+    i = int(first.lastgroup[1:])
+    for j, (kind, pat) in enumerate(MARKERS[i:], i):
+        m = first if j == i else pat.match(s, junk)  # the first kind's match is the union's
         if m:
             rest = s[m.end():]
             if kind in ("dash", "plus") and not rest.strip():

@@ -15,6 +15,7 @@ The tables are from the published code charts:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -74,12 +75,17 @@ def _vni_table() -> dict[str, str]:
 
 
 VNI = _vni_table()
-_VNI_RE = regex.compile("|".join(sorted(map(regex.escape, VNI), key=len, reverse=True)))
+
+
+@functools.cache
+def _vni_re() -> regex.Pattern:
+    """VNI's letter sequences, longest first; compiled on first use, since most texts never need it."""
+    return regex.compile("|".join(sorted(map(regex.escape, VNI), key=len, reverse=True)))
 
 
 def vni_to_unicode(s: str) -> str:
     """VNI-Windows text read as CP1252/Latin-1 -> Unicode."""
-    return _VNI_RE.sub(lambda m: VNI[m.group()], s)
+    return _vni_re().sub(lambda m: VNI[m.group()], s)
 
 
 def tcvn3_to_unicode(s: str) -> str:
@@ -135,8 +141,14 @@ a ă â e ê i y o ô ơ u ư
 ai ao au ay âu ây eo êu ia iu iê oa oă oe oi oo ôi ơi ua uâ uê ui uô uy uơ ưa ưi ươ ưu ye yê
 iêu yêu oai oay oao oeo uây uôi uya uyê uyu ươi ươu
 """.split(), key=len, reverse=True)
-_SYLLABLE = regex.compile(
-    rf"{_ONSET}(?:{'|'.join(_NUCLEI)})(?:ch|ng|nh|[cmnpt])?", regex.V1)
+
+
+@functools.cache
+def _syllable() -> regex.Pattern:
+    """Compiled on first use: only texts that may be in a legacy encoding are scored."""
+    return regex.compile(rf"{_ONSET}(?:{'|'.join(_NUCLEI)})(?:ch|ng|nh|[cmnpt])?", regex.V1)
+
+
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")
 _VIET_EXTRA = set("ăâêôơưđ")
 
@@ -148,7 +160,7 @@ def is_syllable(word: str) -> bool:
     if tones > 1:
         return False
     base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
-    return _SYLLABLE.fullmatch(base) is not None
+    return _syllable().fullmatch(base) is not None
 
 
 def _is_marked(word: str) -> bool:
