@@ -69,7 +69,9 @@ def _may_exec(s: str) -> bool:
     low = s.lower()
     return "căn cứ" in low or "trân trọng" in low or "trách nh" in low or "thông báo" in low
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
-PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)
+_PROMULGATION = rf"(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)"
+PROMULGATION = regex.compile("^" + _PROMULGATION, regex.IGNORECASE)
+_PROMULGATION_ANYWHERE = regex.compile(_PROMULGATION, regex.IGNORECASE)  # see `_may_close`
 # a letter's courtesy close: "Bộ … trân trọng cảm ơn sự phối hợp của Quý Ủy ban./.", "Xin chân thành cảm ơn"
 THANKS = regex.compile(r"^(?:(?:xin|rất)\s+)?(?:trân\s+trọng\s+|chân\s+thành\s+)?cảm\s+ơn(?![\p{L}])", regex.IGNORECASE)
 _SHORT_CLOSING_END = (rf"(?:thực hiện|thi hành)(?:\s+nghiêm(?: túc)?|\s+tốt)?(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}"
@@ -338,10 +340,11 @@ def is_closing(s: str) -> bool:
 
 def _may_close(s: str) -> bool:
     """Whether a suffix of `s` (where its directive's action starts) could be a promulgation, a short
-    closing or thanks: what each pattern holds, in lowercase (IGNORECASE matches no other letter there),
-    or SHORT_CLOSING's own end. Most sentences fail it, and their directive is not read here."""
+    closing or thanks: the promulgation anywhere, "cảm" (IGNORECASE matches no other letter there than
+    `str.lower` maps to them), SHORT_CLOSING's own end. Most sentences fail it: their directive is not read."""
     low = s.lower()
-    return "ban hành" in low or "quyết" in low or "cảm" in low or bool(_CLOSING_END.search(s))
+    return ("ban hành" in low or "quyết" in low) and bool(_PROMULGATION_ANYWHERE.search(s)) or "cảm" in low or \
+        bool(_CLOSING_END.search(s))
 
 
 def _is_closing(s: str) -> bool:
