@@ -69,14 +69,19 @@ def _may_exec(s: str) -> bool:
     low = s.lower()
     return "căn cứ" in low or "trân trọng" in low or "trách nh" in low or "thông báo" in low
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
-PROMULGATION = regex.compile(rf"^(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)", regex.IGNORECASE)
+_PROMULGATION = rf"(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)"
+PROMULGATION = regex.compile("^" + _PROMULGATION, regex.IGNORECASE)
+_PROMULGATION_ANYWHERE = regex.compile(_PROMULGATION, regex.IGNORECASE)  # see `_may_close`
 # a letter's courtesy close: "Bộ … trân trọng cảm ơn sự phối hợp của Quý Ủy ban./.", "Xin chân thành cảm ơn"
 THANKS = regex.compile(r"^(?:(?:xin|rất)\s+)?(?:trân\s+trọng\s+|chân\s+thành\s+)?cảm\s+ơn(?![\p{L}])", regex.IGNORECASE)
+_SHORT_CLOSING_END = (rf"(?:thực hiện|thi hành)(?:\s+nghiêm(?: túc)?|\s+tốt)?(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}"
+                      r"(?:\s+này)?)?\s*(?:\./\.|\.|/\.)?\s*$")
 SHORT_CLOSING = regex.compile(
     r"^(?:căn cứ (?:vào\s+)?chức năng,?\s*nhiệm vụ(?:\s+được giao)?,?\s*)?"
     r"(?:khẩn trương\s+|nghiêm túc\s+|có trách nhiệm\s+|chịu trách nhiệm\s+)?(?:tổ chức\s+)?(?:triển khai,?\s*)?"
-    rf"(?:thực hiện|thi hành)(?:\s+nghiêm(?: túc)?|\s+tốt)?(?:\s+(?:các nội dung\s+(?:của\s+)?)?{_DOC}(?:\s+này)?)?"
-    r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE)
+    + _SHORT_CLOSING_END, regex.IGNORECASE)
+# How a SHORT_CLOSING sentence ends, wherever its frame ends (see `_may_close`).
+_CLOSING_END = regex.compile(_SHORT_CLOSING_END, regex.IGNORECASE)
 
 
 @dataclass
@@ -333,9 +338,20 @@ def is_closing(s: str) -> bool:
     return _is_closing(" ".join(s.split()))
 
 
+def _may_close(s: str) -> bool:
+    """Whether a suffix of `s` (where its directive's action starts) could be a promulgation, a short
+    closing or thanks: the promulgation anywhere, "cảm" (IGNORECASE matches no other letter there than
+    `str.lower` maps to them), SHORT_CLOSING's own end. Most sentences fail it: their directive is not read."""
+    low = s.lower()
+    return ("ban hành" in low or "quyết" in low) and bool(_PROMULGATION_ANYWHERE.search(s)) or "cảm" in low or \
+        bool(_CLOSING_END.search(s))
+
+
 def _is_closing(s: str) -> bool:
     if _may_exec(s) and EXEC_FORMULA.search(s):
         return True
+    if not _may_close(s):
+        return False
     d = find_directive(s)
     rest = s[d.action_start:] if d else s
     if d and d.form == "subject" and PROMULGATION.match(rest):

@@ -78,18 +78,13 @@ _NUMBER_HEAD = regex.compile(r"^(?:TT|STT|Số TT)$")
 _NUMBER_CUE = regex.compile(r"TT(?![^\s\x1c-\x1f])")
 _PAGE_NO = regex.compile(r"^\d{1,4}$")
 _NEXT_PART = regex.compile(r"^(?:Phụ lục|PHỤ LỤC|Điều\s+\d+)")
-_NUMBERED: dict[str, regex.Pattern] = {}
+_AFTER_NUMBER = regex.compile(r"\.?(?:\s+(?P<rest>.+))?$")
 
 
 def _numbered(n: str, seg: str) -> regex.Match | None:
-    """`seg` opening a row by its number `n` ("3", or "2.4" for a sub-row). The pattern is compiled once per
-    number, and only for a number that `seg` starts with (as any match does)."""
-    if not seg.startswith(n):
-        return None
-    p = _NUMBERED.get(n)
-    if p is None:
-        p = _NUMBERED[n] = regex.compile(rf"^{regex.escape(n)}\.?(?:\s+(?P<rest>.+))?$")
-    return p.match(seg)
+    """`seg` opening a row by its number `n` ("3", or "2.4" for a sub-row): the number, a dot maybe, then
+    the cell's text (group "rest"). One pattern read after the number, not one compiled per number."""
+    return _AFTER_NUMBER.match(seg, len(n)) if seg.startswith(n) else None
 
 
 def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:

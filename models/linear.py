@@ -104,8 +104,8 @@ class LinearTextModel:
             if lo == 1:
                 out.extend(toks)
                 lo = 2
-            for n in range(lo, min(hi + 1, len(toks) + 1)):
-                out.extend(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1))
+            for n in range(lo, min(hi + 1, len(toks) + 1)):  # toks[i:i + n] for each i, joined
+                out.extend(map(" ".join, zip(*(toks[k:] for k in range(n)), strict=False)))
         elif self.analyzer == "char_wb":
             for w in _WHITE.sub(" ", doc).split():
                 w = " " + w + " "
@@ -129,7 +129,8 @@ class LinearTextModel:
     def decision_function(self, docs: list[str]) -> np.ndarray:
         scores = np.tile(self.intercept, (len(docs), 1))
         for r, doc in enumerate(docs):
-            counts = Counter(j for j in map(self.index.get, self.analyze(doc)) if j is not None)
+            counts = Counter(map(self.index.get, self.analyze(doc)))
+            counts.pop(None, None)  # n-grams out of the vocabulary (the others keep their first-seen order)
             if not counts:
                 continue
             idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
