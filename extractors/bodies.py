@@ -237,14 +237,12 @@ def _word_list() -> dict:
         if content is None:  # underthesea missing or its list unreadable: the text and the names only
             return _WORDS
         content = content.lower()
-        chars = set(content)
-        table = {ord(c): unmark(c) for c in chars}  # one character for one: lines stay aligned
         # a list of words one space apart needs no respacing line by line (the installed list is one)
-        plain = {c for c in chars if c.isspace()} <= {" ", "\n"} and not any(
+        plain = {c for c in set(content) if c.isspace()} <= {" ", "\n"} and not any(
             gap in content for gap in ("  ", " \n", "\n "))
         first: dict[str, str] = {}  # bare key → its first spelling
         several: set[str] = set()  # keys spelt more than one way
-        for w, k in zip(content.split("\n"), content.translate(table).split("\n"), strict=True):
+        for w, k in zip(content.split("\n"), unmark(content).split("\n"), strict=True):  # one character for one
             if not plain:
                 w, k = " ".join(w.split()), " ".join(k.split())
             elif w[:1] == " " or w[-1:] == " ":
