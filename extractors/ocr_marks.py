@@ -26,6 +26,7 @@ once, on first use; without them nothing changes.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -61,12 +62,17 @@ def _tone(s: str) -> str:
     return "".join(_TONE_RE.findall(unicodedata.normalize("NFD", s)))
 
 
+# lines holding one space (two syllables) and two (three), neither at either end
+_TWO_SYLLABLES = re.compile(r"^[^ \n]+ [^ \n]+$", re.MULTILINE)
+_THREE_SYLLABLES = re.compile(r"^[^ \n]+ [^ \n]* [^ \n]+$", re.MULTILINE)
+
+
 def _words() -> set[str]:
     """Two-syllable words of Viet74K (its three-syllable ones kept aside for `_threes`)."""
     if "words" not in _LEX:
-        lines = (_package_file("corpus", "data", "Viet74K.txt") or "").split("\n")
-        _LEX["words"] = {w for w in lines if w.count(" ") == 1 and " " not in (w[:1], w[-1:])}
-        _LEX["three_lines"] = [w for w in lines if w.count(" ") == 2 and " " not in (w[:1], w[-1:])]
+        content = _package_file("corpus", "data", "Viet74K.txt") or ""
+        _LEX["words"] = set(_TWO_SYLLABLES.findall(content))
+        _LEX["three_lines"] = _THREE_SYLLABLES.findall(content)
     return _LEX["words"]  # type: ignore[return-value]
 
 
@@ -99,13 +105,17 @@ def _retoned(syl: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_TAGS = re.compile(r"\t[^\n]*")
+_BLANK_LINE = re.compile(r"^$", re.MULTILINE)  # between sentences
+
+
 def _running_text() -> str:
     """The VLSP sentences' syllables one space apart, sentences parted by " | ", with a space at both ends:
     a pair was seen side by side where " a b " is in it."""
     if "running" not in _LEX:
         content = _package_file("pipeline", "pos_tag", "models", "pos_crf_vlsp2013_20230303", "test_output.txt")
-        tokens = (line.split("\t", 1)[0] for line in (content or "").split("\n"))  # a token, then its tags
-        _LEX["running"] = " " + " ".join(t or "|" for t in tokens) + " "
+        tokens = _TAGS.sub("", content or "")  # a token, then its tags
+        _LEX["running"] = " " + _BLANK_LINE.sub("|", tokens).replace("\n", " ") + " "
     return _LEX["running"]  # type: ignore[return-value]
 
 
