@@ -116,21 +116,35 @@ STOP2 = frozenset(("triển khai", "thực hiện", "tổ chức", "ban hành", 
                    "trình diễn", "kèm theo", "dự kiến", "đạt được"))
 
 
+class _Words:
+    """The words of a string, matched only as far as they are asked for; None past the last."""
+
+    def __init__(self, s: str):
+        self._it, self._seen = _W_RX.finditer(s), []
+
+    def __getitem__(self, k: int):
+        while len(self._seen) <= k:
+            w = next(self._it, None)
+            if w is None:
+                return None
+            self._seen.append(w)
+        return self._seen[k]
+
+
 def _parse_rest(rest: str) -> tuple[str, str | None, int | None, int | None, int]:
     """(topic, scope, from, to, length used) read from the words after the kind."""
-    words = list(_W_RX.finditer(rest))
+    words = _Words(rest)  # read as far as the loop goes, not to the end of the 240 characters
     caps = rest.isupper()
     topic: list[str] = []
     scope = None
     end = 0
     i = 0
-    while i < len(words):
-        w = words[i]
+    while (w := words[i]) is not None:
         gap = rest[end:w.start()]
         if any(c in gap for c in ",;:.()\"“”/") or gap.count("\n") > 1:
             break
         lw = w.group().lower()
-        nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
+        nxt = words[i + 1].group().lower() if words[i + 1] is not None else ""
         if w.group()[0].isdigit() or f"{lw} {nxt}" in STOP2:
             break
         if "\n" in gap and w.group()[0].isupper() and not caps:
@@ -138,7 +152,7 @@ def _parse_rest(rest: str) -> tuple[str, str | None, int | None, int | None, int
             if end - line_start < 50 and not topic:
                 break  # a short heading line ends at the kind: "V. Kinh phí thực hiện Chương trình" / "Tổng …"
         if f"{lw} {nxt}" in ("quốc gia", "địa phương"):
-            after = words[i + 2] if i + 2 < len(words) else None
+            after = words[i + 2]
             tail_gap = rest[words[i + 1].end():after.start()] if after else ""
             if after is None or any(c in tail_gap for c in ",;:.()") or after.group().lower() in STOP \
                     or after.group()[0].isdigit():
