@@ -104,13 +104,29 @@ _Q = r"(?:IV|III|II|I|[1-4])(?![\w])"
 _QUARTER = regex.compile(_Q, regex.IGNORECASE)
 _YSEP = rf"{_SP}(?:/|-|năm|,){_SP}"
 _MORE_Y = rf"(?:{_SP}(?:,|và|-|–|đến){_SP}(?:năm{_SP})?(?:19|20)\d{{2}}(?!\d))*"
-PERIOD = regex.compile(
-    rf"(?P<quarter>qu[ýy]{_SP}(?P<qs>{_Q}(?:{_SP}(?:,|và|-|–){_SP}{_Q})*){_YSEP}(?P<qy>(?:19|20)\d{{2}}(?!\d){_MORE_Y}))"
-    rf"|(?P<half>(?P<hn>\d{{1,2}}|sáu|chín|ba){_SP}tháng{_SP}(?P<hpos>đầu|cuối){_SP}năm{_SP}(?P<hy>(?:19|20)\d{{2}})(?!\d))"
-    rf"|(?P<month>tháng{_SP}(?P<mm>\d{{1,2}}){_SP}(?:/|-|năm){_SP}(?P<my>(?:19|20)\d{{2}})(?![\d/]))"
-    rf"|(?P<year>(?:(?<!(?:hằng|hàng|các|mỗi)\s)năm{_SP})?(?<![\d/.-])(?P<yy>(?:19|20)\d{{2}})(?![\d/]|\.\d){_MORE_Y})",
-    regex.IGNORECASE,
-)
+_PERIOD_KINDS = [
+    rf"(?P<quarter>qu[ýy]{_SP}(?P<qs>{_Q}(?:{_SP}(?:,|và|-|–){_SP}{_Q})*){_YSEP}(?P<qy>(?:19|20)\d{{2}}(?!\d){_MORE_Y}))",
+    rf"(?P<half>(?P<hn>\d{{1,2}}|sáu|chín|ba){_SP}tháng{_SP}(?P<hpos>đầu|cuối){_SP}năm{_SP}(?P<hy>(?:19|20)\d{{2}})(?!\d))",
+    rf"(?P<month>tháng{_SP}(?P<mm>\d{{1,2}}){_SP}(?:/|-|năm){_SP}(?P<my>(?:19|20)\d{{2}})(?![\d/]))",
+    rf"(?P<year>(?:(?<!(?:hằng|hàng|các|mỗi)\s)năm{_SP})?(?<![\d/.-])(?P<yy>(?:19|20)\d{{2}})(?![\d/]|\.\d){_MORE_Y})",
+]
+PERIOD = regex.compile("|".join(_PERIOD_KINDS), regex.IGNORECASE)
+# Each kind alone: one pattern is quick to find where it can start, four alternatives tried at every character are
+# not. Where any kind matches, PERIOD does too (its first kind that matches there); elsewhere it does not.
+_KIND_RXS = [regex.compile(k, regex.IGNORECASE) for k in _PERIOD_KINDS]
+
+
+def _periods_in(text: str, start: int, end: int) -> list[regex.Match]:
+    """`PERIOD.finditer(text, start, end)`, tried only where one of its kinds starts a match (every such start,
+    overlapping ones too), left to right, as finditer goes."""
+    starts = sorted({m.start() for rx in _KIND_RXS for m in rx.finditer(text, start, end, overlapped=True)})
+    out, at = [], start
+    for p in starts:
+        if p >= at:
+            m = PERIOD.match(text, p, end)
+            out.append(m)
+            at = m.end()
+    return out
 
 
 @dataclass
@@ -175,7 +191,7 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
     found = [PeriodMatch(d.iso, d.start, d.end, d.text, "date") for d in find_dates(text, start, end)]
     ends = [f.end for f in found]  # the dates are sorted and disjoint; periods never overlap each other
     n_dates = len(found)
-    for m in (m for a, b in _year_windows(text, start, end) for m in PERIOD.finditer(text, a, b)):
+    for m in (m for a, b in _year_windows(text, start, end) for m in _periods_in(text, a, b)):
         i = bisect.bisect_right(ends, m.start())  # the first date ending after the period starts
         if i < n_dates and found[i].start < m.end():
             continue

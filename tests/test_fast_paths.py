@@ -246,3 +246,13 @@ def test_unmark_reads_its_table_as_the_dict_maps_it():
     for t in texts:
         assert normalise.unmark(t) == t.translate(normalise._UNMARK)
     assert normalise.unmark("Ủy ban nhân dân tỉnh Lào Cai") == "Uy ban nhan dan tinh Lao Cai"
+
+
+def test_periods_are_found_kind_by_kind_as_the_whole_alternation_finds_them():
+    from extractors import dates
+
+    texts = [load(f).text for f in TEXTS[::3]]
+    pieces = ["quý", "Quý", "QUY", "I", "II", "IV", "1", ",", "và", "-", "/", "năm", "Năm", "2024", "1999", "đến", "6",
+              "sáu", "ba", "tháng", "đầu", "cuối", "12", "hằng", "các", "mỗi", ".", "x"]
+    for t in texts + _fuzz(pieces, 2000, 47):
+        assert [m.span() for m in dates._periods_in(t, 0, len(t))] == [m.span() for m in dates.PERIOD.finditer(t)]
