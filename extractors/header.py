@@ -801,8 +801,10 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
         mine = tuple(w[0].casefold() for w in words[a:a + 3])
         if seen.get(mine, 0) and seen[mine] >= max(seen.values()):
             confirmed.update(range(a, a + 3))
+    fresh = True  # `words` are the words of `out` as it stands
     for a in range(min(len(words) - 2, 60)):
-        words = list(_WORD.finditer(out))
+        if not fresh:
+            words, fresh = list(_WORD.finditer(out)), True
         run = words[a:a + 3]
         seen = runs.get(tuple(_base(w[0]) for w in run), {})
         mine = tuple(w[0].casefold() for w in run)
@@ -815,6 +817,7 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
         for w, g in zip(reversed(run), reversed(got), strict=True):  # same lengths: base forms keep offsets
             g = g.upper() if w[0].isupper() else g[:1].upper() + g[1:] if w[0][:1].isupper() else g
             out = out[:w.start()] + g + out[w.end():]
+        fresh = False
     return out
 
 
