@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -118,6 +119,7 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
     return text.rstrip(), omap
 
 
+@lru_cache(maxsize=8192)  # the extractors fold the same names and phrases many times (1 call in 8 is new)
 def fold(s: str) -> str:
     """Comparison key: normalised, case folded, spaces collapsed."""
     s = " ".join(_WORD.sub(lambda m: fix_word(m.group()), s).split())
@@ -139,6 +141,7 @@ def unmark(s: str) -> str:
     return s.translate(_UNMARK_TABLE)
 
 
+@lru_cache(maxsize=8192)
 def strip_marks(s: str) -> str:
     """The comparison key without diacritics (đ→d too): `fold`, then `unmark` ("Khuyến  Công" → "khuyen cong")."""
     return unmark(fold(s))
