@@ -135,11 +135,6 @@ _UNMARK = {c: unicodedata.normalize("NFD", chr(c))[0] for c in [*range(0xC0, 0x2
 _UNMARK_TABLE = [ord(_UNMARK.get(c, chr(c))) for c in range(0x3000)]
 
 
-# The same as a list indexed by code point (every key is below U+1F00; a character past its end is left as it
-# is, as a character missing from the dict is): `str.translate` reads a list two and a half times faster.
-_UNMARK_TABLE = [_UNMARK.get(i, chr(i)) for i in range(max(_UNMARK) + 1)]
-
-
 def unmark(s: str) -> str:
     """Letters without their marks, one character for one, case kept ("Ủy ban" → "Uy ban"): offsets in the
     result are offsets in `s`, so a match found without marks is a span of the text with them."""

@@ -237,17 +237,6 @@ def test_written_out_amounts_are_searched_near_their_currency_as_in_the_whole_te
             assert [m.span() for m in money._words_amounts(t, a, b)] == whole, t[:200]
 
 
-def test_unmark_reads_its_table_as_the_dict_maps_it():
-    from pipeline import normalise
-
-    rnd = random.Random(41)
-    texts = [load(f).text for f in TEXTS[:10]]
-    texts += ["".join(chr(rnd.randrange(0, 0x3000)) for _ in range(500)) for _ in range(40)] + ["\U0001f600ĐđỦy"]
-    for t in texts:
-        assert normalise.unmark(t) == t.translate(normalise._UNMARK)
-    assert normalise.unmark("Ủy ban nhân dân tỉnh Lào Cai") == "Uy ban nhan dan tinh Lao Cai"
-
-
 def test_periods_are_found_kind_by_kind_as_the_whole_alternation_finds_them():
     from extractors import dates
 
