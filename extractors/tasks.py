@@ -12,6 +12,7 @@ read as narration ("Sở Công Thương đã tổ chức ...").
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import regex
 
@@ -66,6 +67,7 @@ class _Group:
     form: str
 
 
+@lru_cache(maxsize=4096)  # a sentence is cleaned for each test that reads it (classifier, citation, description)
 def _clean(s: str) -> str:
     if "\n" in s:  # page furniture is a line of its own
         s = _FURNITURE.sub("\n", s)
@@ -533,8 +535,19 @@ def _last_sentence(t: str) -> str:
 
 
 def _is_caps(s: str) -> bool:
+    """Over 70% of more than 8 letters in capitals (a title)."""
+    if _not_caps_by_half(s):
+        return False
     letters = "".join(filter(str.isalpha, s))
     return len(letters) > 8 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
+
+
+def _not_caps_by_half(s: str) -> bool:
+    """The first half of `s` has so many letters not in capitals that the rest, all capitals, could not make
+    up 70%: 7n - 10u over the first half exceeds 3 per character left (most paragraphs: half the work)."""
+    cut = len(s) // 2
+    letters = "".join(filter(str.isalpha, s[:cut]))
+    return 7 * len(letters) - 10 * sum(map(str.isupper, letters)) > 3 * (len(s) - cut)
 
 
 # A roster line: a member named with the post held ("- Ông Vũ Lân - Phó Giám đốc Sở Tài chính;",
