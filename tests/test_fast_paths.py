@@ -245,3 +245,42 @@ def test_periods_are_found_kind_by_kind_as_the_whole_alternation_finds_them():
               "sáu", "ba", "tháng", "đầu", "cuối", "12", "hằng", "các", "mỗi", ".", "x"]
     for t in texts + _fuzz(pieces, 2000, 47):
         assert [m.span() for m in dates._periods_in(t, 0, len(t))] == [m.span() for m in dates.PERIOD.finditer(t)]
+
+
+def _runs_by_rewriting(plain: str, spelt: str, keys: list[tuple[str, ...]]) -> dict:
+    """How settle_ocr_marks counted the spellings of runs before: both texts rewritten whole by `_as_runs`."""
+    from extractors import header
+
+    plain, spelt = header._as_runs(plain), header._as_runs(spelt)
+    out: dict = {}
+    for key in keys:
+        seen = out[key] = {}
+        probe = " " + " ".join(key) + " "
+        i = plain.find(probe)
+        while i >= 0:
+            got = tuple(spelt[i + 1:i + len(probe) - 1].split(" "))
+            seen[got] = seen.get(got, 0) + 1
+            i = plain.find(probe, i + 1)
+    return out
+
+
+def test_runs_of_three_words_are_found_from_their_rarest_word_as_by_rewriting_the_text():
+    import regex
+
+    from extractors import header
+
+    rnd = random.Random(53)
+    vocab = ["a", "ab", "ba", "hòa", "hoa", "Hóa", "đồng", "dong", "1", "x2"]
+    gaps = [" ", ", ", " - ", "\n", "...", "....", " ; ", "", "(", ") ", "—"]
+    texts = ["".join(rnd.choice(vocab) + rnd.choice(gaps) for _ in range(rnd.randint(3, 40))) for _ in range(3000)]
+    texts += [load(f).text for f in TEXTS[::6]]
+    for t in texts:
+        base, folded = header._text_base(t), header._text_folded(t)
+        c0, c1 = sorted((rnd.randrange(len(t) + 1), rnd.randrange(len(t) + 1)))
+        words = [header._base(w) for w in regex.findall(r"[\p{L}\d]+", " ".join(rnd.choice(vocab) for _ in range(6)))]
+        if rnd.random() < 0.5 and len(t) > 200:  # a stretch of the text itself
+            words = [header._base(w) for w in regex.findall(r"[\p{L}\d]+", t[c0:c0 + 150])][:20] or words
+        keys = list(dict.fromkeys(tuple(words[k:k + 3]) for k in range(len(words) - 2)))
+        plain, spelt = base[:c0] + "\0" + base[c1:], folded[:c0] + "\0" + folded[c1:]
+        fast, slow = header._run_spellings(plain, spelt, keys), _runs_by_rewriting(plain, spelt, keys)
+        assert [(k, list(v.items())) for k, v in fast.items()] == [(k, list(v.items())) for k, v in slow.items()]
