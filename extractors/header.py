@@ -980,13 +980,29 @@ def _settle_ocr_commas(text: str, s: str, span: tuple[int, int]) -> str:
 
 
 _NON_WORD = regex.compile(r"\W{1,3}$")
+_GAP_AFTER = regex.compile(r"\W{1,4}")
 
 
 def _after(text: str, prev: str, core: str) -> list[str]:
     """How `text` prints the word `core` where it follows the word `prev` (case ignored; one to three
-    non-word characters between): found with plain string search, no pattern built per word."""
+    non-word characters between): found with plain string search, no pattern built per word. `prev` ends on a
+    word character (its edges are stripped), so the gap is what lies between them; the rarer of the two words
+    is the one looked for, the other read beside it."""
     low, prev, core = _text_lower(text), prev.lower(), core.lower()
-    out, i = [], low.find(core)
+    out = []
+    if low.count(prev) < low.count(core):
+        p = low.find(prev)
+        while p >= 0:
+            k = p + len(prev)
+            gap = _GAP_AFTER.match(low, k)
+            i = gap.end() if gap else -1
+            j = i + len(core)
+            if (gap and gap.end() - k <= 3 and not (p > 0 and low[p - 1].isalpha()) and low.startswith(core, i)
+                    and not (j < len(low) and low[j].isalpha()) and low.endswith(prev, 0, k)):
+                out.append(text[i:j])
+            p = low.find(prev, p + 1)
+        return out
+    i = low.find(core)
     while i >= 0:
         j = i + len(core)
         if not (j < len(low) and low[j].isalpha()):

@@ -284,3 +284,36 @@ def test_runs_of_three_words_are_found_from_their_rarest_word_as_by_rewriting_th
         plain, spelt = base[:c0] + "\0" + base[c1:], folded[:c0] + "\0" + folded[c1:]
         fast, slow = header._run_spellings(plain, spelt, keys), _runs_by_rewriting(plain, spelt, keys)
         assert [(k, list(v.items())) for k, v in fast.items()] == [(k, list(v.items())) for k, v in slow.items()]
+
+
+def test_a_word_after_another_is_found_from_either_side_alike():
+    import regex
+
+    from extractors import header
+
+    def from_the_word(text: str, prev: str, core: str) -> list[str]:  # the search before: `core`'s occurrences
+        low, prev, core = header._text_lower(text), prev.lower(), core.lower()
+        out, i = [], low.find(core)
+        while i >= 0:
+            j = i + len(core)
+            if not (j < len(low) and low[j].isalpha()):
+                gap = header._NON_WORD.search(low, max(0, i - 3), i)
+                k = gap.start() if gap else i
+                if gap and low.endswith(prev, 0, k) and not (k - len(prev) > 0 and low[k - len(prev) - 1].isalpha()):
+                    out.append(text[i:j])
+            i = low.find(core, i + 1)
+        return out
+
+    rnd = random.Random(59)
+    vocab = ["a", "ab", "Hòa", "hoa", "HÒA", "An", "an", "Giang", "1", "_", "x2"]
+    gaps = [" ", ", ", " - ", "\n", "...", "....", "", "(", ") ", "_ "]
+    texts = ["".join(rnd.choice(vocab) + rnd.choice(gaps) for _ in range(rnd.randint(3, 60))) for _ in range(1500)]
+    edge = regex.compile(r"^\W+|\W+$")
+    for t in texts + [load(f).text for f in TEXTS[::8]]:
+        ws = t.split()
+        for _ in range(6):
+            if len(ws) > 1:
+                k = rnd.randrange(1, len(ws))
+                prev, core = edge.sub("", ws[k - 1]), edge.sub("", ws[k])
+                if prev and core:
+                    assert header._after(t, prev, core) == from_the_word(t, prev, core)
