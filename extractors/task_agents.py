@@ -78,7 +78,8 @@ GROUP_WORDS = (r"(?:cấp ủy|cấp uỷ|chính quyền|bộ|sở|ban|ngành|c�
 
 
 # Names and the words around them are short: look at a bounded window, so a long
-# dense text costs linear time, not a copy of the rest of the text per call.
+# dense text costs linear time, not a copy of the rest of the text per call. Patterns without
+# lookbehind or anchors read the window in place (`match(s, pos, pos + _WINDOW)`: the same as on a copy).
 _WINDOW = 400
 
 def _alternatives(heads: list[str]) -> str:
@@ -153,6 +154,7 @@ _STEER_END = regex.compile(r"(?:Chỉ đạo|Điều phối|Quản lý)$")
 _OF_END = regex.compile(r"(?:thuộc|của)$")
 _NAME_WORD = regex.compile(r"Chương\s+trình(?![\p{L}\p{M}])|[\p{L}\p{M}\d&/]+")  # "trình" is also a verb
 _CAC_END = regex.compile(r"(?<![\p{L}\p{M}])[Cc]ác$")
+_CAC = ("các", "Các", "các\n", "Các\n")  # `$` also matches before a final line break
 _CAP_THEN_LOWER = regex.compile(r"\p{Lu}[\p{Ll}\p{M}]+\s+\p{Ll}")
 # Read backwards (REVERSE) from the end: the same last word, without trying every position of the window.
 _LAST_WORD = regex.compile(r"(?r)([\p{L}\p{M}]+)\s*$")
@@ -216,14 +218,14 @@ def body_at(s: str, pos: int) -> Body | None:
     if not head:
         head = m.group().lower()
     # Bộ / Sở / Ban: a known sector name first.
-    sm = _SECTOR_AFTER.match(s[end:end + _WINDOW])
+    sm = _SECTOR_AFTER.match(s, end, end + _WINDOW)
     if sm:
-        end += sm.end()
+        end = sm.end()
     free = head.endswith(("công ty", "tập đoàn", "doanh nghiệp", "đơn vị", "cơ sở", "cơ quan", "chủ đầu tư",
                           "nhà đầu tư")) or "cá nhân" in head
     end = _extend(s, end, free, pos, head)
-    om = _OF.match(s[end:end + _WINDOW]) if head in ("ban", "văn phòng") and end == m.end() else None
-    if om and (ob := body_at(s, end + om.end())):
+    om = _OF.match(s, end, end + _WINDOW) if head in ("ban", "văn phòng") and end == m.end() else None
+    if om and (ob := body_at(s, om.end())):
         end = ob.end  # "Ban của Hội đồng nhân dân"
     rm = _WHERE.match(s, end)
     if rm:
@@ -251,20 +253,20 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
     n = len(s)
     placed = False  # a place name ("thành phố Hà Nội") closes the name to compound syllables
     while end < n:
-        pm = _PLACES_RX.match(s[end:end + _WINDOW])
-        if pm and pm.end() > 0:
-            end += pm.end()
+        pm = _PLACES_RX.match(s, end, end + _WINDOW)
+        if pm and pm.end() > end:
+            end = pm.end()
             placed = True
             continue
         tm = _TRAIL.match(s, end) or (_LICENSED.match(s, end) if free else None)
         if tm:
             end = tm.end()
             continue
-        m = _SEP.match(s[end:end + _WINDOW])
+        m = _SEP.match(s, end, end + _WINDOW)
         if not m:
             break
         sep = m.group(1)
-        nxt = end + m.end()
+        nxt = m.end()
         rest = s[nxt:nxt + _WINDOW]
         if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
@@ -319,7 +321,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
                 break
             end = nxt + wm.end()
             continue
-        if _CAC_END.search(s[max(0, end - _WINDOW):end]):
+        if s.endswith(_CAC, 0, end) and _CAC_END.search(s[max(0, end - _WINDOW):end]):  # what a match ends with
             gm = _GROUP_WORD.match(rest)  # "Thủ trưởng các ban, ngành tỉnh"
             if gm:
                 end = nxt + gm.end()
@@ -407,10 +409,10 @@ def _distributive(s: str, pos: int) -> Bodies | None:
             break
         out.items.append(Body(f"{m['head']} {nm.group()}", nm.start(), nm.end()))
         out.end = nm.end()
-        sep = _LIST_SEP_RX.match(s[nm.end():])
+        sep = _LIST_SEP_RX.match(s, nm.end())
         if not sep:
             break
-        p = nm.end() + sep.end()
+        p = sep.end()
     return out if out.items else None
 
 

@@ -4,11 +4,11 @@ import random
 
 import regex
 
-from extractors import task_frames, task_tables, task_units, tasks
+from extractors import task_agents, task_frames, task_tables, task_units, tasks
 from extractors.task_agents import _LAST_WORD
 
-_WORDS = ["Giao", "giao", "Yêu cầu", "đề nghị", "Đề nghị", "ủy quyền cho", "Phân  công", "phân\ncông", "UBND", "Sở",
-          "Tài chính", "thực hiện", "THỰC HIỆN", "thi hành", "Quyết định", "quyết định này", "ban hành", "BAN HÀNH",
+_WORDS = ["các", "Các", "Giao", "giao", "Yêu cầu", "đề nghị", "Đề nghị", "ủy quyền cho", "Phân  công", "phân\ncông",
+          "UBND", "Sở", "Tài chính", "thực hiện", "THỰC HIỆN", "thi hành", "Quyết định", "quyết định này", "ban hành", "BAN HÀNH",
           "Nghị quyết", "cảm ơn", "CẢM ƠN", "trân trọng báo cáo", "có trách nhiệm", "TRÁCH NHIỆM", "chịu trách nhiệm",
           "thông báo", "để", "biết", "căn cứ", "Căn cứ", "hằng", "HÀNG", "tháng", "định kỳ", "ĐỊNH KỲ", "năm", "nghiêm túc",
           "İ", "K", "ſ", ".", "./.", ",", ";", ":", "!", "?", "…", "”", ")", "(", "“", " ", "  ", "\n", "TT", "STT", "1",
@@ -47,6 +47,19 @@ def test_last_word_read_backwards_as_forwards():
     for s in _texts(5000) + ["", "ab\n", "ab5\n", "x\u0301y  "]:
         a, b = forwards.search(s), _LAST_WORD.search(s)
         assert (a and a.span(1)) == (b and b.span(1)), s
+
+
+def test_window_patterns_read_in_place_have_no_lookbehind_or_anchor():
+    for p in (task_agents._SECTOR_AFTER, task_agents._OF, task_agents._PLACES_RX, task_agents._SEP,
+              task_agents._LIST_SEP_RX):
+        assert not any(t in p.pattern for t in ("(?<", "^", "$", r"\b", r"\B", r"\A", r"\Z", r"\G")), p.pattern
+
+
+def test_cac_end_cue():
+    for s in _texts(5000, seed=11) + ["các", "Các\n", "x các\n\n", "bác"]:
+        for end in range(len(s) + 1):
+            if task_agents._CAC_END.search(s[max(0, end - 400):end]):
+                assert s.endswith(task_agents._CAC, 0, end), s[:end]
 
 
 def test_row_numbers_as_with_a_pattern_per_number():
