@@ -72,7 +72,18 @@ _PLACE_LEAD = regex.compile(r"\b(tỉnh|thành phố|huyện|quận|thị xã|x�
                             regex.IGNORECASE)
 
 
+# Every abbreviation holds two capitals side by side ("UBND", "Sở KH&ĐT", "TTg", "TP."), but "Công thương",
+# which is written out: a name with neither needs none of the forty patterns.
+_TWO_CAPITALS = regex.compile(r"\p{Lu}\p{Lu}")
+
+
+def _may_abbreviate(s: str) -> bool:
+    return "Công" in s or _TWO_CAPITALS.search(s) is not None
+
+
 def expand_abbreviations(s: str) -> str:
+    if not _may_abbreviate(s):
+        return s
     for pat, rep in _ABBREV_RE:
         s = pat.sub(rep, s)
     return s
@@ -141,7 +152,8 @@ def canonical_body(s: str) -> str:
     s = " ".join(s.split()).strip(" ,;:.-")
     names: list[str] = []
     bare = s
-    for pat, _ in _ABBREV_RE:  # codes are capitals in any text: judge the case without them
+    codes = _may_abbreviate(s)
+    for pat, _ in _ABBREV_RE if codes else ():  # codes are capitals in any text: judge the case without them
         bare = pat.sub(" ", bare)
     upper = is_upper(bare)
 
@@ -153,7 +165,7 @@ def canonical_body(s: str) -> str:
             return chr(0xE000 + len(names) - 1)
         return sub
 
-    for pat, rep in _ABBREV_RE:
+    for pat, rep in _ABBREV_RE if codes else ():
         s = pat.sub(protect(rep), s)
     s = normal_case(s, force=upper)
     s = _PROTECTED.sub(lambda m: names[ord(m.group()) - 0xE000], s) if names else s

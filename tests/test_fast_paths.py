@@ -317,3 +317,17 @@ def test_a_word_after_another_is_found_from_either_side_alike():
                 prev, core = edge.sub("", ws[k - 1]), edge.sub("", ws[k])
                 if prev and core:
                     assert header._after(t, prev, core) == from_the_word(t, prev, core)
+
+
+def test_names_without_two_capitals_side_by_side_have_no_abbreviation():
+    from extractors import bodies
+
+    rnd = random.Random(61)
+    pieces = ["Sở", "SỞ", "sở", "Bộ", "bộ", "CT", "Ct", "KH", "&", "ĐT", "Công", "thương", "UBND", "Ubnd", "TTg", "TP.",
+              "DN", "HTX", "tỉnh", "Lào Cai", "TW", "NN", "PTNT", "-", ",", "VH", "TT", "DL", "GTVT", "KBNN"]
+    for _ in range(20000):
+        t = "".join(rnd.choice(pieces) + rnd.choice(["", " ", " "]) for _ in range(rnd.randint(1, 8)))
+        if not bodies._may_abbreviate(t):
+            assert not any(p.search(t) for p, _ in bodies._ABBREV_RE), t
+    assert bodies.canonical_body("Sở CT tỉnh Lào Cai") == "Sở Công Thương tỉnh Lào Cai"
+    assert bodies.canonical_body("Sở Công thương") == "Sở Công Thương"
