@@ -1377,7 +1377,7 @@ def _doc_type_model(doc: Document, seg: Segments, h: Header) -> None:
     model = _model()
     if model is None or not doc.text.strip():
         return
-    proba = model.predict_proba([doctype_text(doc, seg)])[0]
-    best = int(proba.argmax())
+    proba = model.probabilities(doctype_text(doc, seg))
+    best = max(range(len(proba)), key=proba.__getitem__)  # the first of equals, as argmax
     if proba[best] >= 0.5:
         h.doc_type = _field(str(model.classes_[best]), None, round(float(proba[best]) * 0.6, 3))

@@ -78,6 +78,13 @@ def use_model(model) -> None:
     _failure.clear()
 
 
+def _task_column(model, texts: list[str]) -> list[float]:
+    """P(task) for each text: the shipped model's plain-Python rows, or a stand-in's predict_proba (one call)."""
+    if hasattr(model, "probabilities"):
+        return [model.probabilities(t)[1] for t in texts]
+    return list(model.predict_proba(texts)[:, 1])
+
+
 def task_probabilities(sentences: list[str]) -> list[float]:
     """P(sentence assigns a task) for each sentence, 0.5 each when no model is installed or it failed.
     Sentences not seen before are tokenised once and scored in one predict call. The model is
@@ -90,7 +97,7 @@ def task_probabilities(sentences: list[str]) -> list[float]:
     missing = [s for s in dict.fromkeys(sentences) if s not in _cache]
     if missing:
         try:
-            probs = model.predict_proba([tokens(s) for s in missing])[:, 1]
+            probs = _task_column(model, [tokens(s) for s in missing])
         except Exception as err:  # a model of another shape: rules only from now on
             _fail("prediction", err)
             return [NEUTRAL] * len(sentences)

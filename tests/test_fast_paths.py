@@ -331,3 +331,10 @@ def test_names_without_two_capitals_side_by_side_have_no_abbreviation():
             assert not any(p.search(t) for p, _ in bodies._ABBREV_RE), t
     assert bodies.canonical_body("Sở CT tỉnh Lào Cai") == "Sở Công Thương tỉnh Lào Cai"
     assert bodies.canonical_body("Sở Công thương") == "Sở Công Thương"
+
+
+def test_extraction_reads_its_models_without_numpy():
+    code = ("import sys\nfrom pipeline.run import process\n"
+            f"r = process({str(TEXTS[0])!r})\n"
+            "print('numpy' in sys.modules, r.extraction.header.doc_type.value is not None)")
+    assert _python(code).split() == ["False", "True"]
