@@ -21,6 +21,7 @@ import json
 import math
 import re
 from collections import Counter
+from operator import itemgetter, mul
 from pathlib import Path
 
 FORMAT = "vanban-linear-text/1"
@@ -143,13 +144,14 @@ class LinearTextModel:
             tf = [1.0 + math.log(c) for c in counts.values()]
         else:
             tf = [float(c) for c in counts.values()]
-        x = [t * self.idf[i] for t, i in zip(tf, idx, strict=True)]
+        gather = itemgetter(*idx) if len(idx) > 1 else (lambda row: (row[idx[0]],))  # the columns, picked in C
+        x = list(map(mul, tf, gather(self.idf)))
         if self.norm == "l2":
-            n = math.sqrt(math.fsum(v * v for v in x))
+            n = math.sqrt(math.fsum(map(mul, x, x)))
             if n:
                 x = [v / n for v in x]
         for r, row in enumerate(self.coef):
-            out[r] += math.fsum(row[i] * v for i, v in zip(idx, x, strict=True))
+            out[r] += math.fsum(map(mul, gather(row), x))
         return out
 
     def probabilities(self, doc: str) -> list[float]:
