@@ -567,17 +567,19 @@ def _text_lower(text: str) -> str:
     return text.lower()
 
 
+_SPACE = regex.compile(r"\s")
+
+
 def settle_ocr_name(text: str, name: str, span: tuple[int, int] | None = None, min_len: int = 8) -> str:
     """An OCR'd header name with wrong marks ("Thành phó hò chí minh") takes the spelling the running text
     gives the same letters ("Thành phố Hồ Chí Minh"); a name the text repeats as printed is kept."""
-    if len(name) < min_len or not regex.search(r"\s", name):
+    if len(name) < min_len or _SPACE.search(name) is None:
         return name
-    folded, base = _text_folded(text), _text_base(text)
-    outside = [i for i in literal_starts(folded, name.casefold()) if not span or not span[0] <= i < span[1]]
+    outside = [i for i in literal_starts(_text_folded(text), name.casefold()) if not span or not span[0] <= i < span[1]]
     bare = unmark(name) == name  # OCR that lost every mark: a spelling with marks wins even when repeated
     if outside and not bare:
         return name
-    key = _base(name)
+    base, key = _text_base(text), _base(name)
     variants: dict[str, int] = {}
     for i in literal_starts(base, key, alone="L") if key else ():
         if span and span[0] <= i < span[1]:
