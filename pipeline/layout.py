@@ -53,12 +53,13 @@ def _edits(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, 
     edits: list[tuple[int, int, str]] = []
     cells: list[tuple[int, int, int, int, int]] = []
     dropped = set()
-    for m in _FURNITURE.finditer(text):
+    # every furniture line holds a run of dashes, a "*", a tag's "<" or an image's "!["
+    for m in _FURNITURE.finditer(text) if _holds(text, "--", "*", "<", "![") else ():
         e = m.end() + 1 if m.end() < len(text) and text[m.end()] == "\n" else m.end()
         edits.append((m.start(), e, ""))  # the line with its break: no blank line left behind
         dropped.add(m.start())
     table, row, prev_end = -1, 0, -2
-    for m in _ROW.finditer(text):
+    for m in _ROW.finditer(text) if "|" in text else ():
         if m.start() in dropped:
             continue
         line_s, line_e = m.start(), m.end()
@@ -100,17 +101,26 @@ def _edits(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, 
     return edits, cells
 
 
+def _holds(text: str, *marks: str) -> bool:
+    return any(m in text for m in marks)
+
+
 def _inline(text: str, lo: int, hi: int, out: list[tuple[int, int, str]]) -> None:
-    for m in _STRONG.finditer(text, lo, hi):
+    # each pattern only where the text holds a character every match of it holds (most texts hold few)
+    for m in _STRONG.finditer(text, lo, hi) if _holds(text, "**", "__") else ():
         out.append((m.start(), m.start() + 2, ""))
         out.append((m.end() - 2, m.end(), ""))
-    for m in _EM.finditer(text, lo, hi):
+    for m in _EM.finditer(text, lo, hi) if "*" in text else ():
         out.append((m.start(), m.start() + 1, ""))
         out.append((m.end(1), m.end(), ""))
-    for rx in (_LINE_MARKUP, _ESCAPE, _TRAIL):
+    for rx, marks in ((_LINE_MARKUP, ("#", ">")), (_ESCAPE, ("\\",)), (_TRAIL, (" \n", "\t\n", "\\"))):
+        if not (_holds(text, *marks) or rx is _TRAIL and text.endswith((" ", "\t"))):
+            continue
         for m in rx.finditer(text, lo, hi):
             if m.end() > m.start():
                 out.append((m.start(), m.end(), ""))
+    if "<" not in text:
+        return
     for m in _BR.finditer(text, lo, hi):
         out.append((m.start(), m.end(), "\n"))
     for m in _INLINE_TAG.finditer(text, lo, hi):

@@ -338,3 +338,34 @@ def test_extraction_reads_its_models_without_numpy():
             f"r = process({str(TEXTS[0])!r})\n"
             "print('numpy' in sys.modules, r.extraction.header.doc_type.value is not None)")
     assert _python(code).split() == ["False", "True"]
+
+
+def test_layout_skips_only_patterns_whose_marks_a_text_lacks():
+    from pipeline import layout
+
+    def every_pattern(text: str):  # the edits with every pattern run over the whole text, as before
+        edits: list = []
+        for m in layout._FURNITURE.finditer(text):
+            edits.append(m.span())
+        for rx in (layout._ROW, layout._STRONG, layout._EM, layout._LINE_MARKUP, layout._ESCAPE, layout._TRAIL,
+                   layout._BR, layout._INLINE_TAG):
+            edits += [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+        return sorted(edits)
+
+    def guarded(text: str):
+        out = []
+        if layout._holds(text, "--", "*", "<", "!["):
+            out += [m.span() for m in layout._FURNITURE.finditer(text)]
+        if "|" in text:
+            out += [m.span() for m in layout._ROW.finditer(text)]
+        for rx, ok in ((layout._STRONG, layout._holds(text, "**", "__")), (layout._EM, "*" in text),
+                       (layout._LINE_MARKUP, layout._holds(text, "#", ">")), (layout._ESCAPE, "\\" in text),
+                       (layout._TRAIL, layout._holds(text, " \n", "\t\n", "\\") or text.endswith((" ", "\t"))),
+                       (layout._BR, "<" in text), (layout._INLINE_TAG, "<" in text)):
+            out += [m.span() for m in rx.finditer(text) if m.end() > m.start()] if ok else []
+        return sorted(out)
+
+    pieces = ["a", "|", "| --- |", "---", "--", "*", "**", "__", "_", "#", ">", "\\", "<br>", "<b>", "<!-- x -->",
+              "![i](x.png)", "--- PAGE BREAK ---", " ", "\t", "\n", "1", "-"]
+    for t in _fuzz(pieces, 3000, 67) + [load(f).text for f in TEXTS[::5]]:
+        assert guarded(t) == every_pattern(t), t[:200]
