@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from pipeline.cues import Cued
+
 I = regex.IGNORECASE  # noqa: E741
 _S = r"[ \t\u00a0]*\n?[ \t\u00a0]*"
 
@@ -282,6 +284,7 @@ def _near_digits(rx: regex.Pattern, text: str, windows: list[tuple[int, int]]):
 # start may end inside a run (only letters and separators between that start and the match), or the stretch
 # after the hit may cut an optional "chẵn" short, the whole text is searched as before.
 _WORDS_REACH, _WORDS_AFTER = 400, 80
+_WORDS_CURRENCY = Cued(_WORDS_CUE, ("đồng", "usd"))  # the cue's own first word, found in the folded text
 _RUN_TAIL = regex.compile(r"\p{L}*[\s,]*")
 _SUFFIX_CUT = regex.compile(r"[\s,]*\p{L}*")
 
@@ -290,7 +293,7 @@ def _words_amounts(text: str, start: int, end: int) -> list[regex.Match]:
     """`WORDS_AMOUNT.finditer(text, start, end)`, searched near each currency that follows a number word."""
     out: list[regex.Match] = []
     at = start
-    for h in _WORDS_CUE.finditer(text, start, end):
+    for h in _WORDS_CURRENCY.finditer(text, start, end):
         if h.start() < at:
             continue
         lo, hi = max(at, h.start() - _WORDS_REACH), min(end, h.end() + _WORDS_AFTER)
