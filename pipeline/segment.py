@@ -44,11 +44,13 @@ printed in capitals is accepted when underthesea's bundled NER tags it PER.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
+from pipeline.cues import Cued
 from pipeline.document import Document
 from pipeline.normalise import unmark
 from pipeline.outline import build_tree
@@ -649,6 +651,33 @@ def _span(doc: Document, start: int, end: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
+_NOI_NHAN_AT = Cued(_NOI_NHAN_CUE, ("nơi", "noi", "nơt", "not"))  # "N[ơo][it]" folded
+
+
+def _first_noi_nhan(doc: Document, lines: list[Line], lo: int, hi: int) -> int | None:
+    """`_first` of a line with a cell that opens the "Nơi nhận" list, read only on lines the whole text's cue
+    search lands in: a line whose text holds the cue holds it at the same place in the text (no anchors), so
+    the search from a line's start finds it there or on an earlier line, which is read first."""
+    hi = min(hi, len(lines))
+    starts = [ln.start for ln in lines]
+    if starts != sorted(starts):  # lines out of text order (never seen): read each, as `_first` does
+        return _first(lines, lo, hi, lambda ln: _NOI_NHAN_CUE.search(ln.text) and any(
+            NOI_NHAN.match(c.text) for c in ln.cells))
+    i = lo
+    while i < hi:
+        m = _NOI_NHAN_AT.search(doc.text, lines[i].start)
+        if m is None:
+            return None
+        i = max(i, bisect.bisect_right(starts, m.start()) - 1)
+        if i >= hi:
+            return None
+        ln = lines[i]
+        if ln.text and _NOI_NHAN_CUE.search(ln.text) and any(NOI_NHAN.match(c.text) for c in ln.cells):
+            return i
+        i += 1
+    return None
+
+
 def _first(lines: list[Line], lo: int, hi: int, pred) -> int | None:
     for i in range(lo, min(hi, len(lines))):
         if lines[i].text and pred(lines[i]):
@@ -1047,8 +1076,7 @@ def segment(doc: Document) -> Segments:
 
     # --- signature, Nơi nhận, appendices
     sig = _signature(lines, body_start)
-    nn = _first(lines, body_start, n,
-                lambda ln: _NOI_NHAN_CUE.search(ln.text) and any(NOI_NHAN.match(c.text) for c in ln.cells))
+    nn = _first_noi_nhan(doc, lines, body_start, n)
     if sig is not None and nn is not None and nn > sig[1] + 3:
         # a "Nơi nhận" far below the signature belongs to an appendix or a form
         nn_far = True
