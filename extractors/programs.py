@@ -40,6 +40,7 @@ _KIND = r"(?P<kind>chương\s+trình|kế\s+hoạch|đề\s+án|dự\s+án)"
 MENTION = Cued(regex.compile(rf"(?<![\p{{L}}])(?P<plural>(?:các|những|mọi)\s+)?{_KIND}(?![\p{{L}}])", I),
                ("các", "những", "mọi", "chương", "kế", "đề", "dự"))
 ABBREV = regex.compile(r"(?<![\p{L}\p{N}])(?P<ab>CTKC|KCQG|KCĐP|KCĐp|KCDP)(?![\p{L}\p{N}])")
+_ABBREV_AT = Cued(ABBREV, ("CTKC", "KC"))  # every abbreviation opens on one of these
 ABBREV_NAMES = {
     "CTKC": ("chương trình", "khuyến công", None),
     "KCQG": ("chương trình", "khuyến công", "quốc gia"),
@@ -288,7 +289,7 @@ def extract(doc, seg, ex) -> list[Program]:
         if d and topic:
             abbrevs[d.group("ab")] = (kind, topic, scope, y_from, y_to)
         found.append((start, end, kind, topic, scope, y_from, y_to, " ".join(text[start:end].split()), generic))
-    for m in ABBREV.finditer(text):
+    for m in _ABBREV_AT.finditer(text):
         ab = m.group("ab").upper().replace("Đ", "Đ")
         kind, topic, scope = ABBREV_NAMES.get(ab, ABBREV_NAMES.get(fold(ab).upper(), ("chương trình", "khuyến công", None)))
         found.append((m.start(), m.end(), kind, topic, scope, None, None, m.group(), False))
@@ -324,7 +325,6 @@ def extract(doc, seg, ex) -> list[Program]:
     for start, end, kind, topic, scope, y_from, y_to, printed, generic in found:
         in_subject = subj_lo <= start < subj_hi
         in_art1 = art1_lo <= start < art1_hi
-        role = _role(text, start, doc_type, in_subject, in_art1)
         if scope == "tỉnh":
             scope = places.get(fold(topic)) if topic else None
             if scope is None and topic:
@@ -348,6 +348,7 @@ def extract(doc, seg, ex) -> list[Program]:
             if len(scoped) == 1:
                 scope = scoped.pop()  # "CHƯƠNG TRÌNH KHUYẾN CÔNG GIAI ĐOẠN 2013 – 2015" under the province's name
         key = program_key(kind, topic, scope, y_from, y_to)
+        role = _role(text, start, doc_type, in_subject, in_art1)  # a named mention's; pending ones get theirs below
         _add(programs, key, kind, topic, scope, y_from, y_to, printed, start, end, role,
              _cited_approval(text, start, ex.references))
 
