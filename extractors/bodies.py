@@ -7,6 +7,10 @@ beside it by the callers.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from operator import itemgetter
+
 import regex
 
 from pipeline.normalise import fix_word, unmark
@@ -240,28 +244,36 @@ def underthesea_file(*parts: str) -> str | None:
         return None
 
 
+_RUN_LINES = re.compile(rf"^[^ \n]+(?: [^ \n]+){{1,{_MAX_RUN - 1}}}$", re.MULTILINE)
+_OTHER_BLANK = re.compile(r"[^\S \n]")  # whitespace other than a space or a line break
+
+
 def _word_list() -> dict:
     """Vietnamese words of two or more syllables (underthesea's bundled Viet74K list) whose letters without
-    marks have one spelling only: bare key → {spelling: 1}. Read once; empty when the list is missing."""
+    marks have one spelling only: bare key → spelling. Read once; empty when the list is missing."""
     if not _WORDS:
-        _WORDS[""] = {}
+        _WORDS[""] = ""  # read: a second call does not read again
         content = underthesea_file("corpus", "data", "Viet74K.txt")
         if content is None:  # underthesea missing or its list unreadable: the text and the names only
             return _WORDS
         content = content.lower()
-        # a list of words one space apart needs no respacing line by line (the installed list is one)
-        plain = {c for c in set(content) if c.isspace()} <= {" ", "\n"} and not any(
-            gap in content for gap in ("  ", " \n", "\n "))
-        first: dict[str, str] = {}  # bare key → its first spelling
-        several: set[str] = set()  # keys spelt more than one way
-        for w, k in zip(content.split("\n"), unmark(content).split("\n"), strict=True):  # one character for one
-            if not plain:
+        bare = unmark(content)  # one character for one: lines stay aligned
+        # a list of words one space apart (the installed one) gives its lines of two to five words to one
+        # findall each; another is respaced line by line
+        plain = _OTHER_BLANK.search(content) is None and not any(
+            gap in content for gap in ("  ", " \n", "\n ")) and " " not in (content[:1], content[-1:])
+        if plain:
+            spelt, keys = _RUN_LINES.findall(content), _RUN_LINES.findall(bare)
+        else:
+            spelt, keys = [], []
+            for w, k in zip(content.split("\n"), bare.split("\n"), strict=True):
                 w, k = " ".join(w.split()), " ".join(k.split())
-            elif w[:1] == " " or w[-1:] == " ":
-                w, k = w.strip(" "), k.strip(" ")
-            if " " in w and k.count(" ") < _MAX_RUN and first.setdefault(k, w) != w:
-                several.add(k)
-        _WORDS.update({k: {w: 1} for k, w in first.items() if k not in several})
+                if " " in w and k.count(" ") < _MAX_RUN:
+                    spelt.append(w)
+                    keys.append(k)
+        ways = Counter(map(itemgetter(0), set(zip(keys, spelt, strict=True))))  # how many spellings each key has
+        first = dict(zip(reversed(keys), reversed(spelt), strict=True))  # each key's first spelling
+        _WORDS.update({k: first[k] for k in dict.fromkeys(keys) if ways[k] == 1})
     return _WORDS
 
 
@@ -325,7 +337,8 @@ def with_marks(s: str, text: str, skip: tuple[int, int] = (0, 0), lexicon: bool 
             if not cands and n > 1:
                 # a word of the language the text never prints ("nang cao" → "nâng cao"): it outweighs its
                 # syllables spelled one by one as the text spells them elsewhere ("năng", "cáo")
-                cands, gain = words.get(key), 2 * n * n - n - 1
+                one = words.get(key)
+                cands, gain = ({one: 1} if one else None), 2 * n * n - n - 1
             if not cands:
                 continue
             spelled = _best(cands).split(" ")
