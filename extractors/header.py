@@ -763,52 +763,6 @@ def _as_runs(text: str) -> str:
     return " " + _SHORT_GAP.sub(" ", _LONG_GAP.sub(" \0 ", text)) + " "
 
 
-_WORD_CHAR = regex.compile(r"[\p{L}\d]")
-_WORD_BEFORE = regex.compile(r"(?r)[\p{L}\d]+")  # matched backwards: the word that ends where the match starts
-_GAP_BEFORE = regex.compile(r"(?r)[^\p{L}\d]{1,4}")  # the non-letters before a word, up to four of them
-# three words, each gap between them one to three non-letters (a "\0" is a break), the third word whole
-_RUN3 = regex.compile(r"([\p{L}\d]+)[^\p{L}\d\0]{1,3}([\p{L}\d]+)[^\p{L}\d\0]{1,3}([\p{L}\d]+)(?![\p{L}\d])")
-
-
-def _run_spellings(plain: str, spelt: str, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], dict[tuple[str, ...], int]]:
-    """For each key (three words without marks), how `spelt` (the same text with its marks, one character for
-    one) prints each run of `plain` that holds the key's words: three whole words one to three non-letters apart
-    (what `_as_runs` makes a run), counted, in the order they stand. Each run is found from the key's rarest word
-    with `str.find`, not by rewriting the whole text: the run's start is walked back to from there and the run
-    read forward with `_RUN3`."""
-    n = len(plain)
-    counts: dict[str, int] = {}
-
-    def word_char(i: int) -> bool:
-        return 0 <= i < n and _WORD_CHAR.match(plain, i) is not None
-
-    out: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
-    for key in keys:
-        seen = out[key] = {}
-        for w in key:
-            if w not in counts:
-                counts[w] = plain.count(w)
-        r = min(range(3), key=lambda k: counts[key[k]])
-        anchor = key[r]
-        q = plain.find(anchor)
-        while q >= 0:
-            j = q
-            if not word_char(q - 1) and not word_char(q + len(anchor)):
-                for _ in range(r):  # back over a gap of one to three non-letters and the word before it
-                    g = _GAP_BEFORE.match(plain, 0, j)
-                    w = _WORD_BEFORE.match(plain, 0, g.start()) if g is not None and g.end() - g.start() <= 3 else None
-                    if w is None:
-                        j = -1
-                        break
-                    j = w.start()
-                m = _RUN3.match(plain, j) if j >= 0 and not word_char(j - 1) else None
-                if m and m.groups() == key:
-                    got = tuple(spelt[m.start(k):m.end(k)] for k in (1, 2, 3))
-                    seen[got] = seen.get(got, 0) + 1
-            q = plain.find(anchor, q + 1)
-    return out
-
-
 def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
     """OCR marks in a subject ("thuế đổi với hộ, cá nhân kinh đoanh trên sản") repaired where the running text
     holds the same letters with other marks ("thuế đối với hộ, cá nhân kinh doanh trên sàn"): a run of three
@@ -826,20 +780,19 @@ def settle_ocr_marks(text: str, s: str, span: tuple[int, int]) -> str:
     runs: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
     if len(words) < 3:
         return s
-    keys = list(dict.fromkeys(tuple(words[a:a + 3]) for a in range(min(len(words) - 2, 60))))
-    plain, spelt_as = base[:cut[0]] + "\0" + base[cut[1]:], folded[:cut[0]] + "\0" + folded[cut[1]:]
-    if "\0" in base or not len(base) == len(folded) == len(text):
-        plain, spelt_as = _as_runs(plain), _as_runs(spelt_as)
-        for key in keys:
-            seen_runs = runs[key] = {}
-            probe = " " + " ".join(key) + " "
-            i = plain.find(probe)
-            while i >= 0:
-                spelt = tuple(spelt_as[i + 1:i + len(probe) - 1].split(" "))
-                seen_runs[spelt] = seen_runs.get(spelt, 0) + 1
-                i = plain.find(probe, i + 1)
-    else:
-        runs = _run_spellings(plain, spelt_as, keys)
+    plain = _as_runs(base[:cut[0]] + "\0" + base[cut[1]:])
+    spelt_as = _as_runs(folded[:cut[0]] + "\0" + folded[cut[1]:])
+    for a in range(min(len(words) - 2, 60)):
+        key = tuple(words[a:a + 3])
+        if key in runs:
+            continue
+        seen_runs = runs[key] = {}
+        probe = " " + " ".join(key) + " "
+        i = plain.find(probe)
+        while i >= 0:
+            spelt = tuple(spelt_as[i + 1:i + len(probe) - 1].split(" "))
+            seen_runs[spelt] = seen_runs.get(spelt, 0) + 1
+            i = plain.find(probe, i + 1)
     out = s
     words = list(_WORD.finditer(out))
     # a word that a run of the text prints as the subject does (as often as otherwise) is confirmed: another run
@@ -982,29 +935,13 @@ def _settle_ocr_commas(text: str, s: str, span: tuple[int, int]) -> str:
 
 
 _NON_WORD = regex.compile(r"\W{1,3}$")
-_GAP_AFTER = regex.compile(r"\W{1,4}")
 
 
 def _after(text: str, prev: str, core: str) -> list[str]:
     """How `text` prints the word `core` where it follows the word `prev` (case ignored; one to three
-    non-word characters between): found with plain string search, no pattern built per word. `prev` ends on a
-    word character (its edges are stripped), so the gap is what lies between them; the rarer of the two words
-    is the one looked for, the other read beside it."""
+    non-word characters between): found with plain string search, no pattern built per word."""
     low, prev, core = _text_lower(text), prev.lower(), core.lower()
-    out = []
-    if low.count(prev) < low.count(core):
-        p = low.find(prev)
-        while p >= 0:
-            k = p + len(prev)
-            gap = _GAP_AFTER.match(low, k)
-            i = gap.end() if gap else -1
-            j = i + len(core)
-            if (gap and gap.end() - k <= 3 and not (p > 0 and low[p - 1].isalpha()) and low.startswith(core, i)
-                    and not (j < len(low) and low[j].isalpha()) and low.endswith(prev, 0, k)):
-                out.append(text[i:j])
-            p = low.find(prev, p + 1)
-        return out
-    i = low.find(core)
+    out, i = [], low.find(core)
     while i >= 0:
         j = i + len(core)
         if not (j < len(low) and low[j].isalpha()):
