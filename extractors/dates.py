@@ -55,17 +55,23 @@ def _wide_blank(text: str, start: int, end: int) -> bool:
     return text.find(" " * 8, start, end) >= 0
 
 
-def _date_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    if _wide_blank(text, start, end):
-        return [(start, end)]
+def _windows(rx: regex.Pattern, text: str, start: int, end: int, before: int, after: int) -> list[tuple[int, int]]:
+    """The stretches from `before` characters ahead of each match of `rx` in `text[start:end]` to `after` past
+    it, merged where they meet."""
     out: list[list[int]] = []
-    for y in _DIGITS4.finditer(text, start, end):
-        a, b = max(start, y.start() - _DATE_BEFORE), min(end, y.end() + _DATE_AFTER)
+    for y in rx.finditer(text, start, end):
+        a, b = max(start, y.start() - before), min(end, y.end() + after)
         if out and a <= out[-1][1]:
             out[-1][1] = b
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+def _date_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if _wide_blank(text, start, end):
+        return [(start, end)]
+    return _windows(_DIGITS4, text, start, end, _DATE_BEFORE, _DATE_AFTER)
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
@@ -171,14 +177,7 @@ _BEFORE_YEAR, _AFTER_YEAR = 160, 80
 
 
 def _year_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for y in _YEAR.finditer(text, start, end):
-        a, b = max(start, y.start() - _BEFORE_YEAR), min(end, y.end() + _AFTER_YEAR)
-        if out and a <= out[-1][1]:
-            out[-1][1] = b
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
+    return _windows(_YEAR, text, start, end, _BEFORE_YEAR, _AFTER_YEAR)
 
 
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[PeriodMatch]:
