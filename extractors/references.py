@@ -208,6 +208,26 @@ _NOT_EXTRA = regex.compile(r"\d|\n\s*\n|(?i)(?<![\p{L}])(?:ngày|của|tại|the
 _CLAUSE_BREAK = regex.compile(r";|\n\s*\n")
 
 
+# a character no type name holds (type names are letters and blanks): no match of `_LEFT_TYPE` runs across it
+_OUTSIDE_TYPE = regex.compile(r"(?r)[^\p{L}\s]")
+
+
+def _types_backwards(text: str, lo: int, pos: int):
+    """(slice start, match) for the matches of `_LEFT_TYPE` in `text[lo:pos]`, last first.
+
+    Type names are read back from the number and the reading mostly stops at the nearest one, so the window is
+    cut after its last character that no type name holds (p - 1): no match runs across p, and one starting at p
+    passes its look-behind in either slice, so the slice's matches from p are those of `text[p:pos]`, and the ones
+    before p those of `text[lo:p]`."""
+    cut = _OUTSIDE_TYPE.search(text, lo + 1, pos)
+    p = cut.end() if cut else lo
+    for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, p, pos))):
+        yield p, m
+    if p > lo:
+        for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, lo, p))):
+            yield lo, m
+
+
 def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int, str, str | None] | None:
     """(start, canonical type, words between type and number) of the type name printed before `pos`.
 
@@ -215,18 +235,19 @@ def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int
     number's code confirms wins, else the first.
     """
     lo = max(0, pos - 160)
-    win = text[lo:pos]
     valid = []
-    for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, lo, pos))):
-        rest = win[m.end():]
+    for base, m in _types_backwards(text, lo, pos):
+        rest = text[base + m.end():pos]
         canon = _TYPE_CANON[" ".join(m["type"].lower().split())]
         if _NUM_WORD_ONLY.fullmatch(rest):
-            valid.append((lo + m.start(), canon, None))
+            valid.append((base + m.start(), canon, None))
+            if valid[0][2] is None:
+                break  # the nearest type name, right before its "số": what follows cannot change the answer
             continue
         mm = _TYPE_EXTRA.fullmatch(rest)
         if mm and not _NOT_EXTRA.search(mm["extra"]) \
                 and len(mm["extra"].split()) <= 10:
-            valid.append((lo + m.start(), canon, _clean(mm["extra"])))
+            valid.append((base + m.start(), canon, _clean(mm["extra"])))
             continue
         if _CLAUSE_BREAK.search(rest) or len(rest) > 120:
             break
