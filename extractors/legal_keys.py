@@ -160,8 +160,11 @@ def clean_number(number: str | None) -> str | None:
     return number_key(number, keep_zeros=True)
 
 
+@lru_cache(maxsize=4096)
 def number_key(number: str | None, keep_zeros: bool = False) -> str | None:
-    """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone."""
+    """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone.
+
+    Cached: a text cites the same few numbers again and again, and each is keyed twice (as printed, then bare)."""
     s = _SPACES.sub("", number or "").replace("⁄", "/")
     if s.upper().startswith("QCVN"):
         return "QCVN" + s[4:].lstrip("-").upper()

@@ -111,6 +111,8 @@ _CUES = [
     ("sửa đổi", regex.compile(
         r"(?i)(?<![\p{L}])(?:sửa\s+đổi|đính\s+chính|điều\s+chỉnh)(?![\p{L}])")),
 ]
+# a word every match of each cue holds, case folded (no "i": "İ" folds to two characters)
+_CUE_WORDS = {"thay thế": ("thế",), "bãi bỏ": ("bỏ",), "sửa đổi": ("đổ", "chính", "chỉnh")}
 _REQUEST = regex.compile(r"(?i)(?<![\p{L}])(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất|yêu\s+cầu|sớm)(?![\p{L}])")
 _IMPLEMENT_START = regex.compile(
     r"(?i)^[\s\d.)\-+•*a-zđ]{0,6}(?:Điều\s+\d+\.\s*)?(?:để\s+)?(?:thực\s+hiện|triển\s+khai|quán\s+triệt|"
@@ -953,7 +955,10 @@ def _relation_from_left(left: str, right: str) -> str:
         if _AT_END.search(rest) and not _RULE_OR_STOP.search(rest) and len(rest.split()) <= 18:
             return "thực hiện"  # "thực hiện thắng lợi các mục tiêu của Chương trình ... tại Quyết định số ..."
     strong_refer = bool(_STRONG_REFER.search(near))
+    folded = left.casefold()
     for rel, rx in _CUES:
+        if not any(w in folded for w in _CUE_WORDS[rel]):
+            continue  # none of its words: no match
         hits = list(rx.finditer(left))
         if not hits:
             continue

@@ -26,7 +26,8 @@ def corpus_texts() -> list[str]:
 _WORDS = ["Quyết định", "quyết định", "QUYẾT ĐỊNH", "Nghị định thư", "thông báo kết luận", "Thông báo", "kết luận",
           "Giấy đề nghị cấp giấy phép", "văn bản", "Luật", "luật", "số", "Số:", "sô", "và", "của", "ngày", "theo",
           "tại", "hết hiệu lực", "không còn hiệu lực", "đã", "45/2012/NĐ-CP", "12", "QH1", ";", ",", ".", "(", ")",
-          "“", "”", ":", "-", "\n", "\n\n", "  ", "\t", "x", "Điều 5", "bãi bỏ", "thay thế", "sửa đổi"]
+          "“", "”", ":", "-", "\n", "\n\n", "  ", "\t", "x", "Điều 5", "bãi bỏ", "thay thế", "sửa đổi", "THAY THẾ",
+          "Hủy bỏ", "Đính chính", "điều chỉnh", "SỬA ĐỔI"]
 
 
 def generated_texts(n: int = 400) -> list[str]:
@@ -135,3 +136,25 @@ def test_expiry_match_is_the_anchored_search(source):
             right = text[pos:pos + 80]
             a, b = R._EXPIRY.match(right), searched.search(right)
             assert (a and a.span()) == (b and b.span())
+
+
+def test_cue_words_fold_from_every_case():
+    """Every character a cue word's letter matches case-insensitively folds to that letter: a match's folded text
+    holds the word."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    for c in {c for ws in R._CUE_WORDS.values() for w in ws for c in w}:
+        for ch in regex.findall(f"(?i){regex.escape(c)}", every):
+            assert ch.casefold() == c, (c, hex(ord(ch)))
+
+
+@pytest.mark.parametrize("source", ["corpus", "generated"])
+def test_cue_words_stand_in_every_match(source):
+    rnd = random.Random(5)
+    texts = corpus_texts() if source == "corpus" else generated_texts()
+    assert {rel for rel, _ in R._CUES} == set(R._CUE_WORDS)
+    for text in texts:
+        for pos in positions(text, rnd, 30):
+            left = text[max(0, pos - 600):pos]
+            for rel, rx in R._CUES:
+                for m in rx.finditer(left):
+                    assert any(w in m.group().casefold() for w in R._CUE_WORDS[rel]), m.group()
