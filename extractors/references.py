@@ -940,6 +940,7 @@ _PASSIVE = regex.compile(r"(?i)(?<![\p{L}])(?:được|bị)(?:\s+\S+){0,6}\s*$"
 _BY = regex.compile(r"(?i)\s*bởi(?![\p{L}])")
 # "^" without MULTILINE holds only at 0: `match` is `search`, without trying every other position
 _EXPIRY = regex.compile(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)")
+_EXPIRY_WORD = "lực"  # in every match, case folded
 _NOT_EXPIRY = regex.compile(r"(?i)\(|đã\s+hết|văn\s+bản|\n\s*\n|\d{1,2}/\d{1,2}/\d{4}")
 
 
@@ -976,7 +977,7 @@ def _relation_from_left(left: str, right: str) -> str:
             if _PASSIVE.search(before) or _BY.match(after):
                 continue  # "được sửa đổi, bổ sung bởi ...": done by another document, not this one
             return rel
-    expiry = _EXPIRY.match(right)
+    expiry = _EXPIRY.match(right) if _EXPIRY_WORD in right.casefold() else None
     # "(đã hết hiệu lực)" only describes it; "Tổng số văn bản hết hiệu lực", a new table cell: another sentence
     if expiry and not _NOT_EXPIRY.search(expiry.group()):
         return "bãi bỏ"

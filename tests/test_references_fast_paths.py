@@ -27,7 +27,8 @@ _WORDS = ["Quyết định", "quyết định", "QUYẾT ĐỊNH", "Nghị đị
           "Giấy đề nghị cấp giấy phép", "văn bản", "Luật", "luật", "số", "Số:", "sô", "và", "của", "ngày", "theo",
           "tại", "hết hiệu lực", "không còn hiệu lực", "đã", "45/2012/NĐ-CP", "12", "QH1", ";", ",", ".", "(", ")",
           "“", "”", ":", "-", "\n", "\n\n", "  ", "\t", "x", "Điều 5", "bãi bỏ", "thay thế", "sửa đổi", "THAY THẾ",
-          "Hủy bỏ", "Đính chính", "điều chỉnh", "SỬA ĐỔI"]
+          "Hủy bỏ", "Đính chính", "điều chỉnh", "SỬA ĐỔI",
+          "ngày 5 tháng 6 năm 2020", "10/5/2012", "ban hành", "được ký", "Ngày", "(", ", ngày 3/4/2021"]
 
 
 def generated_texts(n: int = 400) -> list[str]:
@@ -136,13 +137,14 @@ def test_expiry_match_is_the_anchored_search(source):
             right = text[pos:pos + 80]
             a, b = R._EXPIRY.match(right), searched.search(right)
             assert (a and a.span()) == (b and b.span())
+            assert not a or R._EXPIRY_WORD in a.group().casefold()
 
 
 def test_cue_words_fold_from_every_case():
     """Every character a cue word's letter matches case-insensitively folds to that letter: a match's folded text
     holds the word."""
     every = "".join(map(chr, range(sys.maxunicode + 1)))
-    for c in {c for ws in R._CUE_WORDS.values() for w in ws for c in w}:
+    for c in {c for ws in [*R._CUE_WORDS.values(), [R._EXPIRY_WORD]] for w in ws for c in w}:
         for ch in regex.findall(f"(?i){regex.escape(c)}", every):
             assert ch.casefold() == c, (c, hex(ord(ch)))
 
