@@ -59,6 +59,7 @@ _NUMBER_PARTS = regex.compile(
     r"(?P<serial>[\dOolI]{1,5}(?:[.,]\d{1,3})?[a-zA-Z]?)(?:/(?P<year>(?:19|20)\d\d))?(?:[-/](?P<code>.+))?$")
 _FOOTNOTE = regex.compile(r"^(\p{Lu}+)(\d{1,2})$")
 _TYPES_LONGEST = sorted(TYPE_CODES, key=len, reverse=True)
+_TYPES_LONGEST_UP = [tc.upper() for tc in _TYPES_LONGEST]
 
 
 @dataclass
@@ -80,16 +81,20 @@ def _fix_token(tok: str) -> str:
     return _CASE.get(up, up)
 
 
-def _split_glued(tok: str) -> list[str]:
-    """"NĐCP" → ["NĐ", "CP"] when a known type code is glued to a known issuer code."""
+@lru_cache(maxsize=4096)
+def _split_glued(tok: str) -> tuple[str, ...]:
+    """"NĐCP" → ("NĐ", "CP") when a known type code is glued to a known issuer code.
+
+    Cached: a handful of tokens ("CP", "UBND", "QĐ") make up nearly every code, and each costs a pass over
+    every type code."""
     up = tok.upper()
-    for tc in _TYPES_LONGEST:
-        if not up.startswith(tc.upper()):
+    for tc in _TYPES_LONGEST_UP:
+        if not up.startswith(tc):
             continue
         rest = up[len(tc):]
-        if rest and rest and (rest in _CASE or _CODE_FIXES.get(rest) in _CASE):
-            return [_fix_token(up[: len(tc)]), _fix_token(rest)]
-    return [_fix_token(tok)]
+        if rest and (rest in _CASE or _CODE_FIXES.get(rest) in _CASE):
+            return _fix_token(up[: len(tc)]), _fix_token(rest)
+    return (_fix_token(tok),)
 
 
 _SPACES = regex.compile(r"\s+")
@@ -155,8 +160,11 @@ def clean_number(number: str | None) -> str | None:
     return number_key(number, keep_zeros=True)
 
 
+@lru_cache(maxsize=4096)
 def number_key(number: str | None, keep_zeros: bool = False) -> str | None:
-    """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone."""
+    """Key of a full or partial number: "45/2012/NĐ-CP", "2-NQ/TU", "QCVN01:2019/BCT"; "45/2012" alone.
+
+    Cached: a text cites the same few numbers again and again, and each is keyed twice (as printed, then bare)."""
     s = _SPACES.sub("", number or "").replace("⁄", "/")
     if s.upper().startswith("QCVN"):
         return "QCVN" + s[4:].lstrip("-").upper()

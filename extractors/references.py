@@ -111,6 +111,8 @@ _CUES = [
     ("sửa đổi", regex.compile(
         r"(?i)(?<![\p{L}])(?:sửa\s+đổi|đính\s+chính|điều\s+chỉnh)(?![\p{L}])")),
 ]
+# a word every match of each cue holds, case folded (no "i": "İ" folds to two characters)
+_CUE_WORDS = {"thay thế": ("thế",), "bãi bỏ": ("bỏ",), "sửa đổi": ("đổ", "chính", "chỉnh")}
 _REQUEST = regex.compile(r"(?i)(?<![\p{L}])(?:đề\s+nghị|kiến\s+nghị|đề\s+xuất|yêu\s+cầu|sớm)(?![\p{L}])")
 _IMPLEMENT_START = regex.compile(
     r"(?i)^[\s\d.)\-+•*a-zđ]{0,6}(?:Điều\s+\d+\.\s*)?(?:để\s+)?(?:thực\s+hiện|triển\s+khai|quán\s+triệt|"
@@ -200,6 +202,34 @@ def _clean(s: str) -> str:
     return " ".join(s.split()).strip(" ,;:.-–")
 
 
+# what may stand between a type name and its number: "số", or a few words of the type's name ("Giấy đề nghị
+# cấp giấy phép số")
+_NUM_WORD_ONLY = regex.compile(rf"\s*(?:{_NUM_WORD}\s*:?)?\s*")
+_TYPE_EXTRA = regex.compile(rf"\s+(?P<extra>[^;:()“”\"]{{1,100}}?)\s+{_NUM_WORD}\s*:?\s*")
+_NOT_EXTRA = regex.compile(r"\d|\n\s*\n|(?i)(?<![\p{L}])(?:ngày|của|tại|theo|và\s+(?:các|những))(?![\p{L}])")
+_CLAUSE_BREAK = regex.compile(r";|\n\s*\n")
+
+
+# a character no type name holds (type names are letters and blanks): no match of `_LEFT_TYPE` runs across it
+_OUTSIDE_TYPE = regex.compile(r"(?r)[^\p{L}\s]")
+
+
+def _types_backwards(text: str, lo: int, pos: int):
+    """(slice start, match) for the matches of `_LEFT_TYPE` in `text[lo:pos]`, last first.
+
+    Type names are read back from the number and the reading mostly stops at the nearest one, so the window is
+    cut after its last character that no type name holds (p - 1): no match runs across p, and one starting at p
+    passes its look-behind in either slice, so the slice's matches from p are those of `text[p:pos]`, and the ones
+    before p those of `text[lo:p]`."""
+    cut = _OUTSIDE_TYPE.search(text, lo + 1, pos)
+    p = cut.end() if cut else lo
+    for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, p, pos))):
+        yield p, m
+    if p > lo:
+        for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, lo, p))):
+            yield lo, m
+
+
 def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int, str, str | None] | None:
     """(start, canonical type, words between type and number) of the type name printed before `pos`.
 
@@ -207,20 +237,21 @@ def _type_before(text: str, pos: int, code_type: str | None = None) -> tuple[int
     number's code confirms wins, else the first.
     """
     lo = max(0, pos - 160)
-    win = text[lo:pos]
     valid = []
-    for m in reversed(list(_LEFT_TYPE_CUED.finditer_slice(text, lo, pos))):
-        rest = win[m.end():]
+    for base, m in _types_backwards(text, lo, pos):
+        rest = text[base + m.end():pos]
         canon = _TYPE_CANON[" ".join(m["type"].lower().split())]
-        if _fullmatch(rf"\s*(?:{_NUM_WORD}\s*:?)?\s*", rest):
-            valid.append((lo + m.start(), canon, None))
+        if _NUM_WORD_ONLY.fullmatch(rest):
+            valid.append((base + m.start(), canon, None))
+            if valid[0][2] is None:
+                break  # the nearest type name, right before its "số": what follows cannot change the answer
             continue
-        mm = _fullmatch(rf"\s+(?P<extra>[^;:()“”\"]{{1,100}}?)\s+{_NUM_WORD}\s*:?\s*", rest)
-        if mm and not _search(r"\d|\n\s*\n|(?i)(?<![\p{L}])(?:ngày|của|tại|theo|và\s+(?:các|những))(?![\p{L}])", mm["extra"]) \
+        mm = _TYPE_EXTRA.fullmatch(rest)
+        if mm and not _NOT_EXTRA.search(mm["extra"]) \
                 and len(mm["extra"].split()) <= 10:
-            valid.append((lo + m.start(), canon, _clean(mm["extra"])))
+            valid.append((base + m.start(), canon, _clean(mm["extra"])))
             continue
-        if _search(r";|\n\s*\n", rest) or len(rest) > 120:
+        if _CLAUSE_BREAK.search(rest) or len(rest) > 120:
             break
     if not valid:
         return None
@@ -254,6 +285,13 @@ def _pinpoint_before(text: str, pos: int) -> tuple[int, str] | None:
     return (lo + m.start(), _clean(m[1])) if m else None
 
 
+_DATE_GAP = regex.compile(r"(?i)[\s,(]*(?:(?:được\s+)?(?:ban\s+hành|ký)\s*)?(?:ngày\s*)?")
+_LAW_YEAR = regex.compile(r"(?i)[ \t]*(?:\n[ \t]*)?,?\s*(?:năm\s+)?((?:19|20)\d\d)(?![\d/])")
+_ISSUER_START = regex.compile(r"(?i)[\s,]*(?:của|do)\s+")
+_ISSUER_DATE_GAP = regex.compile(r"(?i)[\s,]*(?:ngày\s*)?")
+_TITLE_GAP = regex.compile(r"[\s,]*")
+
+
 def _tail(text: str, cite: Cite, pos: int) -> int:
     """Read the date, issuer and title printed after the number (or name); return where the citation ends."""
     end = pos
@@ -261,15 +299,15 @@ def _tail(text: str, cite: Cite, pos: int) -> int:
     # Date: "ngày 21 tháng 5 năm 2012", ", ngày 29/7/2025", "ban hành ngày ..."
     for d in find_dates(text, pos, min(n, pos + 60)):
         gap = text[pos:d.start]
-        if _fullmatch(r"(?i)[\s,(]*(?:(?:được\s+)?(?:ban\s+hành|ký)\s*)?(?:ngày\s*)?", gap):
+        if _DATE_GAP.fullmatch(gap):
             cite.date, end = d.iso, d.end
         break
     if not cite.date:
-        m = _match(r"(?i)[ \t]*(?:\n[ \t]*)?,?\s*(?:năm\s+)?((?:19|20)\d\d)(?![\d/])", text[end:end + 12])
-        if m and cite.doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
+        m = _LAW_YEAR.match(text[end:end + 12]) if cite.doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp") else None
+        if m:
             cite.year, end = int(m[1]), end + m.end()
     # Issuer: "của Chính phủ", "của Bộ trưởng Bộ Công Thương", "do UBND tỉnh ban hành"
-    m = _match(r"(?i)[\s,]*(?:của|do)\s+", text[end:end + 20])
+    m = _ISSUER_START.match(text[end:end + 20])
     if m:
         s = end + m.end()
         e = _ISSUER_END.search(text, s, min(n, s + 160))
@@ -279,11 +317,11 @@ def _tail(text: str, cite: Cite, pos: int) -> int:
             cite.issuer, end = issuer, s + len(text[s:e_pos].rstrip())
             if not cite.date:  # "... của UBND tỉnh ngày 10/01/2005"
                 for d in find_dates(text, end, min(n, end + 40)):
-                    if _fullmatch(r"(?i)[\s,]*(?:ngày\s*)?", text[end:d.start]):
+                    if _ISSUER_DATE_GAP.fullmatch(text[end:d.start]):
                         cite.date, end = d.iso, d.end
                     break
     # Title: "về khuyến công", "quy định chi tiết ...", "phê duyệt ...", a quoted name
-    m = _match(r"[\s,]*", text[end:end + 10])
+    m = _TITLE_GAP.match(text[end:end + 10])
     s = end + (m.end() if m else 0)
     # a quote mark against the number closes a quotation; it does not open a title
     t = None if text[end:end + 1] in "\"”" else _TITLE_START.match(text[s:s + 200])
@@ -302,13 +340,18 @@ def _tail(text: str, cite: Cite, pos: int) -> int:
 _WRAPPED_CODE = regex.compile(r"[ \t]*\n[ \t]*(?P<code>[A-ZĐ]{2,8})(?=[ \t]+ngày|[ \t]*[\n,;.)])")
 
 
+_QH_END = regex.compile(r"QH\d$")
+_SPLIT_DIGIT = regex.compile(r"[ \t]\d(?![\d/\p{L}])")
+_BLANKS = regex.compile(r"\s+")
+
+
 def _repair_end(text: str, raw: str, end: int) -> int:
     """End of a number the layout or OCR cut short: "QH1 5" (a digit split off), "2257/QĐ⏎UBND"
     (pdftotext dropped the hyphen where the line wrapped)."""
-    m = _match(r"[ \t]\d(?![\d/\p{L}])", text[end:end + 3]) if _search(r"QH\d$", raw) else None
+    m = _SPLIT_DIGIT.match(text[end:end + 3]) if _QH_END.search(raw) else None
     if m:
         return end + m.end()
-    p = lk.parse_number(_sub(r"\s+", "", raw))
+    p = lk.parse_number(_BLANKS.sub("", raw))
     if p and p.type_code and not p.issuer_codes:
         m = _WRAPPED_CODE.match(text, end)
         if m and m["code"] in lk.ISSUER_CODES:
@@ -316,32 +359,41 @@ def _repair_end(text: str, raw: str, end: int) -> int:
     return end
 
 
+_SPLIT_SERIAL = regex.compile(r"(?i)(?:số|só)\s+(\d{1,3})[ \t]$")
+_OWN_NUMBER_LEFT = regex.compile(r"(?:(?m:^)[ \t|]*(?:Số|SỐ)[ \t]*:?|(?<![\p{L}])(?:Số|SỐ)\s*:)\s*$")
+_AMEND_HEAD = regex.compile(r"Luật\s+(?=sửa\s+đ[ổồôỗ]i)")
+_NUM_WORD_TAIL = regex.compile(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*$")
+_NOT_LAW_NAME = regex.compile(r"\d|\n\s*\n|[()“”\"]")
+_QCVN_NAME = regex.compile(r"(?i)Quy\s+chuẩn\s+kỹ\s+thuật\s+quốc\s+gia[^;()]{0,300}$")
+_ABOUT = regex.compile(r"(?i)^về\s+")
+
+
 def _number_cites(text: str, own: set[str]) -> list[Cite]:
     cites = []
     spans = [(m.start(), m.end(), m.group()) for m in NUMBER_RE.finditer(text)]
     spans += [(m.start(), m.end(), m.group()) for m in QCVN_RE.finditer(text)]
     for s, e, raw in sorted(spans):
-        split = _search(r"(?i)(?:số|só)\s+(\d{1,3})[ \t]$", text[max(0, s - 12):s])
+        split = _SPLIT_SERIAL.search(text[max(0, s - 12):s])
         if split:  # OCR broke the serial: "số 1 25/2025/NĐ-CP"
             raw, s = split[1] + raw, s - len(split[0]) + split[0].index(split[1])
         e = _repair_end(text, raw, e)
         raw = text[s:e]
-        number = lk.clean_number(raw) or _sub(r"\s+", "", raw)
+        number = lk.clean_number(raw) or _BLANKS.sub("", raw)
         key = lk.number_key(number)
         if not key or key in own:
             continue
         left = text[max(0, s - 40):s]
         if _FORM_LEFT.search(left):
             continue
-        found = _type_before(text, s, lk.code_doc_type(number)) or _ocr_type_before(text, s)
+        code_type = lk.code_doc_type(number)
+        found = _type_before(text, s, code_type) or _ocr_type_before(text, s)
         start, doc_type, extra = (found if found else (s, None, None))
         if not found and "/" not in raw and not (lk.parse_number(number) or lk.ParsedNumber("", None, None, [])).type_code:
             continue  # "mỏ Báo Đáp (1584-TD)": a site or file code, not a document
-        if not found and _search(r"(?:(?m:^)[ \t|]*(?:Số|SỐ)[ \t]*:?|(?<![\p{L}])(?:Số|SỐ)\s*:)\s*$", left) and s < 3000:
+        if not found and s < 3000 and _OWN_NUMBER_LEFT.search(left):
             continue  # the document's own "Số:" line
         if doc_type is None:
-            doc_type = "Quy chuẩn kỹ thuật quốc gia" if number.startswith("QCVN") else lk.code_doc_type(number)
-        code_type = lk.code_doc_type(number)
+            doc_type = "Quy chuẩn kỹ thuật quốc gia" if number.startswith("QCVN") else code_type
         if found and text[start:start + 7].lower() == "văn bản" and code_type not in (None, "Công văn"):
             doc_type = code_type  # "văn bản số 364/TTr-BNG-NVVH": the code names the type
         if not found and doc_type in ("Luật", "Bộ luật"):  # "Luật Xuất cảnh, nhập cảnh của công dân Việt Nam số 49/2019/QH14"
@@ -351,12 +403,12 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
         title = None
         if doc_type == "Luật" and found:  # "Luật sửa đổi, bổ sung ... Luật A và Luật B số 52/2019/QH14"
             lo = max(0, start - 250)
-            amend = [m for m in _finditer(r"Luật\s+(?=sửa\s+đ[ổồôỗ]i)", text[lo:start]) if ";" not in text[lo + m.end():s]]
+            amend = [m for m in _AMEND_HEAD.finditer(text[lo:start]) if ";" not in text[lo + m.end():s]]
             if amend:  # the name may list many laws: "... của Luật Đấu thầu, ..., Luật Quản lý, sử dụng tài sản công"
                 a = lo + amend[-1].start()
                 name = text[lo + amend[-1].end():s]
-                tail = _search(rf"\s*,?\s*{_NUM_WORD}\s*:?\s*$", name)
-                if tail and not _search(r"\d|\n\s*\n|[()“”\"]", name[:tail.start()]) and len(name.split()) <= 70:
+                tail = _NUM_WORD_TAIL.search(name)
+                if tail and not _NOT_LAW_NAME.search(name[:tail.start()]) and len(name.split()) <= 70:
                     start, extra = a, _clean(name[:tail.start()])
         if extra and doc_type in ("Luật", "Bộ luật", "Pháp lệnh"):
             title = f"{doc_type} {extra}"
@@ -364,7 +416,7 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
             title = f"{text[start:start + len(doc_type)] if doc_type else ''} {extra}".strip()
         if number.startswith("QCVN"):
             number = "QCVN" + number[4:]
-            q = _search(r"(?i)Quy\s+chuẩn\s+kỹ\s+thuật\s+quốc\s+gia[^;()]{0,300}$", text[max(0, s - 300):s])
+            q = _QCVN_NAME.search(text[max(0, s - 300):s])
             if q and not found:
                 start = max(0, s - 300) + q.start()
                 title = _clean(text[start:e])
@@ -375,7 +427,7 @@ def _number_cites(text: str, own: set[str]) -> list[Cite]:
         cite.end = _tail(text, cite, e)
         if doc_type in ("Luật", "Bộ luật") and not cite.title and cite.title_span:
             t = text[cite.title_span[0]:cite.title_span[1]]
-            t = _sub(r"(?i)^về\s+", "", _clean(t))
+            t = _ABOUT.sub("", _clean(t))
             cite.title = f"{doc_type} {t[:1].upper()}{t[1:]}"
         by_code = lk.code_issuer(number)
         if not cite.issuer:
@@ -878,6 +930,20 @@ _IMPLEMENT_VERB = regex.compile(r"(?i)(?<![\p{L}])(?<!(?:kết\s+quả|tình\s+h
 _STRONG_REFER = regex.compile(r"(?i)(?:quy\s+định|nêu|hướng\s+dẫn)\s+(?:của|tại)\s*(?:các\s+)?$|(?<![\p{L}])theo\s*$")
 
 
+_AT_END = regex.compile(r"(?i)\stại\s*$")
+_RULE_OR_STOP = regex.compile(r"(?i)quy\s+định|[;.:]")
+_COMMA_SEMI = regex.compile(r"[,;]")
+_ITEM_MARK = regex.compile(r"(?i)^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?(?:Điều\s+\d+\.\s*)?")
+_ADJUST = regex.compile(r"(?i)điều\s+chỉnh")
+_RULE_AT_BY = regex.compile(r"(?i)quy\s+định|tại|theo")
+_PASSIVE = regex.compile(r"(?i)(?<![\p{L}])(?:được|bị)(?:\s+\S+){0,6}\s*$")
+_BY = regex.compile(r"(?i)\s*bởi(?![\p{L}])")
+# "^" without MULTILINE holds only at 0: `match` is `search`, without trying every other position
+_EXPIRY = regex.compile(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)")
+_EXPIRY_WORD = "lực"  # in every match, case folded
+_NOT_EXPIRY = regex.compile(r"(?i)\(|đã\s+hết|văn\s+bản|\n\s*\n|\d{1,2}/\d{1,2}/\d{4}")
+
+
 def _relation_from_left(left: str, right: str) -> str:
     """Relation of a citation to the citing document from the words governing it."""
     left = _TRAILING_PIN.sub("", left)
@@ -887,30 +953,33 @@ def _relation_from_left(left: str, right: str) -> str:
     done = list(_IMPLEMENT_VERB.finditer(left[-200:]))
     if done:
         rest = left[-200:][done[-1].start():]
-        if _search(r"(?i)\stại\s*$", rest) and not _search(r"(?i)quy\s+định|[;.:]", rest) and len(rest.split()) <= 18:
+        if _AT_END.search(rest) and not _RULE_OR_STOP.search(rest) and len(rest.split()) <= 18:
             return "thực hiện"  # "thực hiện thắng lợi các mục tiêu của Chương trình ... tại Quyết định số ..."
     strong_refer = bool(_STRONG_REFER.search(near))
+    folded = left.casefold()
     for rel, rx in _CUES:
+        if not any(w in folded for w in _CUE_WORDS[rel]):
+            continue  # none of its words: no match
         hits = list(rx.finditer(left))
         if not hits:
             continue
         h = hits[-1]
         before, after = left[:h.start()], left[h.end():]
-        direct = len(after.split()) <= 6 and not _search(r"[,;]", after)
+        direct = len(after.split()) <= 6 and not _COMMA_SEMI.search(after)
         at_start = not strong_refer and len(
-            _sub(r"(?i)^[\s\d.)\-+•*]*(?:[a-zđ]\)\s*)?(?:Điều\s+\d+\.\s*)?", "", before).split()) <= 2
-        if _search(r"(?i)điều\s+chỉnh", h.group()):  # "điều chỉnh" governs the document only right before it
+            _ITEM_MARK.sub("", before).split()) <= 2
+        if _ADJUST.search(h.group()):  # "điều chỉnh" governs the document only right before it
             at_start = False
-            direct = direct and len(after.split()) <= 3 and not _search(r"(?i)quy\s+định|tại|theo", after)
+            direct = direct and len(after.split()) <= 3 and not _RULE_AT_BY.search(after)
         if _REQUEST.search(before):
             continue  # "đề nghị Chủ đầu tư ... thay thế QCVN ...": asked of someone else, not done here
         if (direct or at_start) and not _BLOCK.search(before[-40:] if direct else before):
-            if _search(r"(?i)(?<![\p{L}])(?:được|bị)(?:\s+\S+){0,6}\s*$", before) or _match(r"(?i)\s*bởi(?![\p{L}])", after):
+            if _PASSIVE.search(before) or _BY.match(after):
                 continue  # "được sửa đổi, bổ sung bởi ...": done by another document, not this one
             return rel
-    expiry = _search(r"(?i)^\s*,?\s*(?:\S+\s+){0,12}?(?:hết\s+hiệu\s+lực|không\s+còn\s+hiệu\s+lực)", right)
+    expiry = _EXPIRY.match(right) if _EXPIRY_WORD in right.casefold() else None
     # "(đã hết hiệu lực)" only describes it; "Tổng số văn bản hết hiệu lực", a new table cell: another sentence
-    if expiry and not _search(r"(?i)\(|đã\s+hết|văn\s+bản|\n\s*\n|\d{1,2}/\d{1,2}/\d{4}", expiry.group()):
+    if expiry and not _NOT_EXPIRY.search(expiry.group()):
         return "bãi bỏ"
     if _GUIDE_NEAR.search(left):
         return "hướng dẫn"
