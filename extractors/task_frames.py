@@ -143,13 +143,14 @@ _DUTY_WORDS = regex.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s*,?\s*")
 
 
 _COMMA_COLON = regex.compile(r"[,:]\s*")
-_ISSUER_ADVERB = regex.compile(r"(?:^|\s+)(?:tiếp tục|cũng|kính|trân trọng)$")
+_ISSUER_ADVERBS = ("tiếp tục", "cũng", "kính", "trân trọng")
+_ISSUER_ADVERB = regex.compile(r"(?:^|\s+)(?:" + "|".join(_ISSUER_ADVERBS) + ")$")
 _COMMA_DE = regex.compile(r"\s*(?:,\s*)?(?:để\s+)?")
 
 
 def _subject_positions(s: str):
     yield 0
-    tm = _TITLE_JOINED.match(s)
+    tm = _TITLE_JOINED.match(s) if "(" in s else None  # its literal "(": a cheap first look
     if tm:
         yield tm.end()  # "Bộ tiêu chí ... cấp xã (Phụ lục I) Bộ Nội vụ chủ trì, ...": a title joined to its paragraph
     if LEAD_ADVERBIAL.match(s):
@@ -165,6 +166,7 @@ def _subject_positions(s: str):
 PERSON_DUTY = regex.compile(
     r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s*:?\s*(?P<who>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}\s*[-–,]\s*"
     r"[^:;\n]{2,80}?)\s*:\s*(?=\p{Lu})")
+_PERSON_FIRST = ("Ông", "Bà", "Đồng chí", "Đ/c")  # how every PERSON_DUTY match starts
 
 
 _TITLE_JOINED = regex.compile(r"^[^.;:,()]{5,150}\((?:Phụ lục|Mục|Biểu)[^()]{0,20}\)\s+(?=\p{Lu})")
@@ -181,7 +183,7 @@ _LIST_SEP = regex.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
 
 
 def _supervision(s: str) -> Directive | None:
-    m = _SUPERVISION.search(s, 0, 600)
+    m = _SUPERVISION.search(s, 0, 600) if "giám" in s else None  # the literal every match holds
     if not m or not (bodies_at(s, 0) or _STANDING.match(s)):
         return None
     items: list[Body] = []
@@ -215,7 +217,7 @@ def find_directive(s: str) -> Directive | None:
 
 
 def _find_directive(s: str) -> Directive | None:
-    pm = PERSON_DUTY.match(s)
+    pm = PERSON_DUTY.match(s) if s.startswith(_PERSON_FIRST) else None
     if pm:
         return Directive([Body(pm["who"], pm.start("who"), pm.end("who"))], pm.end(), form="person")
     sv = _supervision(s)
@@ -271,7 +273,9 @@ def passive_agent(s: str) -> Directive | None:
 
 def _issuer_before(s: str, pos: int) -> bool:
     """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
-    head = _ISSUER_ADVERB.sub("", s[:pos].rstrip())  # "..., tiếp tục yêu cầu"
+    head = s[:pos].rstrip()
+    if head.endswith(_ISSUER_ADVERBS):  # what a match ends with (`$`: the stripped end)
+        head = _ISSUER_ADVERB.sub("", head)  # "..., tiếp tục yêu cầu"
     if not head or head.endswith(":") or head.endswith((",", ";")) and LEAD_ADVERBIAL.match(s):
         return True
     for m in _HEAD.finditer(head):
@@ -341,10 +345,11 @@ def is_closing(s: str) -> bool:
 def _may_close(s: str) -> bool:
     """Whether a suffix of `s` (where its directive's action starts) could be a promulgation, a short
     closing or thanks: the promulgation anywhere, "cảm" (IGNORECASE matches no other letter there than
-    `str.lower` maps to them), SHORT_CLOSING's own end. Most sentences fail it: their directive is not read."""
+    `str.lower` maps to them), SHORT_CLOSING's own end (after a literal every such end holds: "thực h[iện]" or
+    "[thi ]hành", cut short where "İ" lowers to two characters). Most sentences fail it: their directive is not read."""
     low = s.lower()
     return ("ban hành" in low or "quyết" in low) and bool(_PROMULGATION_ANYWHERE.search(s)) or "cảm" in low or \
-        bool(_CLOSING_END.search(s))
+        ("thực h" in low or "hành" in low) and bool(_CLOSING_END.search(s))
 
 
 def _is_closing(s: str) -> bool:
