@@ -538,10 +538,20 @@ def _last_sentence(t: str) -> str:
 
 def _is_caps(s: str) -> bool:
     """Over 70% of more than 8 letters in capitals (a title)."""
-    if _not_caps_by_half(s):
+    if _mostly_lower(s) or _not_caps_by_half(s):
         return False
     letters = "".join(filter(str.isalpha, s))
     return len(letters) > 8 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
+
+
+_FREQUENT_LOWER = ("n", "h", "t", "c", "i", "g")  # the commonest small letters of Vietnamese text
+
+
+def _mostly_lower(s: str) -> bool:
+    """`a` small letters counted (letters, not capitals) and `sp` spaces (no letters) leave at most
+    n - a - sp capitals U, and capitals need 10U > 7L, so 3U > 7a: 10a + 3sp >= 3n rules them out.
+    Seven `str.count` passes are cheaper than reading each character (most paragraphs: all the work)."""
+    return 10 * sum(map(s.count, _FREQUENT_LOWER)) + 3 * s.count(" ") >= 3 * len(s)
 
 
 def _not_caps_by_half(s: str) -> bool:

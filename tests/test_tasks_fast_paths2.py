@@ -100,3 +100,16 @@ def test_number_head_found_line_by_line():
             assert task_tables._has_number_head(text, start, end) == want, (text, start, end)
     for text in {"\n".join(_corpus_lines()[i:i + 40]) for i in range(0, len(_corpus_lines()), 40)}:
         assert task_tables._has_number_head(text, 0, len(text)) == _headers_from_first_cue(text, 0, len(text))
+
+
+def test_mostly_lower_texts_are_not_caps():
+    def caps(s):
+        letters = "".join(filter(str.isalpha, s))
+        return len(letters) > 8 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
+
+    rnd = random.Random(4)
+    samples = ["".join(rnd.choice("nhtcigNHTCIG AĐđƯư1.,ⓝⅰǅ中") for _ in range(rnd.randint(0, 40))) for _ in range(50000)]
+    for s in samples + _texts(3000) + _corpus_lines():
+        if tasks._mostly_lower(s):
+            assert not caps(s), s
+        assert tasks._is_caps(s) == caps(s), s
