@@ -62,11 +62,11 @@ EXEC_FORMULA = regex.compile(
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
 
 
-def _may_exec(s: str) -> bool:
+def _may_exec(s: str, low: str | None = None) -> bool:
     """Whether `s` holds a literal every EXEC_FORMULA match holds, in lowercase: a cheap first look.
     (Each letter of these literals matches under IGNORECASE only characters that `str.lower` maps to it;
-    "nhiệm" is cut short because "İ" matches "i" but lowers to two characters.)"""
-    low = s.lower()
+    "nhiệm" is cut short because "İ" matches "i" but lowers to two characters.) `low`: `s.lower()` if known."""
+    low = s.lower() if low is None else low
     return "căn cứ" in low or "trân trọng" in low or "trách nh" in low or "thông báo" in low
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
 _PROMULGATION = rf"(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)"
@@ -339,23 +339,34 @@ def coordinators_in(s: str) -> list[Body]:
 def is_closing(s: str) -> bool:
     """The execution formula that closes a document ("... chịu trách nhiệm thi hành Quyết định này",
     "Yêu cầu ... khẩn trương triển khai thực hiện./.", "thông báo để ... biết") is not a task."""
-    return _is_closing(" ".join(s.split()))
+    return _is_closing(squeeze(s))
 
 
-def _may_close(s: str) -> bool:
+def squeeze(s: str) -> str:
+    """`" ".join(s.split())`, without splitting a text that is so already (most one-line sentences):
+    printable (then no whitespace but the space: a test reads every code point), no two spaces running,
+    none at either end."""
+    if s.isprintable() and "  " not in s and not s.startswith(" ") and not s.endswith(" "):
+        return s
+    return " ".join(s.split())
+
+
+def _may_close(s: str, low: str | None = None) -> bool:
     """Whether a suffix of `s` (where its directive's action starts) could be a promulgation, a short
     closing or thanks: the promulgation anywhere, "cảm" (IGNORECASE matches no other letter there than
     `str.lower` maps to them), SHORT_CLOSING's own end (after a literal every such end holds: "thực h[iện]" or
-    "[thi ]hành", cut short where "İ" lowers to two characters). Most sentences fail it: their directive is not read."""
-    low = s.lower()
+    "[thi ]hành", cut short where "İ" lowers to two characters). Most sentences fail it: their directive is not read.
+    `low`: `s.lower()` if known."""
+    low = s.lower() if low is None else low
     return ("ban hành" in low or "quyết" in low) and bool(_PROMULGATION_ANYWHERE.search(s)) or "cảm" in low or \
         ("thực h" in low or "hành" in low) and bool(_CLOSING_END.search(s))
 
 
 def _is_closing(s: str) -> bool:
-    if _may_exec(s) and EXEC_FORMULA.search(s):
+    low = s.lower()
+    if _may_exec(s, low) and EXEC_FORMULA.search(s):
         return True
-    if not _may_close(s):
+    if not _may_close(s, low):
         return False
     d = find_directive(s)
     rest = s[d.action_start:] if d else s

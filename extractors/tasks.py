@@ -27,6 +27,7 @@ from extractors.task_frames import (
     find_directive,
     is_closing,
     passive_agent,
+    squeeze,
 )
 from extractors.task_tables import TableTask, block_table_tasks, labelled_tasks, pdf_table_tasks
 from extractors.task_units import Unit, sentences, trees
@@ -73,7 +74,7 @@ class _Group:
 def _clean(s: str) -> str:
     if "\n" in s:  # page furniture is a line of its own
         s = _FURNITURE.sub("\n", s)
-    return " ".join(s.split())
+    return squeeze(s)
 
 
 def _key(bodies: list[Body]) -> tuple[str, ...]:

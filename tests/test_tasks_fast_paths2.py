@@ -113,3 +113,14 @@ def test_mostly_lower_texts_are_not_caps():
         if tasks._mostly_lower(s):
             assert not caps(s), s
         assert tasks._is_caps(s) == caps(s), s
+
+
+def test_printable_whitespace_is_the_space():
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()] == [" "]
+
+
+def test_squeeze_as_split_and_join():
+    rnd = random.Random(6)
+    samples = ["".join(rnd.choice("ab \n\t\x1c\xa0\u2028\u3000.") for _ in range(rnd.randint(0, 12))) for _ in range(50000)]
+    for s in samples + _texts(3000) + _corpus_lines():
+        assert task_frames.squeeze(s) == " ".join(s.split()), s
