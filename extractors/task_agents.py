@@ -270,8 +270,10 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         rest = s[nxt:nxt + _WINDOW]
         if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
-        # the anchored second half first: the first half is a search that tries every position of the name
-        cm = next((c.match(rest) for h, c in _COMPOUNDS if c.match(rest) and h.search(s, start, end)), None)
+        # the anchored second half first: the first half is a search that tries every position of the name;
+        # and only where a second half's first letter stands
+        cm = next((c.match(rest) for h, c in _COMPOUNDS if c.match(rest) and h.search(s, start, end)),
+                  None) if rest.startswith(_COMPOUND_FIRST) else None
         if cm:
             end = nxt + cm.end()  # "cơ sở đào tạo", "dự án đầu tư xây dựng": the verb-like half of a noun
             continue
@@ -344,6 +346,7 @@ _SECTOR_END = regex.compile(_SECTOR + r"$")
 _COMPOUNDS = [(regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{a})$"), regex.compile(rf"{b}(?![\p{{L}}\p{{M}}])"))
               for a, b in [(r"đào|sáng|cải|chế", "tạo"), (r"đầu\s+tư|công\s+trình|vật\s+liệu", r"xây\s+dựng"),
                            (r"công", "trình"), (r"Hội\s+đồng", r"thẩm\s+(?:định|tra)")]]
+_COMPOUND_FIRST = ("t", "x")  # the first letter of each second half (a test keeps them so)
 # "nơi có đất thu hồi", "nơi xảy ra vi phạm" before the body's predicate.
 _WHERE = regex.compile(r"\s+nơi\s+(?:có|đặt|xảy\s+ra|thực\s+hiện|cư\s+trú)\s+[^,;:.\n]{1,120}?"
                        r"(?=\s*,?\s+(?:có trách nhiệm|chịu trách nhiệm|phải|chủ trì|phối hợp|có nghĩa vụ|cần|thực hiện|"
@@ -393,12 +396,13 @@ def _in_name(s: str, end: int) -> bool:
 
 
 _DISTRIBUTIVE = regex.compile(r"(?:[Cc]ác\s+)?(?P<head>Sở|Bộ)\s*:\s*")
+_DISTRIBUTIVE_FIRST = ("Các", "các", "Sở", "Bộ")  # how every match starts: a cheap first look
 _SECTOR_OR_PROPER = regex.compile(rf"{_SECTOR}|{PROPER}")
 
 
 def _distributive(s: str, pos: int) -> Bodies | None:
     """"Các Sở: Công nghiệp, Tài chính, Kế hoạch và Đầu tư" → Sở Công nghiệp, Sở Tài chính, ..."""
-    m = _DISTRIBUTIVE.match(s, pos)
+    m = _DISTRIBUTIVE.match(s, pos) if s.startswith(_DISTRIBUTIVE_FIRST, pos) else None
     if not m:
         return None
     out = Bodies([], pos, m.end())

@@ -62,11 +62,11 @@ EXEC_FORMULA = regex.compile(
     r"\s*(?:\./\.|\.|/\.)?\s*$", regex.IGNORECASE | regex.DOTALL)
 
 
-def _may_exec(s: str) -> bool:
+def _may_exec(s: str, low: str | None = None) -> bool:
     """Whether `s` holds a literal every EXEC_FORMULA match holds, in lowercase: a cheap first look.
     (Each letter of these literals matches under IGNORECASE only characters that `str.lower` maps to it;
-    "nhiệm" is cut short because "İ" matches "i" but lowers to two characters.)"""
-    low = s.lower()
+    "nhiệm" is cut short because "İ" matches "i" but lowers to two characters.) `low`: `s.lower()` if known."""
+    low = s.lower() if low is None else low
     return "căn cứ" in low or "trân trọng" in low or "trách nh" in low or "thông báo" in low
 # "Thủ tướng Chính phủ ban hành Quyết định ...": the issuer's promulgation formula.
 _PROMULGATION = rf"(?:ban hành|quyết định|quyết nghị)\s*(?::|{_DOC}|Nghị định)"
@@ -143,13 +143,14 @@ _DUTY_WORDS = regex.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s*,?\s*")
 
 
 _COMMA_COLON = regex.compile(r"[,:]\s*")
-_ISSUER_ADVERB = regex.compile(r"(?:^|\s+)(?:tiếp tục|cũng|kính|trân trọng)$")
+_ISSUER_ADVERBS = ("tiếp tục", "cũng", "kính", "trân trọng")
+_ISSUER_ADVERB = regex.compile(r"(?:^|\s+)(?:" + "|".join(_ISSUER_ADVERBS) + ")$")
 _COMMA_DE = regex.compile(r"\s*(?:,\s*)?(?:để\s+)?")
 
 
 def _subject_positions(s: str):
     yield 0
-    tm = _TITLE_JOINED.match(s)
+    tm = _TITLE_JOINED.match(s) if "(" in s else None  # its literal "(": a cheap first look
     if tm:
         yield tm.end()  # "Bộ tiêu chí ... cấp xã (Phụ lục I) Bộ Nội vụ chủ trì, ...": a title joined to its paragraph
     if LEAD_ADVERBIAL.match(s):
@@ -165,6 +166,7 @@ def _subject_positions(s: str):
 PERSON_DUTY = regex.compile(
     r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s*:?\s*(?P<who>\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,4}\s*[-–,]\s*"
     r"[^:;\n]{2,80}?)\s*:\s*(?=\p{Lu})")
+_PERSON_FIRST = ("Ông", "Bà", "Đồng chí", "Đ/c")  # how every PERSON_DUTY match starts
 
 
 _TITLE_JOINED = regex.compile(r"^[^.;:,()]{5,150}\((?:Phụ lục|Mục|Biểu)[^()]{0,20}\)\s+(?=\p{Lu})")
@@ -181,7 +183,7 @@ _LIST_SEP = regex.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
 
 
 def _supervision(s: str) -> Directive | None:
-    m = _SUPERVISION.search(s, 0, 600)
+    m = _SUPERVISION.search(s, 0, 600) if "giám" in s else None  # the literal every match holds
     if not m or not (bodies_at(s, 0) or _STANDING.match(s)):
         return None
     items: list[Body] = []
@@ -215,7 +217,7 @@ def find_directive(s: str) -> Directive | None:
 
 
 def _find_directive(s: str) -> Directive | None:
-    pm = PERSON_DUTY.match(s)
+    pm = PERSON_DUTY.match(s) if s.startswith(_PERSON_FIRST) else None
     if pm:
         return Directive([Body(pm["who"], pm.start("who"), pm.end("who"))], pm.end(), form="person")
     sv = _supervision(s)
@@ -271,7 +273,9 @@ def passive_agent(s: str) -> Directive | None:
 
 def _issuer_before(s: str, pos: int) -> bool:
     """"Sở X đề nghị ...", "UBND tỉnh giao ...", "..., yêu cầu ...": the request opens the clause."""
-    head = _ISSUER_ADVERB.sub("", s[:pos].rstrip())  # "..., tiếp tục yêu cầu"
+    head = s[:pos].rstrip()
+    if head.endswith(_ISSUER_ADVERBS):  # what a match ends with (`$`: the stripped end)
+        head = _ISSUER_ADVERB.sub("", head)  # "..., tiếp tục yêu cầu"
     if not head or head.endswith(":") or head.endswith((",", ";")) and LEAD_ADVERBIAL.match(s):
         return True
     for m in _HEAD.finditer(head):
@@ -335,22 +339,34 @@ def coordinators_in(s: str) -> list[Body]:
 def is_closing(s: str) -> bool:
     """The execution formula that closes a document ("... chịu trách nhiệm thi hành Quyết định này",
     "Yêu cầu ... khẩn trương triển khai thực hiện./.", "thông báo để ... biết") is not a task."""
-    return _is_closing(" ".join(s.split()))
+    return _is_closing(squeeze(s))
 
 
-def _may_close(s: str) -> bool:
+def squeeze(s: str) -> str:
+    """`" ".join(s.split())`, without splitting a text that is so already (most one-line sentences):
+    printable (then no whitespace but the space: a test reads every code point), no two spaces running,
+    none at either end."""
+    if s.isprintable() and "  " not in s and not s.startswith(" ") and not s.endswith(" "):
+        return s
+    return " ".join(s.split())
+
+
+def _may_close(s: str, low: str | None = None) -> bool:
     """Whether a suffix of `s` (where its directive's action starts) could be a promulgation, a short
     closing or thanks: the promulgation anywhere, "cảm" (IGNORECASE matches no other letter there than
-    `str.lower` maps to them), SHORT_CLOSING's own end. Most sentences fail it: their directive is not read."""
-    low = s.lower()
+    `str.lower` maps to them), SHORT_CLOSING's own end (after a literal every such end holds: "thực h[iện]" or
+    "[thi ]hành", cut short where "İ" lowers to two characters). Most sentences fail it: their directive is not read.
+    `low`: `s.lower()` if known."""
+    low = s.lower() if low is None else low
     return ("ban hành" in low or "quyết" in low) and bool(_PROMULGATION_ANYWHERE.search(s)) or "cảm" in low or \
-        bool(_CLOSING_END.search(s))
+        ("thực h" in low or "hành" in low) and bool(_CLOSING_END.search(s))
 
 
 def _is_closing(s: str) -> bool:
-    if _may_exec(s) and EXEC_FORMULA.search(s):
+    low = s.lower()
+    if _may_exec(s, low) and EXEC_FORMULA.search(s):
         return True
-    if not _may_close(s):
+    if not _may_close(s, low):
         return False
     d = find_directive(s)
     rest = s[d.action_start:] if d else s

@@ -25,7 +25,12 @@ _HEADER_WORDS = regex.compile(
     r"Căn cứ|bổ sung|Căn cứ bổ sung|Ghi chú|Tiến độ|Nhiệm vụ, giải pháp|thực hiện|Thời gian thực hiện)\s*$")
 _FURNITURE = regex.compile(r"^\s*(?:CÔNG BÁO/.*|Ký bởi:.*|Cơ quan: VĂN PHÒNG.*|Ngày ký:.*)\s*$")
 _FOOTNOTE = regex.compile(r"^\s{0,3}\d{1,2}\s+\p{Lu}[^|]{60,}$")
-_CELL_GAP = regex.compile(r"\s{2,}")
+_CELL_GAP = regex.compile(r"\s{2,}")  # (a footnote line: at least 63 characters)
+
+
+def _may_be_furniture(line: str) -> bool:
+    """Whether `line` holds a literal every _FURNITURE match holds: a cheap first look."""
+    return "CÔNG BÁO/" in line or "Ký bởi:" in line or "Cơ quan: VĂN PHÒNG" in line or "Ngày ký:" in line
 LABELLED = regex.compile(
     r"(?:\d+\.\s*)?Tên nhiệm vụ\s*:\s*(?P<task>.+?)\s*(?:\d+\.\s*)?Cơ quan chủ trì\s*:\s*(?P<lead>.+?)\s*[\.;]?\s*"
     r"(?:(?:\d+\.\s*)?Cơ quan phối hợp\s*:\s*(?P<coord>.+?)\s*[\.;]?\s*)?(?=\d+\.\s*\S|$)", regex.DOTALL)
@@ -45,7 +50,7 @@ def _segments(text: str, start: int, end: int):
     """(offset, text) of each line piece; pieces of one line split where two or more spaces separate cells."""
     pos = start
     for line in text[start:end].split("\n"):
-        if not _FURNITURE.match(line) and not _FOOTNOTE.match(line):
+        if not (_may_be_furniture(line) and _FURNITURE.match(line)) and not (len(line) >= 63 and _FOOTNOTE.match(line)):
             col = 0
             for piece in _CELL_GAP.split(line.rstrip()):
                 idx = line.find(piece, col) if piece else -1
@@ -87,6 +92,22 @@ def _numbered(n: str, seg: str) -> regex.Match | None:
     return _AFTER_NUMBER.match(seg, len(n)) if seg.startswith(n) else None
 
 
+def _has_number_head(text: str, start: int, end: int) -> bool:
+    """Whether a segment is a number column's header ("TT", "STT", "Số TT"): only the lines of the cues can
+    hold one, and `_segments` reads each line alone (the same pieces as in a run of lines). Most texts have
+    none, and then no other line is cut into cells."""
+    done = -1
+    for cue in _NUMBER_CUE.finditer(text, start, end):
+        if cue.start() < done:
+            continue  # a line already read
+        a = text.rfind("\n", start, cue.start()) + 1 or start
+        b = text.find("\n", cue.end(), end)
+        done = b = end if b < 0 else b
+        if any(_NUMBER_HEAD.match(seg) for _, seg in _segments(text, a, b)):
+            return True
+    return False
+
+
 def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[TableTask]:
     """Rows of task tables in `text[start:end]`, as flattened by PDF extraction."""
     end = len(text) if end is None else end
@@ -94,6 +115,8 @@ def pdf_table_tasks(text: str, start: int = 0, end: int | None = None) -> list[T
     if cue is None:
         return []
     line = text.rfind("\n", start, cue.start())
+    if not _has_number_head(text, start, end):
+        return []
     segs = list(_segments(text, line + 1 if line >= 0 else start, end))  # lines before the first cue: no header
     out: list[TableTask] = []
     i = 0

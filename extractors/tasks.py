@@ -27,6 +27,7 @@ from extractors.task_frames import (
     find_directive,
     is_closing,
     passive_agent,
+    squeeze,
 )
 from extractors.task_tables import TableTask, block_table_tasks, labelled_tasks, pdf_table_tasks
 from extractors.task_units import Unit, sentences, trees
@@ -47,6 +48,8 @@ VETO_BELOW_NARRATIVE = 0.5
 _HEAD_LEAD = regex.compile(r"^(?:Đối với|(?:Trách nhiệm|Nhiệm vụ|Quyền hạn)(?:\s*(?:,|và)\s*(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
                         r"(?:\s+[\p{Ll}\p{M}]+){0,3}?\s+của|Giao|Đề nghị|"
                         r"Kính đề nghị|Kiến nghị|Yêu cầu(?: đối với)?)\s+")
+_HEAD_LEAD_FIRST = ("Đối với", "Trách nhiệm", "Nhiệm vụ", "Quyền hạn", "Giao", "Đề nghị", "Kính đề nghị", "Kiến nghị",
+                    "Yêu cầu")  # how every _HEAD_LEAD match starts: a cheap first look
 _PUNCT = regex.compile(r"[.;:]")
 _PARENS = regex.compile(r"\([^)]*\)")
 _NOI_NHAN = regex.compile(r"^\s*(?:Nơi nhận|NƠI NHẬN)\s*:?", regex.MULTILINE)
@@ -71,7 +74,7 @@ class _Group:
 def _clean(s: str) -> str:
     if "\n" in s:  # page furniture is a line of its own
         s = _FURNITURE.sub("\n", s)
-    return " ".join(s.split())
+    return squeeze(s)
 
 
 def _key(bodies: list[Body]) -> tuple[str, ...]:
@@ -125,10 +128,10 @@ def _heading_bodies(u: Unit, doc: str = "") -> tuple[list[Body], list[Body]] | N
     t = u.text
     if (dm := _CAPS_DUTY_HEAD.match(t)) and _is_caps(t):
         t = _decap(t, dm, doc)  # `doc`: where the name is found in normal case; "II. NHIỆM VỤ CHỦ YẾU CỦA BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
-    jm = _JOINED_LEAD.match(t)
+    jm = _JOINED_LEAD.match(t) if t.rstrip().endswith(":") else None  # how every match's lookahead ends
     if jm:  # "4. Đề xuất, kiến nghị / Đề nghị Bộ Nông nghiệp và Môi trường:": a title joined to its lead line
         t = t[jm.end():]
-    lead = _HEAD_LEAD.sub("", t)
+    lead = _HEAD_LEAD.sub("", t) if t.startswith(_HEAD_LEAD_FIRST) else t  # (`sub` returns `t` itself unchanged)
     bl = fuzzy_bodies_at(lead, 0) if lead is not t else bodies_at(lead, 0)  # "Giao Chính phi": OCR'd name
     if bl:
         rest = lead[bl.end:].strip(" .")
@@ -536,10 +539,20 @@ def _last_sentence(t: str) -> str:
 
 def _is_caps(s: str) -> bool:
     """Over 70% of more than 8 letters in capitals (a title)."""
-    if _not_caps_by_half(s):
+    if _mostly_lower(s) or _not_caps_by_half(s):
         return False
     letters = "".join(filter(str.isalpha, s))
     return len(letters) > 8 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
+
+
+_FREQUENT_LOWER = ("n", "h", "t", "c", "i", "g")  # the commonest small letters of Vietnamese text
+
+
+def _mostly_lower(s: str) -> bool:
+    """`a` small letters counted (letters, not capitals) and `sp` spaces (no letters) leave at most
+    n - a - sp capitals U, and capitals need 10U > 7L, so 3U > 7a: 10a + 3sp >= 3n rules them out.
+    Seven `str.count` passes are cheaper than reading each character (most paragraphs: all the work)."""
+    return 10 * sum(map(s.count, _FREQUENT_LOWER)) + 3 * s.count(" ") >= 3 * len(s)
 
 
 def _not_caps_by_half(s: str) -> bool:
@@ -556,8 +569,13 @@ _ROSTER = regex.compile(r"^(?:[^:;.]{0,60}:\s*)?(?:Ông|Bà|Đồng chí|Đ/c)\.
                         r"\s*(?:[-–,(]|$)[^:]*$")
 
 
+def _may_roster(s: str) -> bool:
+    """Whether `s` holds a title every _ROSTER match holds: a cheap first look."""
+    return "Ông" in s or "Bà" in s or "Đồng chí" in s or "Đ/c" in s
+
+
 def _leaf_tasks(u: Unit, text: str, ctx: _Ctx, addressees: list[str], end: int | None = None) -> list[Task]:
-    if ctx.rights or _ROSTER.match(u.text):
+    if ctx.rights or _may_roster(u.text) and _ROSTER.match(u.text):
         return []
     raw = text[u.body_start:end or u.end]
     groups: list[_Group] = []
