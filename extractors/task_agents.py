@@ -271,7 +271,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
         if "\n" in sep and _UPPER.match(rest) and (_PRED.match(rest.lower()) or _SECTOR_END.search(s, start, end)):
             break  # "10. Bộ Tài chính\nCân đối nguồn ...": a heading line, then its paragraph
         # the anchored second half first: the first half is a search that tries every position of the name;
-        # and only where a second half's first letter stands
+        # and only where a second half's first word stands
         cm = next((c.match(rest) for h, c in _COMPOUNDS if c.match(rest) and h.search(s, start, end)),
                   None) if rest.startswith(_COMPOUND_FIRST) else None
         if cm:
@@ -310,7 +310,7 @@ def _extend(s: str, end: int, free: bool = False, start: int = 0, head: str = ""
             if _CELL_AFTER.match(rest) and not _STEER_END.search(s[max(0, end - _WINDOW):end]):
                 break  # the next table cell: a time ("Năm 2026", "Quý IV") or a product ("Chương trình, kế hoạch")
             # only a unit's head so far: "Cục Quản lý ...", "Tổng cục Thuế", "cơ quan Thuế"
-            bare = not s[start:end].lower().replace(head, "", 1).strip(" ,") and head in UNIT_HEADS | {"cơ quan"}
+            bare = head in _BARE_HEADS and not s[start:end].lower().replace(head, "", 1).strip(" ,")
             if _PRED.match(rest.lower()) and ("\n" in sep or not free and not bare and _looks_pred(rest)) or \
                     rest.startswith(("Các ", "Những ")):
                 break
@@ -346,7 +346,7 @@ _SECTOR_END = regex.compile(_SECTOR + r"$")
 _COMPOUNDS = [(regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?i:{a})$"), regex.compile(rf"{b}(?![\p{{L}}\p{{M}}])"))
               for a, b in [(r"đào|sáng|cải|chế", "tạo"), (r"đầu\s+tư|công\s+trình|vật\s+liệu", r"xây\s+dựng"),
                            (r"công", "trình"), (r"Hội\s+đồng", r"thẩm\s+(?:định|tra)")]]
-_COMPOUND_FIRST = ("t", "x")  # the first letter of each second half (a test keeps them so)
+_COMPOUND_FIRST = ("tạo", "xây", "trình", "thẩm")  # how each second half starts (a test keeps them so)
 # "nơi có đất thu hồi", "nơi xảy ra vi phạm" before the body's predicate.
 _WHERE = regex.compile(r"\s+nơi\s+(?:có|đặt|xảy\s+ra|thực\s+hiện|cư\s+trú)\s+[^,;:.\n]{1,120}?"
                        r"(?=\s*,?\s+(?:có trách nhiệm|chịu trách nhiệm|phải|chủ trì|phối hợp|có nghĩa vụ|cần|thực hiện|"
@@ -362,6 +362,7 @@ _GENERIC_LIST = regex.compile(rf"{GROUP_WORDS}(?:\s*,\s*{GROUP_WORDS})*\s+(?:có
 # Heads of named units whose qualifier goes on in lowercase ("Cục Quản lý xuất nhập cảnh", "Vụ Hợp tác quốc tế").
 UNIT_HEADS = {"cục", "tổng cục", "chi cục", "vụ", "viện", "học viện", "trung tâm", "ban quản lý", "ban", "phòng",
               "công ty", "tổng công ty", "tập đoàn", "ban chỉ đạo", "văn phòng"}
+_BARE_HEADS = UNIT_HEADS | {"cơ quan"}  # heads whose capitalised next word may start their name
 
 
 def _unit_name(s: str, start: int, end: int, head: str) -> bool:

@@ -14,7 +14,7 @@ _WORDS = ["các", "Các", "Sở", "Bộ", "Sở:", "Bộ :", "Công Thương", "
           "Trưởng đoàn", "Thường trực", "giám sát", "giám  sát việc", "thực hiện", "THỰC HIỆN", "thi hành", "THI HÀNH",
           "nghiêm túc", "tốt", "Quyết định", "này", "tiếp tục", "cũng", "kính", "Kính", "trân trọng", "yêu cầu",
           "Đối với", "Trách nhiệm", "Nhiệm vụ", "Quyền hạn", "và", "của", "Giao", "Đề nghị", "Kính đề nghị",
-          "Kiến nghị", "Yêu cầu", "đối với", "(Phụ lục I)", "(Mục 2)", "Bộ tiêu chí", "CÔNG BÁO/Số 5", "Ký bởi:",
+          "Kiến nghị", "Yêu cầu", "đối với", "Công ty", "Tổng công ty", "Tập đoàn", "Cổ phần ABC", "(Phụ lục I)", "(Mục 2)", "Bộ tiêu chí", "CÔNG BÁO/Số 5", "Ký bởi:",
           "Ngày ký:", "Cơ quan: VĂN PHÒNG", "TT", "STT", "Số TT", "1", "12", "İ", "K", "ſ", ".", "./.", ",", ";", ":",
           "(", ")", " ", "  ", "\n", "\x1c", "x"]
 
@@ -54,6 +54,8 @@ def _check(s: str) -> None:
         assert s.rstrip().endswith(":"), s
     if tasks._HEAD_LEAD.match(s):
         assert s.startswith(tasks._HEAD_LEAD_FIRST), s
+    if tasks._FIRM.search(s):
+        assert "ông ty" in s or "Tập đoàn" in s, s
     if tasks._ROSTER.match(s):
         assert tasks._may_roster(s), s
     for line in s.split("\n"):
