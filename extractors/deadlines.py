@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import heapq
+import re
 from dataclasses import dataclass
 
 import regex
@@ -283,6 +283,9 @@ def _month_only(text: str, issue: dt.date | None) -> list[PeriodMatch]:
     return out
 
 
+_COLUMN_WORD = re.compile("thời|tiến")
+
+
 def _column(text: str) -> regex.Match | None:
     """`COLUMN.search(text)`, tried only where a match can start: a line's start or a bar before a "thời" or
     "tiến" of that line (a match holds one on its first line, with only blanks and bars before it). Starts are
@@ -291,9 +294,8 @@ def _column(text: str) -> regex.Match | None:
     if low is None:
         return COLUMN.search(text)
     line = scanned = -1
-    for c in heapq.merge(_finds(low, "thời"), _finds(low, "tiến")):
-        if c < scanned:
-            continue
+    for w in _COLUMN_WORD.finditer(low):  # the two words cannot overlap: every occurrence is found
+        c = w.start()
         ls = text.rfind("\n", 0, c) + 1
         if ls != line:
             line = scanned = ls
@@ -306,13 +308,6 @@ def _column(text: str) -> regex.Match | None:
             bar = text.find("|", bar + 1, c)
         scanned = c
     return None
-
-
-def _finds(s: str, word: str):
-    i = s.find(word)
-    while i >= 0:
-        yield i
-        i = s.find(word, i + 1)
 
 
 def _cell_hits(text: str, periods: list[PeriodMatch], issue: dt.date | None, col: regex.Match | None) -> list[_Hit]:

@@ -1294,7 +1294,7 @@ def doctype_text(doc: Document, seg: Segments) -> str:
 
 
 def _model():
-    """The stored model (plain JSON, read with numpy by models/linear.py: no scikit-learn version to match);
+    """The stored model (plain JSON, scored in plain Python by models/linear.py: no scikit-learn version to match);
     None without the file, and None with a warning when it cannot be read: then the rules decide alone."""
     if not _MODEL:
         model = None

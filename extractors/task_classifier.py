@@ -87,7 +87,7 @@ def _task_column(model, texts: list[str]) -> list[float]:
 
 def task_probabilities(sentences: list[str]) -> list[float]:
     """P(sentence assigns a task) for each sentence, 0.5 each when no model is installed or it failed.
-    Sentences not seen before are tokenised once and scored in one predict call. The model is
+    Sentences not seen before are tokenised once and scored together (a stand-in model in one predict call). The model is
     loaded on the first call, so documents that never ask do not pay for them."""
     if _failure:
         return [NEUTRAL] * len(sentences)
